@@ -1,0 +1,463 @@
+// Package authcmd implements the `threads-mcp auth ...` subcommands: login,
+// status, refresh, logout and default. cmd calls Run with the arguments that
+// follow "auth".
+//
+// Human-readable progress and errors go to Stderr; `status` writes its
+// report (or, with --json, a JSON document) to Stdout. No token or app
+// secret is ever printed.
+package authcmd
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/threads-mcp/threads-mcp/auth"
+	"github.com/threads-mcp/threads-mcp/auth/store"
+)
+
+// DefaultRedirectURI is the redirect URI used when neither --redirect-uri
+// nor THREADS_REDIRECT_URI is set. Register it in the Threads app's "Valid
+// OAuth redirect URIs". Its host never resolves (.test is reserved), so the
+// browser shows an error page after approval, and the code never reaches any
+// server: copy the address from the browser's address bar and paste it. To
+// receive the redirect automatically instead, map a hostname to 127.0.0.1
+// (e.g. "127.0.0.1 localhost.threads-mcp.test" in /etc/hosts), register
+// https://localhost.threads-mcp.test:8443/callback and pass it with
+// --redirect-uri (the login then listens on port 8443 with a self-signed
+// certificate).
+const DefaultRedirectURI = "https://threads-mcp.test/callback"
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// IO is Run's environment.
+type IO struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Getenv reads environment variables (nil: none are set).
+	Getenv func(string) string
+	// StateDir is the state directory ("" : store.DefaultDir()).
+	StateDir string
+	// LoopbackHost reports whether a redirect host resolves to this machine
+	// (login then listens for the redirect); nil means
+	// auth.ResolvesToLoopback (a DNS/hosts lookup).
+	LoopbackHost func(ctx context.Context, host string) bool
+}
+
+const usage = `usage: threads-mcp auth <command> [flags]
+
+commands:
+  login    [--account NAME] [--app-id ID] [--app-secret SECRET] [--redirect-uri URL]
+           [--scopes LIST] [--store-secret] [--listen]
+           log in to Threads and store a long-lived token
+  status   [--json]              list stored accounts (never shows tokens)
+  refresh  [--account NAME]      refresh an account's token now (allowed once it is 24 h old)
+  logout   [--account NAME]      forget an account's token
+  default  NAME                  make NAME (or @username) the default account
+
+common flags: --graph-url URL (THREADS_GRAPH_URL), --auth-url URL (THREADS_AUTH_URL)
+environment: THREADS_APP_ID, THREADS_APP_SECRET, THREADS_REDIRECT_URI
+`
+
+// usageError marks a command-line mistake (exit code 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Run executes one auth subcommand and returns the process exit code:
+// 0 ok, 1 failure, 2 usage error.
+func Run(ctx context.Context, args []string, env IO) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.LoopbackHost == nil {
+		env.LoopbackHost = auth.ResolvesToLoopback
+	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	if env.Stdout == nil {
+		env.Stdout = io.Discard
+	}
+	if env.Stderr == nil {
+		env.Stderr = io.Discard
+	}
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage
+	}
+	r := &runner{io: env}
+	var err error
+	switch args[0] {
+	case "login":
+		err = r.login(ctx, args[1:])
+	case "status":
+		err = r.status(ctx, args[1:])
+	case "refresh":
+		err = r.refresh(ctx, args[1:])
+	case "logout":
+		err = r.logout(ctx, args[1:])
+	case "default":
+		err = r.setDefault(ctx, args[1:])
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(env.Stderr, usage)
+		return ExitOK
+	default:
+		fmt.Fprintf(env.Stderr, "threads-mcp auth: unknown command %q\n\n%s", args[0], usage)
+		return ExitUsage
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Stderr, "threads-mcp auth %s: %s\n", args[0], ue.msg)
+		return ExitUsage
+	default:
+		fmt.Fprintf(env.Stderr, "threads-mcp auth %s: %v\n", args[0], err)
+		return ExitFailure
+	}
+}
+
+type runner struct {
+	io IO
+	// common flags
+	graphURL, authURL string
+}
+
+func (r *runner) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("threads-mcp auth "+name, flag.ContinueOnError)
+	fs.SetOutput(r.io.Stderr)
+	fs.StringVar(&r.graphURL, "graph-url", "", "Threads Graph API root (default $THREADS_GRAPH_URL or https://graph.threads.net)")
+	fs.StringVar(&r.authURL, "auth-url", "", "authorization window URL (default $THREADS_AUTH_URL or https://threads.net/oauth/authorize)")
+	return fs
+}
+
+func (r *runner) parse(fs *flag.FlagSet, args []string, maxArgs int) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > maxArgs {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(maxArgs))}
+	}
+	return nil
+}
+
+func (r *runner) env(key, flagVal string) string {
+	if flagVal != "" {
+		return flagVal
+	}
+	return r.io.Getenv(key)
+}
+
+// config builds an auth.Config from flags and the environment.
+func (r *runner) config() auth.Config {
+	graph := r.env("THREADS_GRAPH_URL", r.graphURL)
+	if graph == "" {
+		graph = r.io.Getenv("THREADS_API_BASE_URL") // versioned base; Config drops /v1.0
+	}
+	return auth.Config{
+		AppID:     r.io.Getenv("THREADS_APP_ID"),
+		AppSecret: r.io.Getenv("THREADS_APP_SECRET"),
+		GraphURL:  graph,
+		AuthURL:   r.env("THREADS_AUTH_URL", r.authURL),
+	}
+}
+
+func (r *runner) open(ctx context.Context) (*store.Store, error) {
+	dir := r.io.StateDir
+	if dir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return store.Open(ctx, dir)
+}
+
+func (r *runner) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(r.io.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+func (r *runner) login(ctx context.Context, args []string) error {
+	fs := r.flags("login")
+	account := fs.String("account", "", "local name for this account (default \""+auth.DefaultAccountName+"\")")
+	appID := fs.String("app-id", "", "Threads app id (default $THREADS_APP_ID)")
+	appSecret := fs.String("app-secret", "", "Threads app secret (default $THREADS_APP_SECRET)")
+	redirect := fs.String("redirect-uri", "", "registered https redirect URI (default $THREADS_REDIRECT_URI or "+DefaultRedirectURI+")")
+	scopes := fs.String("scopes", "", "comma-separated scopes (default "+strings.Join(auth.DefaultScopes, ",")+")")
+	storeSecret := fs.Bool("store-secret", false, "also store the app secret with the account")
+	listen := fs.Bool("listen", false, "receive the redirect on this machine (https on the redirect URI's port)")
+	if err := r.parse(fs, args, 0); err != nil {
+		return err
+	}
+	cfg := r.config()
+	cfg.AppID = r.env("THREADS_APP_ID", *appID)
+	cfg.AppSecret = r.env("THREADS_APP_SECRET", *appSecret)
+	cfg.RedirectURI = r.env("THREADS_REDIRECT_URI", *redirect)
+	if cfg.RedirectURI == "" {
+		cfg.RedirectURI = DefaultRedirectURI
+	}
+	if *scopes != "" {
+		for _, s := range strings.FieldsFunc(*scopes, func(r rune) bool { return r == ',' || r == ' ' }) {
+			cfg.Scopes = append(cfg.Scopes, s)
+		}
+	}
+	name := *account
+	if name == "" {
+		name = auth.DefaultAccountName
+	}
+	lg, err := auth.NewLogin(cfg)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	st, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	if !*listen {
+		if u, err := url.Parse(cfg.RedirectURI); err == nil && r.io.LoopbackHost(ctx, u.Hostname()) {
+			*listen = true
+		}
+	}
+	fmt.Fprintf(r.io.Stderr, "Open this address in your browser and approve access to Threads:\n\n  %s\n\n", lg.AuthCodeURL())
+	var acct *store.Account
+	if *listen {
+		fmt.Fprintf(r.io.Stderr, "Waiting for the browser at %s (https on %s; accept the self-signed certificate warning) ...\n",
+			cfg.RedirectURI, lg.ListenAddr())
+		acct, err = lg.ListenAndComplete(ctx)
+	} else {
+		fmt.Fprint(r.io.Stderr, "After approving, the browser goes to "+cfg.RedirectURI+"?code=...\n"+
+			"(the page itself may fail to load; that is expected). Paste that whole address, or just the code, here and press Enter:\n> ")
+		var line string
+		line, err = readLine(ctx, r.io.Stdin)
+		if err == nil {
+			acct, err = lg.Complete(ctx, line)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	acct.Name = name
+	if *storeSecret {
+		acct.AppSecret = cfg.AppSecret
+	}
+	if err := st.PutAccount(ctx, *acct); err != nil {
+		return err
+	}
+	def, _ := st.DefaultAccount(ctx)
+	marker := ""
+	if def == name {
+		marker = ", default"
+	}
+	fmt.Fprintf(r.io.Stderr, "Logged in as @%s (account %q%s). Token valid until %s (%d days); it is refreshed automatically while the server runs.\n",
+		acct.Username, name, marker, acct.ExpiresAt.UTC().Format(time.DateOnly), auth.DaysLeft(acct.ExpiresAt, cfg.Now()))
+	return nil
+}
+
+// readLine reads one line from in, giving up when ctx is done.
+func readLine(ctx context.Context, in io.Reader) (string, error) {
+	type res struct {
+		s   string
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		s, err := bufio.NewReader(in).ReadString('\n')
+		if err == io.EOF && s != "" {
+			err = nil
+		}
+		ch <- res{s, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			return "", fmt.Errorf("reading the pasted address: %w", r.err)
+		}
+		return r.s, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// statusAccount is one account in `status --json`.
+type statusAccount struct {
+	Name         string    `json:"name"`
+	UserID       string    `json:"user_id"`
+	Username     string    `json:"username"`
+	Scopes       []string  `json:"scopes"`
+	ObtainedAt   time.Time `json:"obtained_at,omitzero"`
+	RefreshedAt  time.Time `json:"refreshed_at,omitzero"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	DaysLeft     int       `json:"days_left"`
+	Expired      bool      `json:"expired"`
+	Default      bool      `json:"default"`
+	HasAppSecret bool      `json:"has_app_secret"`
+}
+
+type statusReport struct {
+	StatePath string          `json:"state_path"`
+	Default   string          `json:"default,omitempty"`
+	EnvToken  bool            `json:"env_token"`
+	Accounts  []statusAccount `json:"accounts"`
+}
+
+func (r *runner) status(ctx context.Context, args []string) error {
+	fs := r.flags("status")
+	asJSON := fs.Bool("json", false, "print JSON on stdout")
+	if err := r.parse(fs, args, 0); err != nil {
+		return err
+	}
+	st, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	accts, err := st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	def, _ := st.DefaultAccount(ctx)
+	now := time.Now()
+	rep := statusReport{StatePath: st.Path(), Default: def, EnvToken: r.io.Getenv("THREADS_ACCESS_TOKEN") != "", Accounts: []statusAccount{}}
+	for _, a := range accts {
+		rep.Accounts = append(rep.Accounts, statusAccount{
+			Name: a.Name, UserID: a.UserID, Username: a.Username, Scopes: a.Scopes,
+			ObtainedAt: a.ObtainedAt, RefreshedAt: a.RefreshedAt, ExpiresAt: a.ExpiresAt,
+			DaysLeft: auth.DaysLeft(a.ExpiresAt, now), Expired: !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt),
+			Default: a.Name == def, HasAppSecret: a.AppSecret != "",
+		})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(r.io.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	if rep.EnvToken {
+		fmt.Fprintln(r.io.Stdout, "THREADS_ACCESS_TOKEN is set: the server uses it instead of the stored default account.")
+	}
+	if len(rep.Accounts) == 0 {
+		fmt.Fprintln(r.io.Stdout, "No Threads account stored. Run `threads-mcp auth login`.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(r.io.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tACCOUNT\tUSERNAME\tOBTAINED\tEXPIRES\tDAYS LEFT\tSCOPES")
+	for _, a := range rep.Accounts {
+		mark := ""
+		if a.Default {
+			mark = "*"
+		}
+		days := fmt.Sprint(a.DaysLeft)
+		if a.Expired {
+			days = "EXPIRED: run `" + auth.LoginCommand(a.Name) + "`"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t@%s\t%s\t%s\t%s\t%s\n", mark, a.Name, a.Username, date(a.ObtainedAt), date(a.ExpiresAt), days, strings.Join(a.Scopes, ","))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(r.io.Stdout, "* default account; state:", rep.StatePath)
+	return nil
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
+}
+
+func (r *runner) refresh(ctx context.Context, args []string) error {
+	fs := r.flags("refresh")
+	account := fs.String("account", "", "account name or username (default: the default account)")
+	if err := r.parse(fs, args, 0); err != nil {
+		return err
+	}
+	st, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ts, err := auth.NewTokenSource(ctx, st, *account, r.config(), r.logger())
+	if err != nil {
+		return err
+	}
+	if err := ts.Refresh(ctx); err != nil {
+		if errors.Is(err, auth.ErrTooYoung) {
+			a := ts.Account()
+			return fmt.Errorf("%w; Threads allows a refresh from %s", err, a.ObtainedAt.Add(auth.RefreshAge).UTC().Format(time.RFC3339))
+		}
+		return err
+	}
+	a := ts.Account()
+	fmt.Fprintf(r.io.Stderr, "Refreshed the token of account %q (@%s): valid until %s (%d days).\n",
+		a.Name, a.Username, a.ExpiresAt.UTC().Format(time.DateOnly), ts.DaysLeft())
+	return nil
+}
+
+func (r *runner) logout(ctx context.Context, args []string) error {
+	fs := r.flags("logout")
+	account := fs.String("account", "", "account name or username (default: the default account)")
+	if err := r.parse(fs, args, 0); err != nil {
+		return err
+	}
+	st, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := st.Account(ctx, *account)
+	if err != nil {
+		return err
+	}
+	if err := st.DeleteAccount(ctx, a.Name); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.io.Stderr, "Removed account %q (@%s) and its token from %s.\n"+
+		"The token stays valid at Meta until it expires; to revoke it, remove the app under Threads > Settings > Account > Website permissions.\n",
+		a.Name, a.Username, st.Path())
+	return nil
+}
+
+func (r *runner) setDefault(ctx context.Context, args []string) error {
+	fs := r.flags("default")
+	if err := r.parse(fs, args, 1); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"expected exactly one account name"}
+	}
+	st, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SetDefaultAccount(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	def, _ := st.DefaultAccount(ctx)
+	fmt.Fprintf(r.io.Stderr, "Default account is now %q.\n", def)
+	return nil
+}

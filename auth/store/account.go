@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Account is a stored Threads account: who it is, its long-lived access
+// token and when that token was obtained, refreshed and expires.
+//
+// Token and AppSecret are secrets. Account never prints them: String,
+// GoString, Format (every fmt verb), LogValue (log/slog) and MarshalJSON all
+// leave them out and only report whether they are set.
+type Account struct {
+	// Name is the local account name chosen at login ("default" unless
+	// --account was given).
+	Name string
+	// UserID is the Threads user id (a decimal string).
+	UserID string
+	// Username is the Threads handle, without "@".
+	Username string
+	// Token is the long-lived access token. Secret.
+	Token string
+	// ObtainedAt is when Token was issued (at login or by the last refresh).
+	ObtainedAt time.Time
+	// ExpiresAt is when Token expires; zero when unknown.
+	ExpiresAt time.Time
+	// RefreshedAt is when Token was last refreshed; zero if never.
+	RefreshedAt time.Time
+	// Scopes are the permissions requested at login.
+	Scopes []string
+	// AppID is the Threads app id used to log in.
+	AppID string
+	// AppSecret is the Threads app secret, stored only on request. Secret.
+	AppSecret string
+}
+
+// redacted is the JSON/log view of an Account: everything but the secrets.
+type redacted struct {
+	Name         string    `json:"name"`
+	UserID       string    `json:"user_id,omitempty"`
+	Username     string    `json:"username,omitempty"`
+	ObtainedAt   time.Time `json:"obtained_at,omitzero"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	RefreshedAt  time.Time `json:"refreshed_at,omitzero"`
+	Scopes       []string  `json:"scopes,omitempty"`
+	AppID        string    `json:"app_id,omitempty"`
+	HasToken     bool      `json:"has_token"`
+	HasAppSecret bool      `json:"has_app_secret"`
+}
+
+func (a Account) redacted() redacted {
+	return redacted{
+		Name: a.Name, UserID: a.UserID, Username: a.Username,
+		ObtainedAt: a.ObtainedAt, ExpiresAt: a.ExpiresAt, RefreshedAt: a.RefreshedAt,
+		Scopes: a.Scopes, AppID: a.AppID,
+		HasToken: a.Token != "", HasAppSecret: a.AppSecret != "",
+	}
+}
+
+func secretMark(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "[REDACTED]"
+}
+
+// String describes the account without its secrets.
+func (a Account) String() string {
+	return fmt.Sprintf("Account{Name:%q UserID:%q Username:%q Token:%s ObtainedAt:%s ExpiresAt:%s RefreshedAt:%s Scopes:%v AppID:%q AppSecret:%s}",
+		a.Name, a.UserID, a.Username, secretMark(a.Token), fmtTime(a.ObtainedAt), fmtTime(a.ExpiresAt),
+		fmtTime(a.RefreshedAt), a.Scopes, a.AppID, secretMark(a.AppSecret))
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// GoString is String: %#v never shows the secrets either.
+func (a Account) GoString() string { return "store." + a.String() }
+
+// Format implements fmt.Formatter so that every verb (%v, %+v, %#v, %s, %q,
+// %x, ...) prints the redacted form.
+func (a Account) Format(f fmt.State, verb rune) {
+	s := a.String()
+	switch verb {
+	case 'v':
+		if f.Flag('#') {
+			s = a.GoString()
+		}
+	case 'q':
+		s = fmt.Sprintf("%q", s)
+	case 'x':
+		s = fmt.Sprintf("%x", s)
+	case 'X':
+		s = fmt.Sprintf("%X", s)
+	}
+	_, _ = f.Write([]byte(s))
+}
+
+// LogValue implements slog.LogValuer with the secrets left out.
+func (a Account) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("name", a.Name),
+		slog.String("user_id", a.UserID),
+		slog.String("username", a.Username),
+		slog.Time("obtained_at", a.ObtainedAt),
+		slog.Time("expires_at", a.ExpiresAt),
+		slog.Bool("has_token", a.Token != ""),
+	)
+}
+
+// MarshalJSON encodes the account without Token and AppSecret.
+func (a Account) MarshalJSON() ([]byte, error) { return json.Marshal(a.redacted()) }
+
+const accountCols = `name, user_id, username, token, obtained_at, expires_at, refreshed_at, scopes, app_id, app_secret`
+
+func toNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanAccount(r scanner) (*Account, error) {
+	var a Account
+	var obtained, expires, refreshed int64
+	var scopes string
+	if err := r.Scan(&a.Name, &a.UserID, &a.Username, &a.Token, &obtained, &expires, &refreshed, &scopes, &a.AppID, &a.AppSecret); err != nil {
+		return nil, err
+	}
+	a.ObtainedAt, a.ExpiresAt, a.RefreshedAt = fromNanos(obtained), fromNanos(expires), fromNanos(refreshed)
+	if scopes != "" {
+		a.Scopes = strings.Split(scopes, ",")
+	}
+	return &a, nil
+}
+
+// PutAccount inserts or replaces the account named a.Name (which must not be
+// empty). The first account stored becomes the default account.
+func (s *Store) PutAccount(ctx context.Context, a Account) error {
+	if a.Name == "" {
+		return errors.New("store: account name must not be empty")
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (`+accountCols+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET user_id = excluded.user_id, username = excluded.username,
+				token = excluded.token, obtained_at = excluded.obtained_at, expires_at = excluded.expires_at,
+				refreshed_at = excluded.refreshed_at, scopes = excluded.scopes, app_id = excluded.app_id,
+				app_secret = excluded.app_secret, updated_at = excluded.updated_at`,
+			a.Name, a.UserID, strings.TrimPrefix(a.Username, "@"), a.Token, toNanos(a.ObtainedAt), toNanos(a.ExpiresAt),
+			toNanos(a.RefreshedAt), strings.Join(a.Scopes, ","), a.AppID, a.AppSecret, time.Now().UnixNano())
+		if err != nil {
+			return fmt.Errorf("store: write account %q: %w", a.Name, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?) ON CONFLICT (key) DO NOTHING`, a.Name)
+		if err != nil {
+			return fmt.Errorf("store: set default account: %w", err)
+		}
+		return nil
+	})
+}
+
+// Account returns the account whose name is nameOrUsername or, failing that,
+// whose Threads username is nameOrUsername (case-insensitive, leading "@"
+// optional). "" means the default account. It returns an error wrapping
+// ErrNoAccount when there is no match.
+func (s *Store) Account(ctx context.Context, nameOrUsername string) (*Account, error) {
+	if nameOrUsername == "" {
+		def, err := s.DefaultAccount(ctx)
+		if err != nil {
+			return nil, err
+		}
+		nameOrUsername = def
+	}
+	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE name = ?`, nameOrUsername))
+	if errors.Is(err, sql.ErrNoRows) {
+		a, err = scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts
+			WHERE username = ? COLLATE NOCASE ORDER BY name LIMIT 1`, strings.TrimPrefix(nameOrUsername, "@")))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %q", ErrNoAccount, nameOrUsername)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read account %q: %w", nameOrUsername, err)
+	}
+	return a, nil
+}
+
+// Accounts lists all stored accounts ordered by name.
+func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list accounts: %w", err)
+		}
+		out = append(out, *a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list accounts: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteAccount removes the named account and its settings. If it was the
+// default, the default moves to the first remaining account (by name), if
+// any. Deleting an absent account returns an error wrapping ErrNoAccount.
+func (s *Store) DeleteAccount(ctx context.Context, name string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE name = ?`, name)
+		if err != nil {
+			return fmt.Errorf("store: delete account %q: %w", name, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: delete account %q: %w", name, err)
+		} else if n == 0 {
+			return fmt.Errorf("%w: %q", ErrNoAccount, name)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE account = ?`, name); err != nil {
+			return fmt.Errorf("store: delete settings of %q: %w", name, err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE meta SET value = COALESCE((SELECT name FROM accounts ORDER BY name LIMIT 1), '')
+			WHERE key = 'default_account' AND value = ?`, name)
+		if err != nil {
+			return fmt.Errorf("store: move default account: %w", err)
+		}
+		return nil
+	})
+}
+
+// DefaultAccount returns the name of the default account. It returns an
+// error wrapping ErrNoAccount when no account is stored.
+func (s *Store) DefaultAccount(ctx context.Context) (string, error) {
+	var name string
+	err := s.db.QueryRowContext(ctx, `SELECT m.value FROM meta m JOIN accounts a ON a.name = m.value
+		WHERE m.key = 'default_account'`).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		// No (valid) default recorded: fall back to the first account.
+		err = s.db.QueryRowContext(ctx, `SELECT name FROM accounts ORDER BY name LIMIT 1`).Scan(&name)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("%w: no account stored (run `threads-mcp auth login`)", ErrNoAccount)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: read default account: %w", err)
+	}
+	return name, nil
+}
+
+// SetDefaultAccount makes the named account (a name or a username) the
+// default. It returns an error wrapping ErrNoAccount when it does not exist.
+func (s *Store) SetDefaultAccount(ctx context.Context, name string) error {
+	a, err := s.Account(ctx, name)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, a.Name)
+	if err != nil {
+		return fmt.Errorf("store: set default account: %w", err)
+	}
+	return nil
+}
+
+// SwapToken replaces the named account's token with newToken — setting
+// ObtainedAt and RefreshedAt to obtainedAt and ExpiresAt to expiresAt — only
+// if its current token is still oldToken (compare-and-swap across
+// processes). swapped is false when another writer changed the token first;
+// the caller should then re-read the account and use its token.
+func (s *Store) SwapToken(ctx context.Context, name, oldToken, newToken string, obtainedAt, expiresAt time.Time) (swapped bool, err error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET token = ?, obtained_at = ?, refreshed_at = ?, expires_at = ?, updated_at = ?
+		WHERE name = ? AND token = ?`,
+		newToken, toNanos(obtainedAt), toNanos(obtainedAt), toNanos(expiresAt), time.Now().UnixNano(), name, oldToken)
+	if err != nil {
+		return false, fmt.Errorf("store: swap token of %q: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: swap token of %q: %w", name, err)
+	}
+	return n == 1, nil
+}
