@@ -1,0 +1,695 @@
+package threadstest
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Clock tells the emulator what time it is. Container processing, token
+// expiry, code expiry and quota windows are all computed from it.
+type Clock interface{ Now() time.Time }
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+// ManualClock is a Clock that only moves when told to; safe for concurrent use.
+type ManualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewManualClock returns a ManualClock set to t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{t: t} }
+
+// Now returns the clock's current time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Set sets the clock to t.
+func (c *ManualClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// ErrorSpec describes a Graph API error: the HTTP status and the members of
+// the {"error":{...}} envelope. Zero-valued optional members are omitted.
+type ErrorSpec struct {
+	HTTPStatus     int
+	Code           int
+	Subcode        int
+	Type           string
+	Message        string
+	IsTransient    bool
+	ErrorUserTitle string
+	ErrorUserMsg   string
+}
+
+// Predefined error shapes for the Config knobs.
+var (
+	// ScopeErrorCode10 is the default missing-scope error: HTTP 500, code 10
+	// THApiException "Application does not have permission for this action".
+	ScopeErrorCode10 = ErrorSpec{HTTPStatus: 500, Code: 10, Type: "THApiException",
+		Message: "Application does not have permission for this action"}
+	// ScopeError100Sub10 is the alternative missing-scope error observed in
+	// third-party code: HTTP 400, code 100, subcode 10.
+	ScopeError100Sub10 = ErrorSpec{HTTPStatus: 400, Code: 100, Subcode: 10, Type: "THApiException",
+		Message: "This action requires a permission that was not granted to the application"}
+	// DefaultLinkLimitError is the default error for more than 5 links.
+	DefaultLinkLimitError = ErrorSpec{HTTPStatus: 400, Code: 100, Type: "THApiException",
+		Message: "THREADS_API__LINK_LIMIT_EXCEEDED: a post may contain at most 5 unique links"}
+	// DefaultQuotaError is the default error for an exhausted quota (modelled
+	// on Instagram's code 9 / subcode 2207042). The message is completed per
+	// quota when Message is empty.
+	DefaultQuotaError = ErrorSpec{HTTPStatus: 400, Code: 9, Subcode: 2207042, Type: "THApiException"}
+	// DefaultPublishConsumedError is the default answer to publishing a
+	// container that is already PUBLISHED, or is ERROR or EXPIRED: a
+	// non-transient code 100 (so that a naive retry policy does not loop),
+	// with the container's status named in error_user_msg.
+	DefaultPublishConsumedError = ErrorSpec{HTTPStatus: 400, Code: 100, Type: "OAuthException",
+		Message: "The requested resource does not exist", ErrorUserTitle: "Media Not Found"}
+)
+
+// Config holds every UNCONFIRMED behaviour of the real API as a knob.
+// The zero Config is the default behaviour documented on each field.
+type Config struct {
+	// MissingScopeError is returned when the token lacks a required scope.
+	// Zero: ScopeErrorCode10 (HTTP 500 code 10). ScopeError100Sub10 is the
+	// other observed shape.
+	MissingScopeError ErrorSpec
+	// LinkLimitError is returned at container creation for more than 5
+	// unique links. Zero: DefaultLinkLimitError.
+	LinkLimitError ErrorSpec
+	// QuotaError is returned when a rolling 24 h quota is exhausted.
+	// Zero: DefaultQuotaError with a per-quota message.
+	QuotaError ErrorSpec
+	// RepliesCountAgainstPostQuota makes published replies also consume the
+	// 250-post quota. Default: false (separate quotas).
+	RepliesCountAgainstPostQuota bool
+	// PublishConsumedError is returned when threads_publish is called with a
+	// container that is already PUBLISHED, ERROR or EXPIRED.
+	// Zero: DefaultPublishConsumedError.
+	PublishConsumedError ErrorSpec
+	// RevokeOldTokenOnRefresh invalidates the old token when
+	// th_refresh_token issues a new one. Default: false (the old token stays
+	// valid until its own expiry).
+	RevokeOldTokenOnRefresh bool
+	// AcceptJSONBody makes the emulator read parameters from an
+	// application/json request body. Default: false (Meta documents only
+	// query strings and form bodies; a JSON body is ignored).
+	AcceptJSONBody bool
+	// RateLimitStatus429 makes injected throttling errors (codes 4, 17, 32,
+	// 613) without an explicit HTTPStatus answer 429. Default: 400.
+	RateLimitStatus429 bool
+	// LenientTopicTags disables decision 2 (at most one topic tag per post):
+	// the topic_tag parameter then wins over in-text tags and the first valid
+	// in-text tag wins over later ones. Default: false (such posts are
+	// rejected with code 100 naming the tags).
+	LenientTopicTags bool
+}
+
+type config struct {
+	clock      Clock
+	demo       bool
+	latency    time.Duration
+	imageDelay time.Duration
+	videoDelay time.Duration
+	api        Config
+	seed       int64
+}
+
+// Option configures an Emulator.
+type Option func(*config)
+
+// WithClock sets the emulator's clock (default: real time).
+func WithClock(c Clock) Option { return func(cf *config) { cf.clock = c } }
+
+// WithDemoWorld seeds the demo world: the sandbox_demo account, its posts,
+// replies from other users, a registered demo app and a demo token.
+func WithDemoWorld() Option { return func(cf *config) { cf.demo = true } }
+
+// WithLatency adds d of real, context-aware delay to every request.
+func WithLatency(d time.Duration) Option { return func(cf *config) { cf.latency = d } }
+
+// WithProcessingDelay sets how long image and video containers stay
+// IN_PROGRESS before becoming FINISHED (default 0: FINISHED at once). Text
+// and carousel containers are always FINISHED at once.
+func WithProcessingDelay(image, video time.Duration) Option {
+	return func(cf *config) { cf.imageDelay, cf.videoDelay = image, video }
+}
+
+// WithConfig sets the UNCONFIRMED behaviour knobs.
+func WithConfig(c Config) Option { return func(cf *config) { cf.api = c } }
+
+// WithSeed sets the seed of ids, tokens and demo data (default 1).
+func WithSeed(seed int64) Option { return func(cf *config) { cf.seed = seed } }
+
+// Scopes of threads-api.md 2.6.
+const (
+	ScopeBasic            = "threads_basic"
+	ScopeContentPublish   = "threads_content_publish"
+	ScopeReadReplies      = "threads_read_replies"
+	ScopeManageReplies    = "threads_manage_replies"
+	ScopeManageInsights   = "threads_manage_insights"
+	ScopeKeywordSearch    = "threads_keyword_search"
+	ScopeManageMentions   = "threads_manage_mentions"
+	ScopeDelete           = "threads_delete"
+	ScopeLocationTagging  = "threads_location_tagging"
+	ScopeProfileDiscovery = "threads_profile_discovery"
+	ScopeShareToInstagram = "threads_share_to_instagram"
+)
+
+// Fixed limits and lifetimes of the real API.
+const (
+	longLivedExpiresIn     = 5183944
+	shortLivedTTL          = time.Hour
+	authCodeTTL            = time.Hour
+	containerTTL           = 24 * time.Hour
+	quotaWindow            = 24 * time.Hour
+	postQuota              = 250
+	replyQuota             = 1000
+	deleteQuota            = 100
+	locationSearchQuota    = 500
+	minListSince           = 1688540400
+	minInsightsTime        = 1712991600
+	demoFollowerMinimum    = 100
+	defaultSeed            = 1
+	timeLayout             = "2006-01-02T15:04:05-0700"
+	demoRedirectLocalhost  = "https://localhost.threads-mcp.test/callback"
+	demoRedirectProduction = "https://threads-mcp.test/callback"
+)
+
+// AllScopes lists every Threads permission (threads-api.md 2.6).
+var AllScopes = []string{
+	ScopeBasic, ScopeContentPublish, ScopeReadReplies, ScopeManageReplies,
+	ScopeManageInsights, ScopeKeywordSearch, ScopeManageMentions, ScopeDelete,
+	ScopeLocationTagging, ScopeProfileDiscovery, ScopeShareToInstagram,
+}
+
+// DefaultScopes are the scopes this project requests by default.
+var DefaultScopes = []string{
+	ScopeBasic, ScopeContentPublish, ScopeManageReplies, ScopeReadReplies, ScopeManageInsights,
+}
+
+// UserSpec describes a user to add.
+type UserSpec struct {
+	Username   string
+	Name       string
+	Biography  string
+	IsVerified bool
+	Followers  int
+}
+
+// MediaOutcome is the processing outcome of a media URL.
+type MediaOutcome struct {
+	// Delay is how long the container stays IN_PROGRESS.
+	Delay time.Duration
+	// ErrorMessage, when set (e.g. "FAILED_DOWNLOADING_VIDEO"), ends
+	// processing in ERROR with this error_message; "" means success.
+	ErrorMessage string
+}
+
+// PublishFault selects a threads_publish failure mode.
+type PublishFault int
+
+// Publish faults.
+const (
+	// PublishOK publishes normally.
+	PublishOK PublishFault = iota
+	// PublishFault500ButPublished answers HTTP 500 code 10 THApiException
+	// although the post IS created and the container is PUBLISHED.
+	PublishFault500ButPublished
+	// PublishFaultDropAfterCommit creates the post, then drops the
+	// connection without a response.
+	PublishFaultDropAfterCommit
+	// PublishFault500NotPublished answers HTTP 500 code 2 is_transient and
+	// publishes nothing.
+	PublishFault500NotPublished
+)
+
+// Request is a recorded request.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Form   url.Values
+	Header http.Header
+	At     time.Time
+}
+
+// Post is a snapshot of a published post, reply or repost.
+type Post struct {
+	ID             string
+	UserID         string
+	Username       string
+	Text           string
+	MediaType      string // as read back: TEXT_POST, IMAGE, VIDEO, CAROUSEL_ALBUM, REPOST_FACADE
+	MediaURL       string
+	ReplyToID      string
+	RootID         string
+	ContainerID    string
+	TopicTag       string
+	ReplyAudience  string
+	LinkURL        string
+	QuotePostID    string
+	RepostedID     string
+	Children       []string
+	HideStatus     string
+	ApprovalStatus string // "", "pending" or "ignored"
+	IsGhost        bool
+	Timestamp      time.Time
+}
+
+// ContainerSnapshot is a snapshot of a media container.
+type ContainerSnapshot struct {
+	ID             string
+	UserID         string
+	MediaType      string // as requested: TEXT, IMAGE, VIDEO, CAROUSEL
+	Status         string
+	ErrorMessage   string
+	IsCarouselItem bool
+	ReplyToID      string
+	MediaID        string // the published media id, "" until published
+	CreatedAt      time.Time
+}
+
+type user struct {
+	id, username, name, bio string
+	verified                bool
+	followers               int
+}
+
+type token struct {
+	value     string
+	userID    string
+	appID     string
+	scopes    map[string]bool
+	issuedAt  time.Time
+	expiresAt time.Time
+	short     bool
+	revoked   bool
+	app       bool // an app access token
+}
+
+type app struct {
+	id, secret string
+	redirects  []string
+}
+
+type authCode struct {
+	code, appID, redirect, userID string
+	scopes                        []string
+	issuedAt                      time.Time
+	used                          bool
+}
+
+type injection struct {
+	method, path string
+	spec         ErrorSpec
+	left         int // <0: unlimited
+}
+
+// Emulator is the in-memory Graph API; safe for concurrent use.
+type Emulator struct {
+	cfg   config
+	clock Clock
+
+	mu            sync.Mutex
+	rng           *rand.Rand
+	nextObjID     int64
+	nextUserID    int64
+	users         map[string]*user
+	userOrder     []string
+	tokens        map[string]*token
+	apps          map[string]*app
+	codes         map[string]*authCode
+	containers    map[string]*container
+	media         map[string]*mediaObj
+	mediaOrder    []*mediaObj
+	seq           int64
+	quotas        map[string]map[string][]time.Time
+	latency       time.Duration
+	outcomes      map[string]MediaOutcome
+	publishLag    time.Duration
+	publishFault  PublishFault
+	publishLeft   int
+	injections    []*injection
+	requests      []Request
+	demoToken     string
+	demoUserID    string
+	demoAppID     string
+	demoAppSecret string
+}
+
+// NewEmulator returns an empty emulator (or the demo world with WithDemoWorld).
+func NewEmulator(opts ...Option) *Emulator {
+	cf := config{clock: realClock{}, seed: defaultSeed}
+	for _, o := range opts {
+		o(&cf)
+	}
+	e := &Emulator{
+		cfg:        cf,
+		clock:      cf.clock,
+		rng:        rand.New(rand.NewPCG(uint64(cf.seed), 0x7468726561647321)),
+		nextObjID:  17900000000000000 + cf.seed%1000*1000000000,
+		nextUserID: 17841400000000000 + cf.seed%1000*1000000,
+		users:      map[string]*user{},
+		tokens:     map[string]*token{},
+		apps:       map[string]*app{},
+		codes:      map[string]*authCode{},
+		containers: map[string]*container{},
+		media:      map[string]*mediaObj{},
+		quotas:     map[string]map[string][]time.Time{},
+		latency:    cf.latency,
+		outcomes:   map[string]MediaOutcome{},
+	}
+	if cf.demo {
+		e.seedDemo()
+	}
+	return e
+}
+
+// Handler returns the HTTP handler serving every endpoint at root-relative
+// paths (both /v1.0/... and unversioned).
+func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serveHTTP) }
+
+// Server is an Emulator behind an httptest.Server on 127.0.0.1.
+type Server struct {
+	*Emulator
+	// URL is the root URL, e.g. http://127.0.0.1:PORT.
+	URL string
+	srv *httptest.Server
+}
+
+// NewServer starts an emulator on a loopback listener.
+func NewServer(opts ...Option) *Server {
+	e := NewEmulator(opts...)
+	srv := httptest.NewServer(e.Handler())
+	return &Server{Emulator: e, URL: srv.URL, srv: srv}
+}
+
+// BaseURL returns the versioned Graph base, s.URL + "/v1.0".
+func (s *Server) BaseURL() string { return s.URL + "/v1.0" }
+
+// Client returns an *http.Client for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// now returns the clock's time; callers may hold e.mu.
+func (e *Emulator) now() time.Time { return e.clock.Now() }
+
+// newObjID returns a fresh decimal id for a container or media object.
+// Callers hold e.mu.
+func (e *Emulator) newObjID() string {
+	e.nextObjID += int64(e.rng.IntN(9000) + 1)
+	return strconv.FormatInt(e.nextObjID, 10)
+}
+
+const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// randString returns n seeded random alphanumerics. Callers hold e.mu.
+func (e *Emulator) randString(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = tokenAlphabet[e.rng.IntN(len(tokenAlphabet))]
+	}
+	return string(b)
+}
+
+// AddUser adds a user and returns its id (a numeric string).
+func (e *Emulator) AddUser(u UserSpec) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.addUserLocked(u)
+}
+
+func (e *Emulator) addUserLocked(u UserSpec) string {
+	e.nextUserID += int64(e.rng.IntN(90000) + 1)
+	id := strconv.FormatInt(e.nextUserID, 10)
+	if u.Username == "" {
+		u.Username = "user_" + id[len(id)-6:]
+	}
+	e.users[id] = &user{id: id, username: u.Username, name: u.Name, bio: u.Biography,
+		verified: u.IsVerified, followers: u.Followers}
+	e.userOrder = append(e.userOrder, id)
+	return id
+}
+
+// UserIDByUsername returns the id of the user with that username, or "".
+func (e *Emulator) UserIDByUsername(username string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, id := range e.userOrder {
+		if e.users[id].username == username {
+			return id
+		}
+	}
+	return ""
+}
+
+// IssueToken issues a long-lived-style token for userID with the given
+// scopes, valid for ttl from now (ttl <= 0: 60 days).
+func (e *Emulator) IssueToken(userID string, scopes []string, ttl time.Duration) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ttl <= 0 {
+		ttl = longLivedExpiresIn * time.Second
+	}
+	return e.issueLocked(userID, "", scopes, ttl, false).value
+}
+
+func (e *Emulator) issueLocked(userID, appID string, scopes []string, ttl time.Duration, short bool) *token {
+	now := e.now()
+	t := &token{userID: userID, appID: appID, scopes: map[string]bool{}, issuedAt: now,
+		expiresAt: now.Add(ttl), short: short}
+	for _, s := range scopes {
+		t.scopes[s] = true
+	}
+	for {
+		t.value = "THAA" + e.randString(60)
+		if _, dup := e.tokens[t.value]; !dup {
+			break
+		}
+	}
+	e.tokens[t.value] = t
+	return t
+}
+
+// ExpireToken makes token expired as of now.
+func (e *Emulator) ExpireToken(tok string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t, ok := e.tokens[tok]; ok {
+		t.expiresAt = e.now().Add(-time.Second)
+	}
+}
+
+// RegisterApp registers a Threads app with its secret and valid OAuth
+// redirect URIs.
+func (e *Emulator) RegisterApp(appID, appSecret string, redirectURIs ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.apps[appID] = &app{id: appID, secret: appSecret, redirects: slices.Clone(redirectURIs)}
+}
+
+// DemoToken returns the demo account's token (all scopes, long ttl), or ""
+// without WithDemoWorld.
+func (e *Emulator) DemoToken() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.demoToken
+}
+
+// DemoUserID returns the demo account's id, or "" without WithDemoWorld.
+func (e *Emulator) DemoUserID() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.demoUserID
+}
+
+// DemoApp returns the registered demo app's id and secret ("" without
+// WithDemoWorld). Its redirect URIs are
+// https://localhost.threads-mcp.test/callback and https://threads-mcp.test/callback.
+func (e *Emulator) DemoApp() (appID, appSecret string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.demoAppID, e.demoAppSecret
+}
+
+// SetMediaOutcome sets the processing time and result of containers created
+// from mediaURL (image_url or video_url) from now on.
+func (e *Emulator) SetMediaOutcome(mediaURL string, o MediaOutcome) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.outcomes[mediaURL] = o
+}
+
+// SetPublishLag makes threads_publish answer 24/4279009 until d after the
+// container became FINISHED (propagation lag).
+func (e *Emulator) SetPublishLag(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.publishLag = d
+}
+
+// SetPublishFault applies f to the next times publish calls (times <= 0:
+// until Reset). Only calls that would otherwise succeed (container
+// FINISHED, lag passed, quota left) consume a fault; auto_publish_text
+// counts as a publish call.
+func (e *Emulator) SetPublishFault(f PublishFault, times int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.publishFault = f
+	e.publishLeft = times
+	if times <= 0 {
+		e.publishLeft = -1
+	}
+}
+
+// InjectError makes the next times requests whose method equals method (""
+// matches any) and whose path contains pathContains fail with spec
+// (times <= 0: until Reset). Injected errors take precedence over
+// everything but latency.
+func (e *Emulator) InjectError(method, pathContains string, spec ErrorSpec, times int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if times <= 0 {
+		times = -1
+	}
+	e.injections = append(e.injections, &injection{method: method, path: pathContains, spec: spec, left: times})
+}
+
+// SetLatency sets the real delay added to every request.
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.latency = d
+}
+
+// Reset clears every fault (latency, media outcomes, publish lag, publish
+// faults, injected errors); data is kept.
+func (e *Emulator) Reset() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.latency = 0
+	e.outcomes = map[string]MediaOutcome{}
+	e.publishLag = 0
+	e.publishFault, e.publishLeft = PublishOK, 0
+	e.injections = nil
+}
+
+// Requests returns a copy of every request received so far (tokens included
+// as sent).
+func (e *Emulator) Requests() []Request {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Request, len(e.requests))
+	for i, r := range e.requests {
+		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query),
+			Form: cloneValues(r.Form), Header: r.Header.Clone(), At: r.At}
+	}
+	return out
+}
+
+// ResetRequests forgets the recorded requests.
+func (e *Emulator) ResetRequests() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.requests = nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+// Posts returns the published, undeleted top-level posts, replies and
+// reposts of userID, oldest first.
+func (e *Emulator) Posts(userID string) []Post {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Post
+	for _, m := range e.mediaOrder {
+		if m.ownerID != userID || m.deleted || m.carouselChild {
+			continue
+		}
+		p := Post{ID: m.id, UserID: m.ownerID, Text: m.text, MediaType: m.mediaType,
+			MediaURL: m.mediaURL, ReplyToID: m.replyToID, RootID: m.rootID, ContainerID: m.containerID,
+			TopicTag: m.topicTag, ReplyAudience: m.replyAudience, LinkURL: m.linkURL,
+			QuotePostID: m.quoteID, RepostedID: m.repostedID, Children: slices.Clone(m.children),
+			HideStatus: m.hideStatus, ApprovalStatus: m.approval, IsGhost: m.ghost, Timestamp: m.ts}
+		if u := e.users[m.ownerID]; u != nil {
+			p.Username = u.username
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Containers returns the containers of userID, oldest first, with their
+// status as of now.
+func (e *Emulator) Containers(userID string) []ContainerSnapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	var out []ContainerSnapshot
+	for _, c := range e.containers {
+		if c.userID != userID {
+			continue
+		}
+		st, msg := c.status(now)
+		out = append(out, ContainerSnapshot{ID: c.id, UserID: c.userID, MediaType: c.mediaType,
+			Status: st, ErrorMessage: msg, IsCarouselItem: c.carouselItem, ReplyToID: c.replyToID,
+			MediaID: c.mediaID, CreatedAt: c.createdAt})
+	}
+	slices.SortFunc(out, func(a, b ContainerSnapshot) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return compareIDs(a.ID, b.ID)
+	})
+	return out
+}
+
+// compareIDs orders decimal ids numerically.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// jsonString marshals v, for object parameters stored as raw JSON.
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
