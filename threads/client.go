@@ -1,0 +1,539 @@
+package threads
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// DefaultBaseURL is the Graph API base the client talks to by default.
+const DefaultBaseURL = "https://graph.threads.net/v1.0"
+
+// DefaultUserAgent is sent when no WithUserAgent option is given.
+const DefaultUserAgent = "threads-mcp-go"
+
+// maxBodyBytes bounds how much of a response body is read.
+const maxBodyBytes = 10 << 20
+
+// Clock is the client's source of time; tests inject a fake.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits for d or until ctx is done, returning ctx.Err() in the latter case.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// PollPolicy controls how the client waits for a container to finish
+// processing: the first poll comes after Initial, each later interval is
+// multiplied by Multiplier up to Max, and waiting stops after Deadline
+// (VideoDeadline for videos and carousels holding a video).
+type PollPolicy struct {
+	Initial       time.Duration
+	Max           time.Duration
+	Multiplier    float64
+	Deadline      time.Duration
+	VideoDeadline time.Duration
+}
+
+// DefaultPollPolicy returns the policy used unless WithPollPolicy is given:
+// 250 ms growing ×1.5 up to 2 s, 2 min deadline (5 min for video).
+func DefaultPollPolicy() PollPolicy {
+	return PollPolicy{
+		Initial:       250 * time.Millisecond,
+		Max:           2 * time.Second,
+		Multiplier:    1.5,
+		Deadline:      2 * time.Minute,
+		VideoDeadline: 5 * time.Minute,
+	}
+}
+
+// RetryPolicy bounds retries: MaxAttempts tries in all per request, with
+// exponential backoff from Base capped at Max and full jitter.
+// NotReadyAttempts is how many times threads_publish is retried on
+// 24/4279009 (media not ready) before the container is recreated once.
+type RetryPolicy struct {
+	MaxAttempts      int
+	Base             time.Duration
+	Max              time.Duration
+	NotReadyAttempts int
+}
+
+// DefaultRetryPolicy returns the policy used unless WithRetryPolicy is
+// given: 4 attempts, backoff 500 ms doubling up to 8 s, 5 not-ready retries
+// (about 15 s) before the container is recreated.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxAttempts:      4,
+		Base:             500 * time.Millisecond,
+		Max:              8 * time.Second,
+		NotReadyAttempts: 5,
+	}
+}
+
+// Client talks to the Threads Graph API. Create it with NewClient; it is safe
+// for concurrent use.
+type Client struct {
+	baseURL     *url.URL
+	httpClient  *http.Client
+	tokenSource oauth2.TokenSource
+	userAgent   string
+	logger      *slog.Logger
+	clock       Clock
+	poll        PollPolicy
+	retry       RetryPolicy
+	userID      string
+	concurrency int
+	baseErr     error
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// NewClient returns a client for the Threads Graph API.
+// Without options it talks to DefaultBaseURL as "me" with no token.
+func NewClient(opts ...Option) *Client {
+	c := &Client{
+		httpClient:  &http.Client{Timeout: 60 * time.Second},
+		userAgent:   DefaultUserAgent,
+		logger:      slog.New(slog.DiscardHandler),
+		clock:       realClock{},
+		poll:        DefaultPollPolicy(),
+		retry:       DefaultRetryPolicy(),
+		userID:      "me",
+		concurrency: defaultConcurrency,
+	}
+	c.baseURL, _ = url.Parse(DefaultBaseURL)
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// WithBaseURL sets the Graph API base URL (default DefaultBaseURL).
+// Token endpoints are not under it.
+func WithBaseURL(u string) Option {
+	return func(c *Client) {
+		p, err := url.Parse(strings.TrimRight(u, "/"))
+		if err != nil || p.Scheme == "" || p.Host == "" {
+			c.baseErr = fmt.Errorf("threads: invalid base URL %q", redactURL(u))
+			return
+		}
+		c.baseURL = p
+		c.baseErr = nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client used for every request.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) {
+		if hc != nil {
+			c.httpClient = hc
+		}
+	}
+}
+
+// WithTokenSource sets where the access token comes from; it is asked for a
+// token before every request, so a refreshing source plugs in here.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *Client) { c.tokenSource = ts }
+}
+
+// WithToken uses a fixed access token.
+func WithToken(token string) Option {
+	return WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) { c.userAgent = ua }
+}
+
+// WithLogger sets the logger for one debug line per request (default: discard).
+// Tokens are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}
+
+// WithClock sets the clock used for polling, backoff and timestamps.
+func WithClock(clk Clock) Option {
+	return func(c *Client) {
+		if clk != nil {
+			c.clock = clk
+		}
+	}
+}
+
+// WithPollPolicy sets how containers are polled; zero fields keep their defaults.
+func WithPollPolicy(p PollPolicy) Option {
+	return func(c *Client) {
+		d := DefaultPollPolicy()
+		if p.Initial > 0 {
+			d.Initial = p.Initial
+		}
+		if p.Max > 0 {
+			d.Max = p.Max
+		}
+		if p.Multiplier >= 1 {
+			d.Multiplier = p.Multiplier
+		}
+		if p.Deadline > 0 {
+			d.Deadline = p.Deadline
+		}
+		if p.VideoDeadline > 0 {
+			d.VideoDeadline = p.VideoDeadline
+		}
+		c.poll = d
+	}
+}
+
+// WithRetryPolicy sets the retry policy; zero fields keep their defaults
+// (MaxAttempts 1 disables retries).
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) {
+		d := DefaultRetryPolicy()
+		if p.MaxAttempts > 0 {
+			d.MaxAttempts = p.MaxAttempts
+		}
+		if p.Base > 0 {
+			d.Base = p.Base
+		}
+		if p.Max > 0 {
+			d.Max = p.Max
+		}
+		if p.NotReadyAttempts > 0 {
+			d.NotReadyAttempts = p.NotReadyAttempts
+		}
+		c.retry = d
+	}
+}
+
+// WithUserID sets the Threads user id used in paths (default "me").
+func WithUserID(id string) Option {
+	return func(c *Client) {
+		if id != "" {
+			c.userID = id
+		}
+	}
+}
+
+// WithCarouselConcurrency bounds how many carousel item containers are
+// created at once (default 5).
+func WithCarouselConcurrency(n int) Option {
+	return func(c *Client) {
+		if n > 0 {
+			c.concurrency = n
+		}
+	}
+}
+
+// Response wraps the HTTP response of an API call with the headers the
+// client understands.
+type Response struct {
+	*http.Response
+	// RequestID is the X-Fb-Request-Id header.
+	RequestID string
+	// AppUsage is the raw X-App-Usage header, if Meta sent one.
+	AppUsage string
+	// RetryAfter is the parsed Retry-After header, if any.
+	RetryAfter time.Duration
+}
+
+func (c *Client) newResponse(r *http.Response) *Response {
+	resp := &Response{
+		Response:  r,
+		RequestID: r.Header.Get("X-Fb-Request-Id"),
+		AppUsage:  r.Header.Get("X-App-Usage"),
+	}
+	if ra := r.Header.Get("Retry-After"); ra != "" {
+		if secs, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && secs >= 0 {
+			resp.RetryAfter = time.Duration(secs) * time.Second
+		} else if t, err := http.ParseTime(ra); err == nil {
+			if d := t.Sub(c.clock.Now()); d > 0 {
+				resp.RetryAfter = d
+			}
+		}
+	}
+	return resp
+}
+
+// retryMode says which failures of a request may be retried.
+type retryMode int
+
+const (
+	// retryRead: GETs — transient errors, rate limits, network errors, 5xx.
+	retryRead retryMode = iota
+	// retryCreate: non-idempotent POST/DELETE — only failures proving nothing happened.
+	retryCreate
+	// retryNever: threads_publish; the flow applies decision 6 itself.
+	retryNever
+)
+
+// request is one API call, rebuilt for every attempt.
+type request struct {
+	method  string
+	path    string // relative to the base URL, starting with "/"
+	params  url.Values
+	retry   retryMode
+	isReply bool
+}
+
+// endpoint joins escaped path segments: endpoint("me", "threads") = "/me/threads".
+func endpoint(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}
+
+// do performs rq with retries and decodes a successful JSON body into v.
+func (c *Client) do(ctx context.Context, rq request, v any) (*Response, error) {
+	if c.baseErr != nil {
+		return nil, c.baseErr
+	}
+	maxAttempts := max(c.retry.MaxAttempts, 1)
+	if rq.retry == retryNever {
+		maxAttempts = 1
+	}
+	for attempt := 1; ; attempt++ {
+		resp, err := c.doOnce(ctx, rq, v, attempt)
+		if err == nil || attempt >= maxAttempts || !retryable(rq.retry, err) {
+			return resp, err
+		}
+		delay := c.backoff(attempt)
+		var ae *APIError
+		if errors.As(err, &ae) && ae.retryAfter > 0 {
+			if ae.retryAfter > c.retry.Max {
+				return resp, err // too long to wait here; the caller decides
+			}
+			delay = max(delay, ae.retryAfter)
+		}
+		if serr := c.clock.Sleep(ctx, delay); serr != nil {
+			return resp, fmt.Errorf("threads: %s %s: giving up retry after %v: %w", rq.method, rq.path, err, serr)
+		}
+	}
+}
+
+// backoff is the full-jitter exponential delay before retry number attempt.
+func (c *Client) backoff(attempt int) time.Duration {
+	ceil := c.expDelay(attempt)
+	if ceil <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(ceil) + 1))
+}
+
+// expDelay is Base·2^(attempt-1) capped at Max, without jitter.
+func (c *Client) expDelay(attempt int) time.Duration {
+	d := c.retry.Base
+	for i := 1; i < attempt && d < c.retry.Max; i++ {
+		d *= 2
+	}
+	return min(d, c.retry.Max)
+}
+
+// retryable decides whether err may be retried under mode.
+func retryable(mode retryMode, err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch mode {
+	case retryRead:
+		if ae.Err != nil {
+			return true // network error on a GET
+		}
+		switch ae.Kind() {
+		case KindTransient, KindRateLimited:
+			return true
+		case KindUnknown:
+			return ae.HTTPStatus >= 500
+		}
+		return false
+	case retryCreate:
+		if ae.Err != nil {
+			return connRefused(ae.Err)
+		}
+		switch ae.Code {
+		case codeUnknown, codeService, codeTooManyCalls, codeUserRequestLimit, codeRateLimit613:
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// connRefused reports whether err proves the request never reached the server.
+func connRefused(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// doOnce performs one attempt.
+func (c *Client) doOnce(ctx context.Context, rq request, v any, attempt int) (*Response, error) {
+	u := *c.baseURL
+	raw := strings.TrimRight(c.baseURL.EscapedPath(), "/") + rq.path
+	if p, err := url.PathUnescape(raw); err == nil {
+		u.Path, u.RawPath = p, raw
+	}
+	var body io.Reader
+	if rq.method == http.MethodGet || rq.method == http.MethodDelete {
+		u.RawQuery = rq.params.Encode()
+	} else {
+		body = strings.NewReader(rq.params.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, rq.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("threads: building %s %s: %w", rq.method, rq.path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	token := ""
+	if c.tokenSource != nil {
+		tok, err := c.tokenSource.Token()
+		if err != nil {
+			k := KindTokenInvalid
+			return nil, &APIError{Method: rq.method, Path: rq.path, Message: "cannot obtain an access token",
+				Err: fmt.Errorf("token source: %w", err), kind: &k}
+		}
+		token = tok.AccessToken
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+	}
+
+	start := c.clock.Now()
+	hr, err := c.httpClient.Do(req)
+	dur := c.clock.Now().Sub(start)
+	if err != nil {
+		c.logger.DebugContext(ctx, "threads request", "method", rq.method, "path", rq.path,
+			"status", 0, "duration_ms", dur.Milliseconds(), "attempt", attempt, "error", redact(err.Error(), token))
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("threads: %s %s: %w", rq.method, rq.path, ctxErr)
+		}
+		return nil, &APIError{Method: rq.method, Path: rq.path, Err: sanitizeError(err, token), isReply: rq.isReply}
+	}
+	defer hr.Body.Close()
+	c.logger.DebugContext(ctx, "threads request", "method", rq.method, "path", rq.path,
+		"status", hr.StatusCode, "duration_ms", dur.Milliseconds(), "attempt", attempt)
+	resp := c.newResponse(hr)
+	data, err := io.ReadAll(io.LimitReader(hr.Body, maxBodyBytes))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return resp, fmt.Errorf("threads: %s %s: %w", rq.method, rq.path, ctxErr)
+		}
+		return resp, &APIError{Method: rq.method, Path: rq.path, Err: sanitizeError(err, token), isReply: rq.isReply}
+	}
+	if hr.StatusCode < 200 || hr.StatusCode > 299 {
+		ae := &APIError{HTTPStatus: hr.StatusCode, Method: rq.method, Path: rq.path,
+			retryAfter: resp.RetryAfter, isReply: rq.isReply}
+		parseErrorBody(ae, data)
+		ae.Message = redact(ae.Message, token)
+		ae.UserMessage = redact(ae.UserMessage, token)
+		ae.UserTitle = redact(ae.UserTitle, token)
+		return resp, ae
+	}
+	if v != nil {
+		if err := json.Unmarshal(data, v); err != nil {
+			return resp, fmt.Errorf("threads: %s %s: decoding response: %w", rq.method, rq.path, err)
+		}
+	}
+	return resp, nil
+}
+
+// sensitiveParams are query parameters never kept in a URL the client returns.
+var sensitiveParams = []string{"access_token", "client_secret", "input_token", "code"}
+
+// redactURL removes credentials from a URL string; unparsable input is
+// returned without its query.
+func redactURL(s string) string {
+	if s == "" {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		if i := strings.IndexAny(s, "?#"); i >= 0 {
+			return s[:i]
+		}
+		return s
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		changed := false
+		for _, k := range sensitiveParams {
+			if q.Has(k) {
+				q.Del(k)
+				changed = true
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	u.User = nil
+	return u.String()
+}
+
+// redact replaces every occurrence of token in s.
+func redact(s, token string) string {
+	if token == "" || s == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "[REDACTED]")
+}
+
+// sanitizeError re-wraps a *url.Error so that its string has no credentials.
+func sanitizeError(err error, token string) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: redact(redactURL(ue.URL), token), Err: ue.Err}
+	}
+	return err
+}
+
+// formatTime renders t as Unix seconds for since/until.
+func formatTime(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }

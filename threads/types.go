@@ -1,0 +1,397 @@
+package threads
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// TimeLayout is the timestamp layout Threads uses on media and insights
+// (ISO 8601 with a numeric offset without a colon, e.g. 2023-10-17T05:42:03+0000).
+const TimeLayout = "2006-01-02T15:04:05-0700"
+
+// Time is a time.Time that decodes from and encodes to Threads' TimeLayout.
+// It also accepts RFC 3339 on decode, defensively.
+type Time struct{ time.Time }
+
+// UnmarshalJSON decodes a Threads timestamp.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		t.Time = time.Time{}
+		return nil
+	}
+	v, err := time.Parse(TimeLayout, s)
+	if err != nil {
+		v, err = time.Parse(time.RFC3339, s)
+		if err != nil {
+			return err
+		}
+	}
+	t.Time = v
+	return nil
+}
+
+// MarshalJSON encodes t in TimeLayout.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(t.Format(TimeLayout))
+}
+
+// MediaType is the media_type sent when creating a container.
+type MediaType string
+
+// Media types accepted by POST /{user-id}/threads.
+const (
+	MediaTypeText     MediaType = "TEXT"
+	MediaTypeImage    MediaType = "IMAGE"
+	MediaTypeVideo    MediaType = "VIDEO"
+	MediaTypeCarousel MediaType = "CAROUSEL"
+)
+
+// Media types as Threads reports them on read (note TEXT_POST and CAROUSEL_ALBUM).
+const (
+	MediaTypeTextPost      MediaType = "TEXT_POST"
+	MediaTypeCarouselAlbum MediaType = "CAROUSEL_ALBUM"
+	MediaTypeAudio         MediaType = "AUDIO"
+	MediaTypeRepostFacade  MediaType = "REPOST_FACADE"
+)
+
+// ReplyControl is who may reply to a post (reply_control on creation).
+type ReplyControl string
+
+// The five reply_control values Threads accepts (threads-api.md 4.2).
+const (
+	ReplyEveryone             ReplyControl = "everyone"
+	ReplyAccountsYouFollow    ReplyControl = "accounts_you_follow"
+	ReplyMentionedOnly        ReplyControl = "mentioned_only"
+	ReplyParentPostAuthorOnly ReplyControl = "parent_post_author_only"
+	ReplyFollowersOnly        ReplyControl = "followers_only"
+)
+
+// ContainerStatus is the processing state of a media container.
+type ContainerStatus string
+
+// Container states (threads-api.md 3.3).
+const (
+	StatusInProgress ContainerStatus = "IN_PROGRESS"
+	StatusFinished   ContainerStatus = "FINISHED"
+	StatusPublished  ContainerStatus = "PUBLISHED"
+	StatusError      ContainerStatus = "ERROR"
+	StatusExpired    ContainerStatus = "EXPIRED"
+)
+
+// User is a Threads profile (GET /me).
+type User struct {
+	ID                     string `json:"id"`
+	Username               string `json:"username,omitempty"`
+	Name                   string `json:"name,omitempty"`
+	ProfilePictureURL      string `json:"threads_profile_picture_url,omitempty"`
+	Biography              string `json:"threads_biography,omitempty"`
+	IsVerified             bool   `json:"is_verified,omitempty"`
+	IsEligibleForGeoGating bool   `json:"is_eligible_for_geo_gating,omitempty"`
+}
+
+// PollAttachment is a poll on a text post: 2–4 options of 1–25 characters.
+type PollAttachment struct {
+	OptionA string `json:"option_a"`
+	OptionB string `json:"option_b"`
+	OptionC string `json:"option_c,omitempty"`
+	OptionD string `json:"option_d,omitempty"`
+}
+
+// TextStyling styles a range of a text attachment's plaintext.
+type TextStyling struct {
+	Offset      int      `json:"offset"`
+	Length      int      `json:"length"`
+	StylingInfo []string `json:"styling_info"`
+}
+
+// TextAttachment is long-form text (up to 10,000 characters) on a text post.
+type TextAttachment struct {
+	Plaintext           string        `json:"plaintext"`
+	LinkAttachmentURL   string        `json:"link_attachment_url,omitempty"`
+	TextWithStylingInfo []TextStyling `json:"text_with_styling_info,omitempty"`
+}
+
+// GIFAttachment attaches a GIPHY GIF to a text post.
+type GIFAttachment struct {
+	GIFID    string `json:"gif_id"`
+	Provider string `json:"provider"`
+}
+
+// TextEntity marks a range of the post text, e.g. a spoiler.
+type TextEntity struct {
+	EntityType string `json:"entity_type"`
+	Offset     int    `json:"offset"`
+	Length     int    `json:"length"`
+}
+
+// ContainerParams are the parameters of POST /{user-id}/threads
+// (threads-api.md 3.2). Zero values are not sent.
+type ContainerParams struct {
+	MediaType               MediaType
+	Text                    string
+	ImageURL                string
+	VideoURL                string
+	IsCarouselItem          bool
+	Children                []string
+	ReplyToID               string
+	ReplyControl            ReplyControl
+	QuotePostID             string
+	LinkAttachment          string
+	TopicTag                string
+	AltText                 string
+	AllowlistedCountryCodes []string
+	PollAttachment          *PollAttachment
+	TextAttachment          *TextAttachment
+	GIFAttachment           *GIFAttachment
+	TextEntities            []TextEntity
+	IsSpoilerMedia          bool
+	LocationID              string
+	EnableReplyApprovals    bool
+	AutoPublishText         bool
+	IsGhostPost             bool
+}
+
+// Container is a media container and its processing status.
+type Container struct {
+	ID           string          `json:"id"`
+	Status       ContainerStatus `json:"status,omitempty"`
+	ErrorMessage string          `json:"error_message,omitempty"`
+}
+
+// IDRef is an object reference such as {"id":"123"}.
+type IDRef struct {
+	ID string `json:"id"`
+}
+
+// Children is the Graph-style list of carousel children.
+type Children struct {
+	Data []IDRef `json:"data"`
+}
+
+// Media is a Threads post, reply or repost as read back from the API.
+// Only requested fields are set.
+type Media struct {
+	ID                      string          `json:"id"`
+	MediaProductType        string          `json:"media_product_type,omitempty"`
+	MediaType               MediaType       `json:"media_type,omitempty"`
+	MediaURL                string          `json:"media_url,omitempty"`
+	Permalink               string          `json:"permalink,omitempty"`
+	Owner                   *IDRef          `json:"owner,omitempty"`
+	Username                string          `json:"username,omitempty"`
+	Text                    string          `json:"text,omitempty"`
+	Timestamp               Time            `json:"timestamp,omitzero"`
+	Shortcode               string          `json:"shortcode,omitempty"`
+	ThumbnailURL            string          `json:"thumbnail_url,omitempty"`
+	Children                *Children       `json:"children,omitempty"`
+	IsQuotePost             bool            `json:"is_quote_post,omitempty"`
+	QuotedPost              *IDRef          `json:"quoted_post,omitempty"`
+	RepostedPost            *IDRef          `json:"reposted_post,omitempty"`
+	AltText                 string          `json:"alt_text,omitempty"`
+	LinkAttachmentURL       string          `json:"link_attachment_url,omitempty"`
+	HasReplies              bool            `json:"has_replies,omitempty"`
+	IsReply                 bool            `json:"is_reply,omitempty"`
+	IsReplyOwnedByMe        bool            `json:"is_reply_owned_by_me,omitempty"`
+	RootPost                *IDRef          `json:"root_post,omitempty"`
+	RepliedTo               *IDRef          `json:"replied_to,omitempty"`
+	HideStatus              string          `json:"hide_status,omitempty"`
+	ReplyAudience           string          `json:"reply_audience,omitempty"`
+	GIFURL                  string          `json:"gif_url,omitempty"`
+	PollAttachment          json.RawMessage `json:"poll_attachment,omitempty"`
+	TopicTag                string          `json:"topic_tag,omitempty"`
+	IsSpoilerMedia          bool            `json:"is_spoiler_media,omitempty"`
+	TextEntities            json.RawMessage `json:"text_entities,omitempty"`
+	TextAttachment          json.RawMessage `json:"text_attachment,omitempty"`
+	LocationID              string          `json:"location_id,omitempty"`
+	AllowlistedCountryCodes []string        `json:"allowlisted_country_codes,omitempty"`
+	IsVerified              bool            `json:"is_verified,omitempty"`
+	ProfilePictureURL       string          `json:"profile_picture_url,omitempty"`
+	ReplyApprovalStatus     string          `json:"reply_approval_status,omitempty"`
+}
+
+// Cursors are the opaque paging cursors of a list response.
+type Cursors struct {
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}
+
+// Paging is the paging object of a list response. Next and Previous have
+// access_token stripped by the client.
+type Paging struct {
+	Cursors  Cursors `json:"cursors"`
+	Next     string  `json:"next,omitempty"`
+	Previous string  `json:"previous,omitempty"`
+}
+
+// MediaList is a page of media.
+type MediaList struct {
+	Data   []Media `json:"data"`
+	Paging Paging  `json:"paging"`
+}
+
+// ListOptions are the common paging and time-window options of list endpoints.
+// Before and After must not both be set.
+type ListOptions struct {
+	Fields []string
+	Limit  int
+	Before string
+	After  string
+	Since  time.Time
+	Until  time.Time
+}
+
+// ReplyListOptions are the options of /replies, /conversation and /pending_replies.
+type ReplyListOptions struct {
+	ListOptions
+	// Reverse orders newest first when nil or true (Threads' default), oldest first when false.
+	Reverse *bool
+	// ApprovalStatus filters pending replies: "pending" or "ignored" (pending_replies only).
+	ApprovalStatus string
+}
+
+// InsightValue is one value of an insight metric, with its end time for time series.
+type InsightValue struct {
+	Value   int64 `json:"value"`
+	EndTime Time  `json:"end_time,omitzero"`
+}
+
+// LinkTotalValue is a per-link total (the clicks metric).
+type LinkTotalValue struct {
+	Value   int64  `json:"value"`
+	LinkURL string `json:"link_url"`
+}
+
+// DemographicResult is one bucket of a follower_demographics breakdown.
+type DemographicResult struct {
+	DimensionValues []string `json:"dimension_values"`
+	Value           int64    `json:"value"`
+}
+
+// DemographicBreakdown is a follower_demographics breakdown.
+type DemographicBreakdown struct {
+	DimensionKeys []string            `json:"dimension_keys"`
+	Results       []DemographicResult `json:"results"`
+}
+
+// TotalValue is the total of a metric, with breakdowns for demographics.
+type TotalValue struct {
+	Value      int64                  `json:"value"`
+	Breakdowns []DemographicBreakdown `json:"breakdowns,omitempty"`
+}
+
+// Insight is one metric of media or user insights.
+type Insight struct {
+	Name            string           `json:"name"`
+	Period          string           `json:"period"`
+	Values          []InsightValue   `json:"values,omitempty"`
+	TotalValue      *TotalValue      `json:"total_value,omitempty"`
+	LinkTotalValues []LinkTotalValue `json:"link_total_values,omitempty"`
+	Title           string           `json:"title,omitempty"`
+	Description     string           `json:"description,omitempty"`
+	ID              string           `json:"id,omitempty"`
+}
+
+// UserInsightsOptions select user insights (GET /{user-id}/threads_insights).
+type UserInsightsOptions struct {
+	Metrics   []string
+	Since     time.Time
+	Until     time.Time
+	Breakdown string // country, city, age or gender; follower_demographics only
+}
+
+// QuotaConfig is a quota's total and window in seconds.
+type QuotaConfig struct {
+	QuotaTotal    int `json:"quota_total"`
+	QuotaDuration int `json:"quota_duration"`
+}
+
+// PublishingLimit is the user's rolling 24 h usage of every quota group.
+type PublishingLimit struct {
+	QuotaUsage               int          `json:"quota_usage"`
+	Config                   *QuotaConfig `json:"config,omitempty"`
+	ReplyQuotaUsage          int          `json:"reply_quota_usage"`
+	ReplyConfig              *QuotaConfig `json:"reply_config,omitempty"`
+	DeleteQuotaUsage         int          `json:"delete_quota_usage"`
+	DeleteConfig             *QuotaConfig `json:"delete_config,omitempty"`
+	LocationSearchQuotaUsage int          `json:"location_search_quota_usage"`
+	LocationSearchConfig     *QuotaConfig `json:"location_search_config,omitempty"`
+}
+
+// ProgressStep names a step of a publishing flow.
+type ProgressStep string
+
+// Steps reported to a ProgressFunc.
+const (
+	StepCreateItem ProgressStep = "create_item" // a carousel item container was created
+	StepItemReady  ProgressStep = "item_ready"  // a carousel item finished processing
+	StepCreate     ProgressStep = "create"      // the (parent) container was created
+	StepProcessing ProgressStep = "processing"  // waiting for the container to finish
+	StepPublishing ProgressStep = "publishing"  // threads_publish was called
+	StepPublished  ProgressStep = "published"   // the post is live
+)
+
+// Progress is one progress report of a publishing flow.
+type Progress struct {
+	Step    ProgressStep
+	Current int    // steps done so far
+	Total   int    // total steps expected (may grow)
+	Message string // human-readable, e.g. "item 3 of 20 created"
+}
+
+// ProgressFunc receives progress reports; it must not block for long.
+type ProgressFunc func(Progress)
+
+// Post is the content of a post or reply to publish through a flow.
+// The media type is derived: Items → carousel, ImageURL → image,
+// VideoURL → video, else text.
+type Post struct {
+	Text           string
+	ImageURL       string
+	VideoURL       string
+	AltText        string
+	Items          []CarouselItem
+	ReplyToID      string
+	ReplyControl   ReplyControl
+	QuotePostID    string
+	LinkAttachment string
+	TopicTag       string
+	// Extra carries rarely used container parameters (poll, attachments, spoilers,
+	// geo-gating, location, reply approvals); its media/url/reply fields are ignored.
+	Extra ContainerParams
+	// Progress, when set, receives every step of the flow.
+	Progress ProgressFunc
+}
+
+// CarouselItem is one item of a carousel: exactly one of ImageURL and VideoURL.
+type CarouselItem struct {
+	ImageURL string
+	VideoURL string
+	AltText  string
+}
+
+// Timings reports where a publishing flow spent its time.
+type Timings struct {
+	Create  time.Duration `json:"create"`
+	Process time.Duration `json:"process"`
+	Publish time.Duration `json:"publish"`
+	Total   time.Duration `json:"total"`
+}
+
+// PublishResult is the outcome of a publishing flow.
+type PublishResult struct {
+	ID          string // the published media id ("" only when Recovered and not found)
+	Permalink   string
+	ContainerID string
+	ItemIDs     []string  // carousel item container ids, in item order
+	PublishedAt time.Time // timestamp read back, or the local time of publish
+	Timings     Timings
+	// Recovered is true when the publish outcome was ambiguous and success was
+	// established from the container status (decision 6).
+	Recovered bool
+	// Note explains anything unusual, e.g. "published; post id could not be recovered".
+	Note string
+}
