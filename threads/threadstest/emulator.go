@@ -134,6 +134,7 @@ type config struct {
 	videoDelay time.Duration
 	api        Config
 	seed       int64
+	prefix     string
 }
 
 // Option configures an Emulator.
@@ -158,6 +159,11 @@ func WithProcessingDelay(image, video time.Duration) Option {
 
 // WithConfig sets the UNCONFIRMED behaviour knobs.
 func WithConfig(c Config) Option { return func(cf *config) { cf.api = c } }
+
+// WithTokenPrefix makes every token the emulator issues start with prefix
+// (default "THAA", like Meta's). Tests use a sentinel prefix and assert it
+// never appears in a log line, an error or a tool result.
+func WithTokenPrefix(prefix string) Option { return func(cf *config) { cf.prefix = prefix } }
 
 // WithSeed sets the seed of ids, tokens and demo data (default 1).
 func WithSeed(seed int64) Option { return func(cf *config) { cf.seed = seed } }
@@ -361,7 +367,7 @@ type Emulator struct {
 
 // NewEmulator returns an empty emulator (or the demo world with WithDemoWorld).
 func NewEmulator(opts ...Option) *Emulator {
-	cf := config{clock: realClock{}, seed: defaultSeed}
+	cf := config{clock: realClock{}, seed: defaultSeed, prefix: "THAA"}
 	for _, o := range opts {
 		o(&cf)
 	}
@@ -486,7 +492,7 @@ func (e *Emulator) issueLocked(userID, appID string, scopes []string, ttl time.D
 		t.scopes[s] = true
 	}
 	for {
-		t.value = "THAA" + e.randString(60)
+		t.value = e.cfg.prefix + e.randString(60)
 		if _, dup := e.tokens[t.value]; !dup {
 			break
 		}

@@ -176,3 +176,15 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("published %d concurrent posts, want 40", n)
 	}
 }
+
+func TestTokenPrefix(t *testing.T) {
+	e := NewEmulator(WithDemoWorld(), WithTokenPrefix("SENTINEL_"))
+	for _, tok := range []string{e.DemoToken(), e.IssueToken(e.DemoUserID(), DefaultScopes, time.Hour)} {
+		if !strings.HasPrefix(tok, "SENTINEL_") {
+			t.Errorf("token %q lacks the prefix", tok)
+		}
+	}
+	if tok := NewEmulator(WithDemoWorld()).DemoToken(); !strings.HasPrefix(tok, "THAA") {
+		t.Errorf("default token %q does not start like Meta's", tok)
+	}
+}
