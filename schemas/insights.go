@@ -39,6 +39,7 @@ type GetInsightsArgs struct {
 	Since     string   `json:"since,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: start, RFC 3339 or YYYY-MM-DD (UTC midnight); not before 2024-04-13T07:00:00Z (as a date: 2024-04-14 or later)."`
 	Until     string   `json:"until,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: end, RFC 3339 or YYYY-MM-DD (UTC), after since and not in the future."`
 	Breakdown string   `json:"breakdown,omitempty" jsonschema:"enum=country,enum=city,enum=age,enum=gender" jsonschema_description:"Required with follower_demographics, and only with it."`
+	AccountArg
 }
 
 // JSONSchemaExtend adds the id pattern.
@@ -64,6 +65,7 @@ func (a *GetInsightsArgs) Normalize() {
 		}
 	}
 	a.Metrics = out
+	a.AccountArg.normalize()
 }
 
 // Defaults fills Metrics when empty: MediaMetrics with post_id,
@@ -94,6 +96,7 @@ func (a *GetInsightsArgs) Validate() error { return a.ValidateAt(time.Now()) }
 // It returns FieldErrors, or nil.
 func (a *GetInsightsArgs) ValidateAt(now time.Time) error {
 	var errs FieldErrors
+	a.AccountArg.check(&errs)
 	if a.PostID != "" {
 		errs.add(checkID("post_id", a.PostID))
 		media := MediaMetrics()

@@ -260,7 +260,7 @@ func TestValidator(t *testing.T) {
 		{"null args", text, `null`, []string{"text: required"}, nil},
 		{"not an object", text, `[1]`, []string{"arguments: wrong type"}, []string{"not an object"}},
 		{"invalid json", text, `{"text":`, []string{"arguments: invalid JSON"}, nil},
-		{"unknown field", text, `{"text":"a","Text":"b"}`, []string{"Text: unknown field"}, []string{"allowed fields: link_attachment, quote_post_id, reply_control, text, topic_tag"}},
+		{"unknown field", text, `{"text":"a","Text":"b"}`, []string{"Text: unknown field"}, []string{"allowed fields: account, idempotency_key, link_attachment, quote_post_id, reply_control, text, topic_tag"}},
 		{"wrong type", text, `{"text":5}`, []string{"text: wrong type"}, []string{"got number 5, want string"}},
 		{"enum", text, `{"text":"a","reply_control":"all"}`, []string{"reply_control: not an allowed value"}, []string{"allowed: everyone, accounts_you_follow"}},
 		{"pattern", text, `{"text":"a","quote_post_id":"12a"}`, []string{"quote_post_id: invalid format"}, []string{"1 to 30 digits"}},

@@ -36,6 +36,8 @@ type PublishTextArgs struct {
 	LinkAttachment string `json:"link_attachment,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional http(s) URL shown as a link preview card. Counts toward the 5-link limit unless the text already holds it."`
 	ReplyControl   string `json:"reply_control,omitempty" jsonschema:"enum=everyone,enum=accounts_you_follow,enum=mentioned_only,enum=parent_post_author_only,enum=followers_only" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default set by set_reply_control."`
 	QuotePostID    string `json:"quote_post_id,omitempty" jsonschema:"maxLength=30" jsonschema_description:"Optional numeric id of a Threads post to quote."`
+	AccountArg
+	IdempotencyArg
 }
 
 // JSONSchemaExtend adds the id pattern (invopop tags cannot hold a comma).
@@ -50,6 +52,7 @@ func (a *PublishTextArgs) Normalize() {
 	a.LinkAttachment = strings.TrimSpace(a.LinkAttachment)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
 	a.QuotePostID = strings.TrimSpace(a.QuotePostID)
+	a.AccountArg.normalize()
 }
 
 // Validate enforces every rule of publish_text: text required and at most
@@ -72,6 +75,8 @@ func (a *PublishTextArgs) Validate() error {
 	if a.QuotePostID != "" {
 		errs.add(checkID("quote_post_id", a.QuotePostID))
 	}
+	a.AccountArg.check(&errs)
+	a.IdempotencyArg.check(&errs)
 	return errs.Err()
 }
 
@@ -145,6 +150,8 @@ type PublishCarouselArgs struct {
 	Text         string             `json:"text,omitempty" jsonschema:"maxLength=500" jsonschema_description:"Optional caption, at most 500 counted characters (emoji, symbols and curly quotes count as their UTF-8 bytes). At most one #tag and 5 links."`
 	TopicTag     string             `json:"topic_tag,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Optional topic, 1-50 characters, no '.' or '&'."`
 	ReplyControl string             `json:"reply_control,omitempty" jsonschema:"enum=everyone,enum=accounts_you_follow,enum=mentioned_only,enum=parent_post_author_only,enum=followers_only" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default."`
+	AccountArg
+	IdempotencyArg
 }
 
 // Normalize trims item types and URLs, strips one leading '#' from
@@ -156,6 +163,7 @@ func (a *PublishCarouselArgs) Normalize() {
 	}
 	a.TopicTag = NormalizeTopicTag(a.TopicTag)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
+	a.AccountArg.normalize()
 }
 
 // Validate enforces every rule of publish_carousel: 2 to 20 items, each with
@@ -192,6 +200,8 @@ func (a *PublishCarouselArgs) Validate() error {
 	}
 	validateCaption(&errs, "text", a.Text, a.TopicTag, "")
 	errs.add(checkReplyControl("reply_control", a.ReplyControl))
+	a.AccountArg.check(&errs)
+	a.IdempotencyArg.check(&errs)
 	return errs.Err()
 }
 
@@ -208,6 +218,8 @@ type ReplyArgs struct {
 	ImageURL     string `json:"image_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
 	VideoURL     string `json:"video_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
 	ReplyControl string `json:"reply_control,omitempty" jsonschema:"enum=everyone,enum=accounts_you_follow,enum=mentioned_only,enum=parent_post_author_only,enum=followers_only" jsonschema_description:"Who may reply to this reply; cannot be changed later. Default: the account default."`
+	AccountArg
+	IdempotencyArg
 }
 
 // JSONSchemaExtend adds the id pattern.
@@ -219,6 +231,7 @@ func (a *ReplyArgs) Normalize() {
 	a.ImageURL = strings.TrimSpace(a.ImageURL)
 	a.VideoURL = strings.TrimSpace(a.VideoURL)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
+	a.AccountArg.normalize()
 }
 
 // Validate enforces every rule of reply: a numeric reply_to_id; text or
@@ -241,6 +254,8 @@ func (a *ReplyArgs) Validate() error {
 	}
 	validateCaption(&errs, "text", a.Text, "", "")
 	errs.add(checkReplyControl("reply_control", a.ReplyControl))
+	a.AccountArg.check(&errs)
+	a.IdempotencyArg.check(&errs)
 	return errs.Err()
 }
 
@@ -255,6 +270,7 @@ type ReplyResult struct {
 type SetReplyControlArgs struct {
 	Value  string `json:"value" jsonschema:"required,enum=everyone,enum=accounts_you_follow,enum=mentioned_only,enum=parent_post_author_only,enum=followers_only" jsonschema_description:"New default audience allowed to reply to posts and replies created from now on."`
 	PostID string `json:"post_id,omitempty" jsonschema:"maxLength=30" jsonschema_description:"Optional id of an already published post. Threads cannot change who may reply to a published post; the tool then explains the alternatives (hide replies)."`
+	AccountArg
 }
 
 // JSONSchemaExtend adds the id pattern.
@@ -266,6 +282,7 @@ func (SetReplyControlArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 func (a *SetReplyControlArgs) Normalize() {
 	a.Value = normalizeEnum(a.Value)
 	a.PostID = strings.TrimSpace(a.PostID)
+	a.AccountArg.normalize()
 }
 
 // Validate checks value (required, one of ReplyControls) and the post_id
@@ -280,6 +297,7 @@ func (a *SetReplyControlArgs) Validate() error {
 	if a.PostID != "" {
 		errs.add(checkID("post_id", a.PostID))
 	}
+	a.AccountArg.check(&errs)
 	return errs.Err()
 }
 
@@ -299,6 +317,7 @@ type ListRepliesArgs struct {
 	Order  string `json:"order,omitempty" jsonschema:"enum=newest,enum=oldest,default=newest" jsonschema_description:"Sort order."`
 	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25" jsonschema_description:"Replies per page, 1-100 (default 25)."`
 	Cursor string `json:"cursor,omitempty" jsonschema:"maxLength=2048" jsonschema_description:"next_cursor from a previous list_replies result, to get the next page."`
+	AccountArg
 }
 
 // List reply defaults.
@@ -316,6 +335,7 @@ func (a *ListRepliesArgs) Normalize() {
 	a.Scope = normalizeEnum(a.Scope)
 	a.Order = normalizeEnum(a.Order)
 	a.Cursor = strings.TrimSpace(a.Cursor)
+	a.AccountArg.normalize()
 }
 
 // Defaults fills scope "direct", order "newest" and limit 25 when unset.
@@ -346,6 +366,7 @@ func (a *ListRepliesArgs) Validate() error {
 		errs.add(newFieldError("cursor", "too long", a.Cursor, fmt.Sprintf("%d bytes, limit %d", len(a.Cursor), MaxURLLength),
 			"pass next_cursor exactly as a previous result returned it"))
 	}
+	a.AccountArg.check(&errs)
 	return errs.Err()
 }
 

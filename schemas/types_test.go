@@ -339,3 +339,40 @@ func TestParseTime(t *testing.T) {
 		t.Error("InsightsEarliest is not 2024-04-13T07:00:00Z")
 	}
 }
+
+func TestAccountAndIdempotencyArgs(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  interface{ Validate() error }
+		field string // "" = valid
+	}{
+		{"account ok", &PublishTextArgs{Text: "hi", AccountArg: AccountArg{Account: "work"}}, ""},
+		{"account with space", &PublishTextArgs{Text: "hi", AccountArg: AccountArg{Account: "my work"}}, "account"},
+		{"account too long", &ListRepliesArgs{PostID: "1", AccountArg: AccountArg{Account: strings.Repeat("a", 101)}}, "account"},
+		{"account control char", &GetInsightsArgs{AccountArg: AccountArg{Account: "a\x00b"}}, "account"},
+		{"key ok", &ReplyArgs{ReplyToID: "1", Text: "x", IdempotencyArg: IdempotencyArg{IdempotencyKey: "550e8400-e29b-41d4-a716-446655440000"}}, ""},
+		{"key padded", &PublishCarouselArgs{Items: []CarouselItemArgs{{Type: "image", URL: "https://a.example/1.jpg"}, {Type: "image", URL: "https://a.example/2.jpg"}}, IdempotencyArg: IdempotencyArg{IdempotencyKey: " k "}}, "idempotency_key"},
+		{"key too long", &PublishTextArgs{Text: "hi", IdempotencyArg: IdempotencyArg{IdempotencyKey: strings.Repeat("k", 201)}}, "idempotency_key"},
+		{"publishing limit bad account", &GetPublishingLimitArgs{AccountArg: AccountArg{Account: "a b"}}, "account"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.args.Validate()
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			fe := AsFieldErrors(err)
+			if len(fe) != 1 || fe[0].Field != tc.field {
+				t.Fatalf("want one error on %s, got %v", tc.field, err)
+			}
+		})
+	}
+	a := &SetReplyControlArgs{Value: "everyone", AccountArg: AccountArg{Account: " @someone "}}
+	a.Normalize()
+	if a.Account != "someone" {
+		t.Errorf("Normalize left account %q", a.Account)
+	}
+}

@@ -1,0 +1,108 @@
+package schemas
+
+import (
+	"strings"
+	"unicode"
+)
+
+// MaxAccountLength and MaxIdempotencyKeyLength bound the account and
+// idempotency_key arguments.
+const (
+	MaxAccountLength        = 100
+	MaxIdempotencyKeyLength = 200
+)
+
+// AccountArg is embedded in every tool's arguments: the account to act as.
+type AccountArg struct {
+	Account string `json:"account,omitempty" jsonschema:"maxLength=100" jsonschema_description:"Optional: the stored account name or Threads username to act as (list_accounts shows them). Default: the server's default account."`
+}
+
+// normalize trims the account and one leading '@'.
+func (a *AccountArg) normalize() {
+	a.Account = strings.TrimPrefix(strings.TrimSpace(a.Account), "@")
+}
+
+// check validates the account argument's shape (whether it exists is the
+// server's to say).
+func (a *AccountArg) check(errs *FieldErrors) {
+	if a.Account == "" {
+		return
+	}
+	if len(a.Account) > MaxAccountLength || strings.IndexFunc(a.Account, unicode.IsControl) >= 0 || strings.ContainsAny(a.Account, " \t") {
+		errs.add(newFieldError("account", "invalid", a.Account, "an account is a stored name or a Threads username, without spaces, at most 100 characters",
+			"pass a name shown by list_accounts, or omit account to use the default"))
+	}
+}
+
+// IdempotencyArg is embedded in the publishing tools' arguments.
+type IdempotencyArg struct {
+	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema:"maxLength=200" jsonschema_description:"Optional key that makes retrying safe: while a key is known (24 h), calls with it return the first result (replayed: true) instead of posting again. Use a new key for each new post; the same key with different arguments is refused."`
+}
+
+// check validates the key's shape: printable, at most 200 bytes.
+func (a *IdempotencyArg) check(errs *FieldErrors) {
+	k := a.IdempotencyKey
+	if k == "" {
+		return
+	}
+	if len(k) > MaxIdempotencyKeyLength || strings.IndexFunc(k, unicode.IsControl) >= 0 || strings.TrimSpace(k) != k {
+		errs.add(newFieldError("idempotency_key", "invalid", k, "an idempotency key is 1 to 200 printable characters without surrounding spaces",
+			"use a short unique string per post, such as a UUID"))
+	}
+}
+
+// ListAccountsArgs are the (empty) arguments of list_accounts.
+type ListAccountsArgs struct{}
+
+// Validate accepts every (empty) argument object.
+func (a *ListAccountsArgs) Validate() error { return nil }
+
+// AccountSummary describes one account; it never carries a token.
+type AccountSummary struct {
+	Name      string   `json:"name" jsonschema_description:"Account name to pass as account (empty for the THREADS_ACCESS_TOKEN account)."`
+	Username  string   `json:"username,omitempty" jsonschema_description:"Threads username."`
+	UserID    string   `json:"user_id,omitempty"`
+	Default   bool     `json:"default" jsonschema_description:"True for the account used when account is omitted."`
+	DaysLeft  *int     `json:"days_left,omitempty" jsonschema_description:"Days until the token expires (it is refreshed automatically while the server runs)."`
+	ExpiresAt string   `json:"expires_at,omitempty" jsonschema_description:"Token expiry, RFC 3339."`
+	Scopes    []string `json:"scopes,omitempty" jsonschema_description:"Permissions granted at login."`
+	Source    string   `json:"source" jsonschema_description:"stored (threads-mcp auth login), environment (THREADS_ACCESS_TOKEN) or sandbox."`
+}
+
+// ListAccountsResult is the result of list_accounts.
+type ListAccountsResult struct {
+	ResultMeta
+	Accounts []AccountSummary `json:"accounts"`
+}
+
+// GetPublishingLimitArgs are the arguments of get_publishing_limit.
+type GetPublishingLimitArgs struct {
+	AccountArg
+}
+
+// Normalize trims the account.
+func (a *GetPublishingLimitArgs) Normalize() { a.AccountArg.normalize() }
+
+// Validate checks the account's shape.
+func (a *GetPublishingLimitArgs) Validate() error {
+	var errs FieldErrors
+	a.AccountArg.check(&errs)
+	return errs.Err()
+}
+
+// Quota is one quota group's usage over the rolling 24 hours.
+type Quota struct {
+	Used   int `json:"used"`
+	Limit  int `json:"limit"`
+	Left   int `json:"left"`
+	Window int `json:"window_seconds"`
+}
+
+// PublishingLimitResult is the result of get_publishing_limit.
+type PublishingLimitResult struct {
+	ResultMeta
+	Posts   Quota  `json:"posts" jsonschema_description:"Published posts (a carousel counts as one)."`
+	Replies Quota  `json:"replies"`
+	Deletes *Quota `json:"deletes,omitempty" jsonschema_description:"Deletes; absent when the token lacks threads_delete."`
+	Note    string `json:"note,omitempty"`
+}
