@@ -1,0 +1,50 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/threads-mcp/threads-mcp/schemas"
+)
+
+// ListAccounts is the list_accounts tool: the accounts this server can act
+// as, with the days left on their tokens. It never shows a token.
+func ListAccounts(d Deps) server.ServerTool {
+	return newTool[schemas.ListAccountsArgs](def{
+		name:  "list_accounts",
+		title: "List Threads accounts",
+		description: "List the Threads accounts this server can act as: name (pass it as account to any tool), " +
+			"username, whether it is the default, token days left and scopes. Tokens are refreshed automatically.",
+		hints: localRead(),
+	}, func(ctx context.Context, _ mcp.CallToolRequest, _ *schemas.ListAccountsArgs) (*schemas.ListAccountsResult, error) {
+		if d.Accounts == nil {
+			return nil, fmt.Errorf("no Threads account is configured")
+		}
+		infos, err := d.Accounts.List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := &schemas.ListAccountsResult{
+			ResultMeta: schemas.ResultMeta{Sandbox: d.Sandbox},
+			Accounts:   make([]schemas.AccountSummary, 0, len(infos)),
+		}
+		for _, in := range infos {
+			s := schemas.AccountSummary{
+				Name: in.Name, Username: in.Username, UserID: in.UserID, Default: in.Default,
+				ExpiresAt: rfc3339(in.ExpiresAt), Scopes: in.Scopes, Source: in.Source,
+			}
+			if in.DaysLeft >= 0 {
+				n := in.DaysLeft
+				s.DaysLeft = &n
+			}
+			out.Accounts = append(out.Accounts, s)
+		}
+		return out, nil
+	})
+}
+
+// localRead is a tool that reads only the server's own state.
+func localRead() hints { return hints{readOnly: true, idempotent: true} }

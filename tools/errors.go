@@ -1,0 +1,141 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/threads-mcp/threads-mcp/threads"
+)
+
+// invalidInput is the tool error for arguments that break a rule; nothing was
+// sent to Threads.
+func invalidInput(tool string, err error) *mcp.CallToolResult {
+	return mcp.NewToolResultError(fmt.Sprintf(
+		"%s: invalid input, nothing was sent to Threads.\n%s", tool, err.Error()))
+}
+
+// errorResult turns a failure after validation into a tool error a model can
+// act on: what failed, why, and what to do next.
+func errorResult(tool string, err error) *mcp.CallToolResult {
+	return mcp.NewToolResultError(tool + ": " + explain(err))
+}
+
+// explain describes err for a model.
+func explain(err error) string {
+	var (
+		ce  *threads.ContainerError
+		ae  *threads.APIError
+		uae *unknownAccountError
+		ue  *userError
+	)
+	switch {
+	case errors.As(err, &ue):
+		return ue.Error()
+	case errors.As(err, &uae):
+		return uae.Error() + ". Fix: omit account to use the default account."
+	case errors.As(err, &ce):
+		return explainContainer(ce)
+	case errors.As(err, &ae):
+		return explainAPI(ae)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out waiting for Threads. The post may still be processing: check with list tools before publishing again."
+	case errors.Is(err, context.Canceled):
+		return "cancelled before it finished. Nothing is known to be published unless a later read shows it."
+	default:
+		return err.Error()
+	}
+}
+
+func explainContainer(ce *threads.ContainerError) string {
+	var b strings.Builder
+	b.WriteString("Threads could not process ")
+	if ce.Index >= 0 {
+		fmt.Fprintf(&b, "carousel item %d", ce.Index+1)
+	} else {
+		b.WriteString("the media")
+	}
+	if ce.URL != "" {
+		fmt.Fprintf(&b, " (%s)", ce.URL)
+	}
+	fmt.Fprintf(&b, ": status %s", ce.Status)
+	if ce.ErrorMessage != "" {
+		fmt.Fprintf(&b, ", %s", ce.ErrorMessage)
+	}
+	b.WriteString(". Nothing was published. Fix: ")
+	b.WriteString(mediaFix(ce.ErrorMessage, string(ce.Status)))
+	return b.String()
+}
+
+// mediaFix suggests what to change for a media processing error code.
+func mediaFix(code, status string) string {
+	switch code {
+	case "FAILED_DOWNLOADING_VIDEO":
+		return "make sure the URL is public over https and serves the file directly (no login, no redirect to a page)."
+	case "FAILED_PROCESSING_AUDIO", "INVALID_AUDIO_CHANNELS", "INVALID_AUDIO_CHANNEL_LAYOUT":
+		return "re-encode the audio as AAC, 48 kHz max, mono or stereo."
+	case "FAILED_PROCESSING_VIDEO", "INVALID_BIT_RATE", "INVALID_FRAME_RATE":
+		return "re-encode as MP4/MOV, H.264 or HEVC, 23–60 fps, at most 100 Mbps, moov atom at the front."
+	case "INVALID_ASPEC_RATIO":
+		return "use an aspect ratio between 0.01:1 and 10:1 (9:16 recommended)."
+	case "INVALID_DURATION":
+		return "use a video longer than 0 s and at most 300 s."
+	}
+	if status == string(threads.StatusExpired) {
+		return "the container expired (24 h); publish again."
+	}
+	return "check the media meets Threads' specs (JPEG/PNG ≤ 8 MB; MP4/MOV ≤ 1 GB, ≤ 300 s) and is publicly reachable, then retry."
+}
+
+func explainAPI(ae *threads.APIError) string {
+	msg := fmt.Sprintf("Threads refused the request (code %d", ae.Code)
+	if ae.Subcode != 0 {
+		msg += fmt.Sprintf("/%d", ae.Subcode)
+	}
+	msg += "): " + ae.Message
+	if ae.UserMessage != "" && ae.UserMessage != ae.Message {
+		msg += " — " + ae.UserMessage
+	}
+	switch ae.Kind() {
+	case threads.KindTokenInvalid:
+		return msg + ". The access token is expired or invalid. Fix: run `threads-mcp auth login` (or set a fresh THREADS_ACCESS_TOKEN) and restart the server."
+	case threads.KindPermission:
+		if scope := ae.MissingScope(); scope != "" {
+			// MissingScope may name alternatives ("a or b"); the login hint
+			// takes the first.
+			first, _, _ := strings.Cut(scope, " or ")
+			return msg + fmt.Sprintf(". The token lacks the %s permission. Fix: log in again granting it, e.g. `threads-mcp auth login --scopes %s`.", scope, first)
+		}
+		return msg + ". The token lacks a permission for this action. Fix: log in again with the needed scope."
+	case threads.KindRateLimited:
+		secs := int(math.Ceil(ae.RetryAfter().Seconds()))
+		return msg + fmt.Sprintf(". Rate limited (retryable: true). Fix: wait at least %d seconds, then retry.", secs)
+	case threads.KindTransient:
+		return msg + ". A temporary Threads error (retryable: true). Fix: retry in a few seconds."
+	case threads.KindNotFound:
+		return msg + ". Fix: check the id; it must be a post or reply id visible to this account."
+	case threads.KindLinkLimit:
+		return msg + ". Fix: keep at most 5 distinct links across text and link_attachment."
+	case threads.KindInvalidParameter:
+		if p := ae.Param(); p != "" {
+			return msg + fmt.Sprintf(". Fix: change %s.", p)
+		}
+		return msg + "."
+	case threads.KindMediaNotReady:
+		return msg + ". Threads had not finished processing the media (retryable: true). Fix: retry shortly."
+	}
+	return msg + "."
+}
+
+// userError is a failure with a message written for the model.
+type userError struct{ msg string }
+
+func (e *userError) Error() string { return e.msg }
+
+func userErrorf(format string, args ...any) error {
+	return &userError{msg: fmt.Sprintf(format, args...)}
+}

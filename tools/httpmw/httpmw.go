@@ -1,0 +1,134 @@
+// Package httpmw hardens the MCP server's HTTP transports (Streamable HTTP and
+// SSE): bearer authentication with 401 + WWW-Authenticate, an Origin
+// allow-list answering 403 (DNS rebinding), and a request body limit.
+//
+// mcp-go's HTTP servers check none of these; the MCP specification
+// (2025-11-25 and later) requires the Origin check, and any server reachable
+// beyond loopback must authenticate every request.
+package httpmw
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// DefaultMaxBody is the default request body limit: MCP requests are small.
+const DefaultMaxBody = 1 << 20
+
+// Options configure Guard.
+type Options struct {
+	// BearerToken, when set, is required as "Authorization: Bearer <token>" on
+	// every request.
+	BearerToken string
+	// AllowedOrigins are the Origin values accepted besides loopback origins
+	// (http(s)://localhost, 127.0.0.1, [::1] on any port). A request with no
+	// Origin header (every non-browser client) is accepted.
+	AllowedOrigins []string
+	// MaxBody caps request bodies; 0 means DefaultMaxBody.
+	MaxBody int64
+	// Realm is the WWW-Authenticate realm; "" means "threads-mcp".
+	Realm string
+}
+
+// Guard wraps next with the origin check, bearer authentication and the body
+// limit, in that order.
+func Guard(next http.Handler, o Options) http.Handler {
+	maxBody := o.MaxBody
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBody
+	}
+	realm := o.Realm
+	if realm == "" {
+		realm = "threads-mcp"
+	}
+	allowed := make(map[string]bool, len(o.AllowedOrigins))
+	for _, a := range o.AllowedOrigins {
+		if a = strings.TrimRight(strings.TrimSpace(a), "/"); a != "" {
+			allowed[strings.ToLower(a)] = true
+		}
+	}
+	var want [32]byte
+	if o.BearerToken != "" {
+		want = sha256.Sum256([]byte(o.BearerToken))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, allowed) {
+			http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
+			return
+		}
+		if o.BearerToken != "" {
+			got, ok := bearer(r)
+			if !ok {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`"`)
+				http.Error(w, "Unauthorized: bearer token required", http.StatusUnauthorized)
+				return
+			}
+			sum := sha256.Sum256([]byte(got))
+			if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`", error="invalid_token", error_description="the bearer token is not valid for this server"`)
+				http.Error(w, "Unauthorized: invalid bearer token", http.StatusUnauthorized)
+				return
+			}
+		}
+		if r.ContentLength > maxBody {
+			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bearer returns the bearer credential of r.
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, cred, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	cred = strings.TrimSpace(cred)
+	return cred, cred != ""
+}
+
+// originAllowed accepts loopback origins and those on the allow-list.
+func originAllowed(origin string, allowed map[string]bool) bool {
+	o := strings.ToLower(strings.TrimRight(origin, "/"))
+	if allowed[o] || allowed["*"] {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return IsLoopbackHost(u.Hostname())
+}
+
+// IsLoopbackHost reports whether host names this machine's loopback
+// interface: localhost, *.localhost, 127.0.0.0/8 or ::1.
+func IsLoopbackHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// IsLoopbackAddr reports whether a listen address binds loopback only.
+// An empty host (":8080") binds every interface and is not loopback.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "" {
+		return false
+	}
+	return IsLoopbackHost(host)
+}

@@ -1,0 +1,134 @@
+package tools
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/threads-mcp/threads-mcp/schemas"
+	"github.com/threads-mcp/threads-mcp/threads"
+)
+
+// Default metrics when the caller names none.
+var (
+	defaultPostMetrics    = []string{"views", "likes", "replies", "reposts", "quotes", "shares"}
+	defaultAccountMetrics = []string{"views", "likes", "replies", "reposts", "quotes", "clicks", "followers_count"}
+)
+
+// GetInsights is the get_insights tool: a post's metrics, or the account's
+// over a time window, with follower demographics by breakdown.
+func GetInsights(d Deps) server.ServerTool {
+	return newTool[schemas.GetInsightsArgs](def{
+		name:  "get_insights",
+		title: "Get insights",
+		description: "Read Threads insights. With post_id: that post's views, likes, replies, reposts, quotes and " +
+			"shares (default all six). Without post_id: the account's metrics over since/until (RFC 3339 or " +
+			"YYYY-MM-DD; default the last 2 days; not before 2024-04-13), views as a daily series; " +
+			"follower_demographics needs a breakdown (country, city, age or gender). Returns metrics by name.",
+		hints: readOnly(),
+	}, func(ctx context.Context, _ mcp.CallToolRequest, a *schemas.GetInsightsArgs) (*schemas.InsightsResult, error) {
+		acct, err := d.account(ctx, a.Account)
+		if err != nil {
+			return nil, err
+		}
+		if a.PostID != "" {
+			metrics := a.Metrics
+			if len(metrics) == 0 {
+				metrics = defaultPostMetrics
+			}
+			ins, _, err := acct.API.MediaInsights(ctx, a.PostID, metrics...)
+			if err != nil {
+				return nil, err
+			}
+			return &schemas.InsightsResult{
+				ResultMeta: d.meta(acct), Scope: "post", PostID: a.PostID, Metrics: convertInsights(ins),
+			}, nil
+		}
+		metrics := a.Metrics
+		if len(metrics) == 0 {
+			metrics = defaultAccountMetrics
+		}
+		opts := threads.UserInsightsOptions{}
+		if a.Since != "" {
+			if opts.Since, err = schemas.ParseTime(a.Since); err != nil {
+				return nil, err
+			}
+		}
+		if a.Until != "" {
+			if opts.Until, err = schemas.ParseTime(a.Until); err != nil {
+				return nil, err
+			}
+		}
+		// follower_demographics takes a breakdown the other metrics refuse, so it
+		// is asked for on its own.
+		var out []schemas.Metric
+		rest := slices.DeleteFunc(slices.Clone(metrics), func(m string) bool { return m == "follower_demographics" })
+		if len(rest) > 0 {
+			o := opts
+			o.Metrics = rest
+			ins, _, err := acct.API.UserInsights(ctx, o)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, convertInsights(ins)...)
+		}
+		if len(rest) < len(metrics) {
+			ins, _, err := acct.API.UserInsights(ctx, threads.UserInsightsOptions{
+				Metrics: []string{"follower_demographics"}, Breakdown: a.Breakdown,
+			})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, convertInsights(ins)...)
+		}
+		return &schemas.InsightsResult{
+			ResultMeta: d.meta(acct), Scope: "account", Since: a.Since, Until: a.Until, Metrics: out,
+		}, nil
+	})
+}
+
+// convertInsights flattens Threads' three insight shapes (values, total_value
+// with breakdowns, link_total_values) into metrics with a total and a series.
+func convertInsights(ins []threads.Insight) []schemas.Metric {
+	out := make([]schemas.Metric, 0, len(ins))
+	for _, in := range ins {
+		m := schemas.Metric{Name: in.Name, Period: in.Period, Title: in.Title}
+		switch {
+		case in.TotalValue != nil:
+			total := in.TotalValue.Value
+			for _, b := range in.TotalValue.Breakdowns {
+				for _, r := range b.Results {
+					m.Series = append(m.Series, schemas.MetricValue{Value: r.Value, Dimension: strings.Join(r.DimensionValues, ",")})
+				}
+			}
+			if total == 0 && len(m.Series) > 0 {
+				for _, s := range m.Series {
+					total += s.Value
+				}
+			}
+			m.Total = &total
+		case len(in.LinkTotalValues) > 0:
+			var total int64
+			for _, l := range in.LinkTotalValues {
+				total += l.Value
+				m.Series = append(m.Series, schemas.MetricValue{Value: l.Value, Link: l.LinkURL})
+			}
+			m.Total = &total
+		case len(in.Values) == 1 && in.Values[0].EndTime.IsZero():
+			v := in.Values[0].Value
+			m.Total = &v
+		default:
+			var total int64
+			for _, v := range in.Values {
+				total += v.Value
+				m.Series = append(m.Series, schemas.MetricValue{Value: v.Value, EndTime: rfc3339(v.EndTime.Time)})
+			}
+			m.Total = &total
+		}
+		out = append(out, m)
+	}
+	return out
+}

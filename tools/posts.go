@@ -1,0 +1,147 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/threads-mcp/threads-mcp/schemas"
+	"github.com/threads-mcp/threads-mcp/threads"
+)
+
+// PublishText is the publish_text tool: a text post, optionally with a topic
+// tag, a link preview, a reply audience or a quoted post.
+func PublishText(d Deps) server.ServerTool {
+	return newTool[schemas.PublishTextArgs](def{
+		name:  "publish_text",
+		title: "Publish a text post",
+		description: "Publish a text post to Threads. text: up to 500 counted characters (emoji, symbols and curly " +
+			"quotes count as their UTF-8 bytes); at most one topic tag (topic_tag or one #tag in the text); at most 5 " +
+			"links in text plus link_attachment. reply_control defaults to the account default (see set_reply_control). " +
+			"Returns the post id, permalink and publish time.",
+		hints: additive(),
+	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
+		acct, err := d.account(ctx, a.Account)
+		if err != nil {
+			return nil, err
+		}
+		rc, err := d.replyControl(ctx, acct, a.ReplyControl)
+		if err != nil {
+			return nil, err
+		}
+		res, err := acct.API.PublishPost(ctx, threads.Post{
+			Text:           a.Text,
+			TopicTag:       a.TopicTag,
+			LinkAttachment: a.LinkAttachment,
+			QuotePostID:    a.QuotePostID,
+			ReplyControl:   threads.ReplyControl(rc),
+			Progress:       progressNotifier(ctx, req),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := postResult(d.meta(acct), res, a.Text, a.TopicTag, rc)
+		return &out, nil
+	})
+}
+
+// PublishCarousel is the publish_carousel tool: 2–20 images and videos in one
+// post, created concurrently, with progress notifications.
+func PublishCarousel(d Deps) server.ServerTool {
+	return newTool[schemas.PublishCarouselArgs](def{
+		name:  "publish_carousel",
+		title: "Publish a carousel",
+		description: "Publish a carousel of 2–20 images and/or videos to Threads, with an optional caption (same " +
+			"rules as publish_text). Each item: type image|video, a public https url, optional alt_text (≤ 1000 " +
+			"characters). Media are processed by Threads (videos can take minutes); progress notifications are sent " +
+			"when the client asks for them. Returns the post id, permalink and item container ids.",
+		hints: additive(),
+	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishCarouselArgs) (*schemas.CarouselResult, error) {
+		acct, err := d.account(ctx, a.Account)
+		if err != nil {
+			return nil, err
+		}
+		rc, err := d.replyControl(ctx, acct, a.ReplyControl)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]threads.CarouselItem, len(a.Items))
+		for i, it := range a.Items {
+			items[i] = threads.CarouselItem{AltText: it.AltText}
+			if it.Type == "video" {
+				items[i].VideoURL = it.URL
+			} else {
+				items[i].ImageURL = it.URL
+			}
+		}
+		res, err := acct.API.PublishPost(ctx, threads.Post{
+			Text:         a.Text,
+			TopicTag:     a.TopicTag,
+			Items:        items,
+			ReplyControl: threads.ReplyControl(rc),
+			Progress:     progressNotifier(ctx, req),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := schemas.CarouselResult{
+			PostResult:       postResult(d.meta(acct), res, a.Text, a.TopicTag, rc),
+			ItemContainerIDs: res.ItemIDs,
+		}
+		if out.ItemContainerIDs == nil {
+			out.ItemContainerIDs = []string{}
+		}
+		return &out, nil
+	})
+}
+
+// postResult is the common result of every publishing tool.
+func postResult(m schemas.ResultMeta, r *threads.PublishResult, text, tag, rc string) schemas.PostResult {
+	published := r.PublishedAt
+	if published.IsZero() {
+		published = time.Now()
+	}
+	return schemas.PostResult{
+		ResultMeta:   m,
+		ID:           r.ID,
+		Permalink:    r.Permalink,
+		Text:         text,
+		TopicTag:     tag,
+		ReplyControl: rc,
+		PublishedAt:  rfc3339(published),
+		ContainerID:  r.ContainerID,
+		Note:         r.Note,
+	}
+}
+
+// progressNotifier returns a ProgressFunc sending MCP progress notifications
+// when the client asked for them with a progress token, nil otherwise.
+func progressNotifier(ctx context.Context, req mcp.CallToolRequest) threads.ProgressFunc {
+	m := req.Params.Meta
+	if m == nil || m.ProgressToken == nil {
+		return nil
+	}
+	srv := server.ServerFromContext(ctx)
+	if srv == nil {
+		return nil
+	}
+	token := m.ProgressToken
+	return func(p threads.Progress) {
+		params := map[string]any{
+			"progressToken": token,
+			"progress":      p.Current,
+			"message":       p.Message,
+		}
+		if p.Total > 0 {
+			params["total"] = p.Total
+		}
+		if p.Message == "" {
+			params["message"] = fmt.Sprintf("%s (%d/%d)", p.Step, p.Current, p.Total)
+		}
+		// A lost notification must not fail the publish.
+		_ = srv.SendNotificationToClient(ctx, "notifications/progress", params)
+	}
+}
