@@ -1,0 +1,377 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/log"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/threads-mcp/threads-mcp/auth/store"
+	"github.com/threads-mcp/threads-mcp/threads"
+	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/tools"
+	"github.com/threads-mcp/threads-mcp/tools/httpmw"
+)
+
+// config is the server's configuration from flags and environment.
+type config struct {
+	transport string
+	listen    string
+	sandbox   bool
+	token     string
+	baseURL   string
+	stateDir  string
+	logLevel  string
+	httpToken string
+	origins   string
+}
+
+// drainTimeout bounds how long shutdown waits for in-flight tool calls.
+const drainTimeout = 30 * time.Second
+
+// parseConfig reads the serve flags, falling back to the environment.
+func parseConfig(name string, args []string, s stdio, getenv env) (*config, []string, error) {
+	c := &config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	fs.StringVar(&c.transport, "transport", or(getenv("THREADS_MCP_TRANSPORT"), "stdio"), "stdio, sse or http")
+	fs.StringVar(&c.listen, "listen", or(getenv("THREADS_MCP_LISTEN"), "127.0.0.1:8080"), "listen address for sse and http")
+	fs.BoolVar(&c.sandbox, "sandbox", truthy(getenv("THREADS_MCP_SANDBOX")), "use the built-in Threads emulator (no account needed)")
+	fs.StringVar(&c.baseURL, "api-base-url", or(getenv("THREADS_API_BASE_URL"), "https://graph.threads.net/v1.0"), "Threads Graph API base URL")
+	fs.StringVar(&c.stateDir, "state-dir", getenv("THREADS_MCP_STATE_DIR"), "state directory")
+	fs.StringVar(&c.logLevel, "log-level", or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
+	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
+	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
+	c.token = getenv("THREADS_ACCESS_TOKEN")
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	switch c.transport {
+	case "stdio", "sse", "http":
+	default:
+		return nil, nil, fmt.Errorf("--transport must be stdio, sse or http, not %q", c.transport)
+	}
+	if c.transport != "stdio" && c.httpToken == "" && !httpmw.IsLoopbackAddr(c.listen) {
+		return nil, nil, fmt.Errorf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you. "+
+			"Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1", c.listen)
+	}
+	return c, fs.Args(), nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func truthy(v string) bool {
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// newLogger returns the one logger of the process, on stderr.
+func newLogger(w io.Writer, level string) (*log.Logger, error) {
+	lvl, err := log.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("THREADS_MCP_LOG_LEVEL / --log-level: %w", err)
+	}
+	return log.NewWithOptions(w, log.Options{Level: lvl, ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "threads-mcp"}), nil
+}
+
+// errNoCredentials is returned when neither a token nor sandbox mode is given.
+var errNoCredentials = errors.New(`no Threads credentials.
+Give them one of these ways:
+  - log in once:                threads-mcp auth login
+  - set an access token:        THREADS_ACCESS_TOKEN=...
+  - or try it without an account: threads-mcp --sandbox (or THREADS_MCP_SANDBOX=1)`)
+
+// app is a built server with what must be closed after it.
+type app struct {
+	mcp      *server.MCPServer
+	logger   *log.Logger
+	inflight *inflight
+	closers  []func()
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// build wires the store, the Threads client (or the sandbox emulator) and the tools.
+func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
+	a := &app{logger: logger, inflight: &inflight{}}
+	slogger := slog.New(logger)
+
+	dir := c.stateDir
+	if dir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			return nil, fmt.Errorf("state directory: %w (set THREADS_MCP_STATE_DIR)", err)
+		}
+		dir = d
+	}
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("open state in %s: %w", dir, err)
+	}
+	a.closers = append(a.closers, func() { _ = st.Close() })
+
+	var accts tools.Accounts
+	if c.sandbox {
+		emu := threadstest.NewEmulator(threadstest.WithDemoWorld(),
+			threadstest.WithProcessingDelay(300*time.Millisecond, 1500*time.Millisecond))
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("sandbox emulator: %w", err)
+		}
+		hs := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = hs.Serve(ln) }()
+		a.closers = append(a.closers, func() { _ = hs.Close() })
+		baseURL := "http://" + ln.Addr().String() + "/v1.0"
+		logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", baseURL)
+		client := threads.NewClient(
+			threads.WithBaseURL(baseURL),
+			threads.WithToken(emu.DemoToken()),
+			threads.WithLogger(slogger),
+			threads.WithUserAgent("threads-mcp/"+version),
+		)
+		accts = &tools.SingleAccount{
+			Account: tools.Account{Name: "sandbox", Username: threadstest.DemoUsername, API: client},
+			Source:  "sandbox",
+		}
+	} else {
+		// Token sources refresh in the background for the server's lifetime.
+		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		a.closers = append(a.closers, cancel)
+		m, err := newAccounts(rctx, st, c.baseURL, c.token, slogger)
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+		accts = m
+	}
+	deps := tools.Deps{
+		Accounts: accts,
+		Settings: st,
+		Sandbox:  c.sandbox,
+		Logger:   slogger,
+	}
+	a.mcp = tools.NewServer(deps, version, server.WithToolHandlerMiddleware(a.inflight.middleware))
+	return a, nil
+}
+
+// serve runs the MCP server on the chosen transport until ctx ends or, for
+// stdio, stdin closes; in-flight calls are allowed to finish (bounded).
+func serve(ctx context.Context, args []string, s stdio, getenv env) int {
+	c, rest, err := parseConfig("serve", args, s, getenv)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintln(s.err, "threads-mcp:", err)
+		return exitUsage
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(s.err, "threads-mcp: unexpected arguments %q\n", rest)
+		return exitUsage
+	}
+	logger, err := newLogger(s.err, c.logLevel)
+	if err != nil {
+		fmt.Fprintln(s.err, "threads-mcp:", err)
+		return exitUsage
+	}
+	a, err := build(ctx, c, logger)
+	if errors.Is(err, errNoCredentials) {
+		fmt.Fprintln(s.err, "threads-mcp:", err)
+		return exitUsage
+	}
+	if err != nil {
+		logger.Error("start", "err", err)
+		return exitFail
+	}
+	defer a.close()
+
+	switch c.transport {
+	case "stdio":
+		err = serveStdio(ctx, a, s)
+	default:
+		err = serveHTTP(ctx, a, c)
+	}
+	if err != nil {
+		logger.Error("server stopped", "err", err)
+		return exitFail
+	}
+	logger.Info("stopped")
+	return exitOK
+}
+
+// serveStdio serves JSON-RPC on s.in/s.out. On stdin EOF or a signal it stops
+// reading, lets in-flight calls finish (bounded), then returns.
+func serveStdio(ctx context.Context, a *app, s stdio) error {
+	a.logger.Info("serving", "transport", "stdio", "version", version)
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, s.in)
+		if err != nil {
+			a.logger.Debug("stdin", "err", err)
+		}
+		a.inflight.wait(drainTimeout)
+		_ = pw.Close()
+	}()
+	go func() {
+		<-ctx.Done()
+		a.inflight.wait(drainTimeout)
+		_ = pw.Close()
+	}()
+	srv := server.NewStdioServer(a.mcp)
+	srv.SetErrorLogger(a.logger.StandardLog())
+	// Listen's own context must outlive the signal so in-flight calls can finish.
+	err := srv.Listen(context.WithoutCancel(ctx), pr, s.out)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// serveHTTP serves Streamable HTTP at /mcp or SSE at /sse (+ /message).
+func serveHTTP(ctx context.Context, a *app, c *config) error {
+	mux := http.NewServeMux()
+	var shutdown func(context.Context) error
+	switch c.transport {
+	case "http":
+		h := server.NewStreamableHTTPServer(a.mcp, server.WithStateLess(true))
+		mux.Handle("/mcp", h)
+		shutdown = h.Shutdown
+	case "sse":
+		h := server.NewSSEServer(a.mcp)
+		mux.Handle("/sse", h)
+		mux.Handle("/message", h)
+		shutdown = h.Shutdown
+	}
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	var origins []string
+	if c.origins != "" {
+		origins = strings.Split(c.origins, ",")
+	}
+	hs := &http.Server{
+		Handler: httpmw.Guard(streamsUntimed(mux), httpmw.Options{
+			BearerToken:    c.httpToken,
+			AllowedOrigins: origins,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		// Longer than the longest tool call (a video carousel may process for 5 minutes).
+		WriteTimeout: 10 * time.Minute,
+		IdleTimeout:  120 * time.Second,
+	}
+	path := "/mcp"
+	if c.transport == "sse" {
+		path = "/sse"
+	}
+	a.logger.Info("serving", "transport", c.transport, "url", "http://"+ln.Addr().String()+path, "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	a.inflight.wait(drainTimeout)
+	_ = shutdown(sctx)
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// streamsUntimed lifts the write timeout on long-lived event streams (the SSE
+// GET stream and Streamable HTTP's GET listener); calls keep it.
+func streamsUntimed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// inflight counts running tool calls so shutdown can wait for them.
+type inflight struct {
+	mu sync.Mutex
+	n  int
+	c  *sync.Cond
+}
+
+func (f *inflight) cond() *sync.Cond {
+	if f.c == nil {
+		f.c = sync.NewCond(&f.mu)
+	}
+	return f.c
+}
+
+func (f *inflight) middleware(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		f.mu.Lock()
+		f.n++
+		f.mu.Unlock()
+		defer func() {
+			f.mu.Lock()
+			f.n--
+			f.cond().Broadcast()
+			f.mu.Unlock()
+		}()
+		return next(ctx, req)
+	}
+}
+
+// wait blocks until no call is running or d has passed.
+func (f *inflight) wait(d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		f.mu.Lock()
+		for f.n > 0 {
+			f.cond().Wait()
+		}
+		f.mu.Unlock()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
+}
+
+// stateDirOrDefault is the state directory the auth commands use.
+func stateDirOrDefault(getenv env) string {
+	if d := getenv("THREADS_MCP_STATE_DIR"); d != "" {
+		return d
+	}
+	d, err := store.DefaultDir()
+	if err != nil {
+		return ""
+	}
+	return d
+}
