@@ -67,6 +67,71 @@ func (f *flow) markCreated() {
 	f.mu.Unlock()
 }
 
+// containerCreated reports a new publishable container to p.OnContainer.
+func (p Post) containerCreated(id string, items []string) {
+	if p.OnContainer != nil {
+		p.OnContainer(id, items)
+	}
+}
+
+// mediaTypeOf is the create-time media type of p's (parent) container.
+func mediaTypeOf(p Post) MediaType {
+	switch {
+	case len(p.Items) > 0:
+		return MediaTypeCarousel
+	case p.ImageURL != "":
+		return MediaTypeImage
+	case p.VideoURL != "":
+		return MediaTypeVideo
+	}
+	return MediaTypeText
+}
+
+// ResumePublish finishes a publish that was interrupted after its container
+// was created (the process died, or the outcome was lost), without ever
+// publishing twice: it reads the container's status. PUBLISHED: the post
+// exists, and its id is recovered from the user's posts (or replies) since
+// started, matching p's content. FINISHED or IN_PROGRESS: nothing was
+// published, so it waits and publishes (decision 6 rules apply). ERROR or
+// EXPIRED: a *ContainerError, and the caller must start over.
+//
+// Meta doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
+func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, started time.Time) (*PublishResult, error) {
+	mt := mediaTypeOf(p)
+	params := baseParams(p, mt)
+	f := c.newFlow(p, 3)
+	st, _, err := c.ContainerStatus(ctx, containerID)
+	if err != nil {
+		return nil, fmt.Errorf("threads: resuming container %s: %w", containerID, err)
+	}
+	res := &PublishResult{ContainerID: containerID}
+	switch st.Status {
+	case StatusPublished:
+		id, note := c.recoverID(ctx, started, params)
+		res.ID, res.Recovered, res.Note = id, true, note
+		f.report(StepPublished, "already published")
+		if id != "" {
+			c.readBack(ctx, res)
+		} else {
+			res.PublishedAt = c.clock.Now()
+		}
+		res.Timings.Total = f.elapsed()
+		return res, nil
+	case StatusError, StatusExpired:
+		return nil, &ContainerError{ContainerID: containerID, Index: -1, Status: st.Status, ErrorMessage: st.ErrorMessage}
+	case StatusInProgress:
+		deadline := c.poll.Deadline
+		if mt == MediaTypeVideo || mt == MediaTypeCarousel {
+			deadline = c.poll.VideoDeadline
+		}
+		f.report(StepProcessing, "waiting for processing")
+		if _, err := c.waitContainer(ctx, containerID, deadline, itemRef{index: -1}, true); err != nil {
+			return nil, err
+		}
+	}
+	return c.finish(ctx, f, res, params, nil)
+}
+
 // readMediaType maps a create-time media type to the type Threads reports.
 func readMediaType(t MediaType) MediaType {
 	switch t {
@@ -267,6 +332,9 @@ func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerPara
 	}
 	res := &PublishResult{ContainerID: ct.ID}
 	res.Timings.Create = f.elapsed()
+	if !params.AutoPublishText {
+		p.containerCreated(ct.ID, nil)
+	}
 	f.report(StepCreate, "container created")
 	if params.AutoPublishText {
 		res.ID = ct.ID
@@ -288,6 +356,7 @@ func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerPara
 		if err != nil {
 			return "", err
 		}
+		p.containerCreated(nc.ID, nil)
 		if _, err := c.waitContainer(ctx, nc.ID, deadline, ref, pollFirst); err != nil {
 			return "", err
 		}
@@ -526,6 +595,7 @@ func (c *Client) publishCarousel(ctx context.Context, p Post, serial bool) (*Pub
 		return nil, fmt.Errorf("threads: creating carousel container: %w", err)
 	}
 	f.markCreated()
+	p.containerCreated(ct.ID, ids)
 	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids}
 	f.mu.Lock()
 	res.Timings.Create = f.lastCreated
@@ -540,6 +610,7 @@ func (c *Client) publishCarousel(ctx context.Context, p Post, serial bool) (*Pub
 		if err != nil {
 			return "", err
 		}
+		p.containerCreated(nc.ID, ids)
 		if _, err := c.waitContainer(ctx, nc.ID, deadline, itemRef{index: -1}, true); err != nil {
 			return "", err
 		}

@@ -364,6 +364,11 @@ type Post struct {
 	Extra ContainerParams
 	// Progress, when set, receives every step of the flow.
 	Progress ProgressFunc
+	// OnContainer, when set, is called with the id of the container about to
+	// be published (and the carousel item ids) as soon as it is created, and
+	// again if the flow has to recreate it. A caller that records it can
+	// later finish an interrupted publish with ResumePublish.
+	OnContainer func(containerID string, itemIDs []string)
 }
 
 // CarouselItem is one item of a carousel: exactly one of ImageURL and VideoURL.
