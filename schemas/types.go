@@ -27,7 +27,12 @@ type ResultMeta struct {
 	Account       string `json:"account,omitempty" jsonschema_description:"Threads username the call acted as."`
 	TokenDaysLeft *int   `json:"token_days_left,omitempty" jsonschema_description:"Days until the Threads token expires, when known."`
 	Replayed      bool   `json:"replayed,omitempty" jsonschema_description:"True when this result was replayed from an earlier identical call instead of publishing again."`
+	ReplayNote    string `json:"replay_note,omitempty" jsonschema_description:"Why the result was replayed, when it was."`
 }
+
+// Meta returns m; promoted to every result type, it lets the server set the
+// common fields of any result.
+func (m *ResultMeta) Meta() *ResultMeta { return m }
 
 // PublishTextArgs are the arguments of the publish_text tool.
 type PublishTextArgs struct {

@@ -32,19 +32,22 @@ func PublishText(d Deps) server.ServerTool {
 		if err != nil {
 			return nil, err
 		}
-		res, err := acct.API.PublishPost(ctx, threads.Post{
-			Text:           a.Text,
-			TopicTag:       a.TopicTag,
-			LinkAttachment: a.LinkAttachment,
-			QuotePostID:    a.QuotePostID,
-			ReplyControl:   threads.ReplyControl(rc),
-			Progress:       progressNotifier(ctx, req),
+		content := *a
+		content.IdempotencyKey, content.Account, content.ReplyControl = "", "", rc
+		return publishOnce(ctx, d, publishRequest{
+			tool: "publish_text", acct: acct, key: a.IdempotencyKey, args: content,
+			post: threads.Post{
+				Text:           a.Text,
+				TopicTag:       a.TopicTag,
+				LinkAttachment: a.LinkAttachment,
+				QuotePostID:    a.QuotePostID,
+				ReplyControl:   threads.ReplyControl(rc),
+				Progress:       progressNotifier(ctx, req),
+			},
+		}, func(res *threads.PublishResult) *schemas.PostResult {
+			out := postResult(d.meta(acct), res, a.Text, a.TopicTag, rc)
+			return &out
 		})
-		if err != nil {
-			return nil, err
-		}
-		out := postResult(d.meta(acct), res, a.Text, a.TopicTag, rc)
-		return &out, nil
 	})
 }
 
@@ -77,24 +80,27 @@ func PublishCarousel(d Deps) server.ServerTool {
 				items[i].ImageURL = it.URL
 			}
 		}
-		res, err := acct.API.PublishPost(ctx, threads.Post{
-			Text:         a.Text,
-			TopicTag:     a.TopicTag,
-			Items:        items,
-			ReplyControl: threads.ReplyControl(rc),
-			Progress:     progressNotifier(ctx, req),
+		content := *a
+		content.IdempotencyKey, content.Account, content.ReplyControl = "", "", rc
+		return publishOnce(ctx, d, publishRequest{
+			tool: "publish_carousel", acct: acct, key: a.IdempotencyKey, args: content,
+			post: threads.Post{
+				Text:         a.Text,
+				TopicTag:     a.TopicTag,
+				Items:        items,
+				ReplyControl: threads.ReplyControl(rc),
+				Progress:     progressNotifier(ctx, req),
+			},
+		}, func(res *threads.PublishResult) *schemas.CarouselResult {
+			out := schemas.CarouselResult{
+				PostResult:       postResult(d.meta(acct), res, a.Text, a.TopicTag, rc),
+				ItemContainerIDs: res.ItemIDs,
+			}
+			if out.ItemContainerIDs == nil {
+				out.ItemContainerIDs = []string{}
+			}
+			return &out
 		})
-		if err != nil {
-			return nil, err
-		}
-		out := schemas.CarouselResult{
-			PostResult:       postResult(d.meta(acct), res, a.Text, a.TopicTag, rc),
-			ItemContainerIDs: res.ItemIDs,
-		}
-		if out.ItemContainerIDs == nil {
-			out.ItemContainerIDs = []string{}
-		}
-		return &out, nil
 	})
 }
 

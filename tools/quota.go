@@ -2,6 +2,9 @@ package tools
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -10,9 +13,12 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads"
 )
 
-// QuotaReader reads the account's rolling 24 h publishing quotas.
+// QuotaReader reads the account's rolling 24 h publishing quotas, and the
+// posts and replies in that window (to tell when a spent quota frees up).
 type QuotaReader interface {
 	PublishingLimit(ctx context.Context, fields ...string) (*threads.PublishingLimit, *threads.Response, error)
+	ListThreads(ctx context.Context, opts threads.ListOptions) (*threads.MediaList, *threads.Response, error)
+	UserReplies(ctx context.Context, opts threads.ListOptions) (*threads.MediaList, *threads.Response, error)
 }
 
 // Threads' documented quotas, used when a response omits a config.
@@ -69,4 +75,129 @@ func quota(used int, cfg *threads.QuotaConfig, defTotal int) schemas.Quota {
 	}
 	q.Left = max(q.Limit-q.Used, 0)
 	return q
+}
+
+// quotaTTL is how long a publishing-limit reading is trusted.
+const quotaTTL = 30 * time.Second
+
+// quotaCache remembers recent publishing-limit readings per account, so a
+// publish costs no extra request most of the time, and refuses at once when
+// a quota is spent.
+type quotaCache struct {
+	mu sync.Mutex
+	m  map[string]quotaReading
+}
+
+type quotaReading struct {
+	used, total int
+	at          time.Time
+}
+
+func newQuotaCache() *quotaCache { return &quotaCache{m: map[string]quotaReading{}} }
+
+func quotaKey(acct *Account, reply bool) string {
+	if reply {
+		return acct.Name + "\x00replies"
+	}
+	return acct.Name + "\x00posts"
+}
+
+// quotaError is the refusal when a quota is spent.
+type quotaError struct {
+	what        string
+	used, total int
+	freeAt      time.Time
+}
+
+func (e *quotaError) Error() string {
+	msg := fmt.Sprintf("Threads publishing quota spent: %d of %d %s in the last 24 hours; nothing was published (retryable: true", e.used, e.total, e.what)
+	if e.freeAt.IsZero() {
+		return msg + "). Fix: wait until older posts leave the rolling 24-hour window; get_publishing_limit shows the usage."
+	}
+	wait := time.Until(e.freeAt).Round(time.Minute)
+	return msg + fmt.Sprintf(", retry_after_seconds: %d). The next one frees up at %s (in %s).",
+		int(time.Until(e.freeAt).Seconds())+1, e.freeAt.UTC().Format(time.RFC3339), wait)
+}
+
+// check refuses when the account's post (or reply) quota is spent. Failing
+// to read the quota does not block publishing: Threads enforces it anyway.
+func (q *quotaCache) check(ctx context.Context, acct *Account, reply bool) error {
+	if q == nil {
+		return nil
+	}
+	k := quotaKey(acct, reply)
+	q.mu.Lock()
+	r, ok := q.m[k]
+	q.mu.Unlock()
+	if !ok || time.Since(r.at) > quotaTTL {
+		fields := []string{"quota_usage", "config"}
+		if reply {
+			fields = []string{"reply_quota_usage", "reply_config"}
+		}
+		lim, _, err := acct.API.PublishingLimit(ctx, fields...)
+		if err != nil {
+			return nil
+		}
+		r = quotaReading{used: lim.QuotaUsage, total: defaultPostQuota, at: time.Now()}
+		cfg := lim.Config
+		if reply {
+			r = quotaReading{used: lim.ReplyQuotaUsage, total: defaultReplyQuota, at: time.Now()}
+			cfg = lim.ReplyConfig
+		}
+		if cfg != nil && cfg.QuotaTotal > 0 {
+			r.total = cfg.QuotaTotal
+		}
+		q.mu.Lock()
+		q.m[k] = r
+		q.mu.Unlock()
+	}
+	if r.used < r.total {
+		return nil
+	}
+	what := "posts"
+	if reply {
+		what = "replies"
+	}
+	return &quotaError{what: what, used: r.used, total: r.total, freeAt: oldestInWindow(ctx, acct, reply).Add(24 * time.Hour)}
+}
+
+// used counts a publish in the cached reading.
+func (q *quotaCache) used(acct *Account, reply bool) {
+	if q == nil {
+		return
+	}
+	k := quotaKey(acct, reply)
+	q.mu.Lock()
+	if r, ok := q.m[k]; ok {
+		r.used++
+		q.m[k] = r
+	}
+	q.mu.Unlock()
+}
+
+// oldestInWindow finds the oldest post (or reply) of the last 24 hours, the
+// next to leave the rolling window; zero when it cannot tell.
+func oldestInWindow(ctx context.Context, acct *Account, reply bool) time.Time {
+	opts := threads.ListOptions{Fields: []string{"id", "timestamp"}, Limit: 100, Since: time.Now().Add(-24 * time.Hour)}
+	var oldest time.Time
+	for range 10 {
+		list := acct.API.ListThreads
+		if reply {
+			list = acct.API.UserReplies
+		}
+		page, _, err := list(ctx, opts)
+		if err != nil {
+			return time.Time{}
+		}
+		for _, m := range page.Data {
+			if ts := m.Timestamp.Time; !ts.IsZero() && (oldest.IsZero() || ts.Before(oldest)) {
+				oldest = ts
+			}
+		}
+		if page.Paging.Next == "" || page.Paging.Cursors.After == "" {
+			break
+		}
+		opts.After = page.Paging.Cursors.After
+	}
+	return oldest
 }

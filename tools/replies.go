@@ -54,21 +54,24 @@ func Reply(d Deps) server.ServerTool {
 		if err != nil {
 			return nil, err
 		}
-		res, err := acct.API.PublishPost(ctx, threads.Post{
-			Text:         a.Text,
-			ImageURL:     a.ImageURL,
-			VideoURL:     a.VideoURL,
-			ReplyToID:    a.ReplyToID,
-			ReplyControl: threads.ReplyControl(rc),
-			Progress:     progressNotifier(ctx, req),
+		content := *a
+		content.IdempotencyKey, content.Account, content.ReplyControl = "", "", rc
+		return publishOnce(ctx, d, publishRequest{
+			tool: "reply", acct: acct, key: a.IdempotencyKey, args: content, reply: true,
+			post: threads.Post{
+				Text:         a.Text,
+				ImageURL:     a.ImageURL,
+				VideoURL:     a.VideoURL,
+				ReplyToID:    a.ReplyToID,
+				ReplyControl: threads.ReplyControl(rc),
+				Progress:     progressNotifier(ctx, req),
+			},
+		}, func(res *threads.PublishResult) *schemas.ReplyResult {
+			return &schemas.ReplyResult{
+				PostResult: postResult(d.meta(acct), res, a.Text, "", rc),
+				ReplyToID:  a.ReplyToID,
+			}
 		})
-		if err != nil {
-			return nil, err
-		}
-		return &schemas.ReplyResult{
-			PostResult: postResult(d.meta(acct), res, a.Text, "", rc),
-			ReplyToID:  a.ReplyToID,
-		}, nil
 	})
 }
 

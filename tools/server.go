@@ -20,11 +20,14 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/threads-mcp/threads-mcp/threads"
+	"github.com/threads-mcp/threads-mcp/tools/ledger"
 )
 
-// Publisher publishes posts and replies (create → wait → publish flows).
+// Publisher publishes posts and replies (create → wait → publish flows),
+// and finishes a publish interrupted after its container was created.
 type Publisher interface {
 	PublishPost(ctx context.Context, p threads.Post) (*threads.PublishResult, error)
+	ResumePublish(ctx context.Context, containerID string, p threads.Post, started time.Time) (*threads.PublishResult, error)
 }
 
 // ReplyLister lists replies to a post.
@@ -129,6 +132,11 @@ type Deps struct {
 	Sandbox bool
 	// Logger receives one line per tool call; nil discards.
 	Logger *slog.Logger
+	// Ledger makes publishing exactly-once (idempotency keys, duplicate
+	// replay, crash resume); nil publishes without it.
+	Ledger *ledger.Ledger
+
+	quotas *quotaCache
 }
 
 // Name and version of the server as announced to clients.
@@ -138,6 +146,9 @@ const (
 
 // All returns every tool of the server, in a deterministic order.
 func All(d Deps) []server.ServerTool {
+	if d.quotas == nil {
+		d.quotas = newQuotaCache()
+	}
 	return []server.ServerTool{
 		PublishText(d),
 		PublishCarousel(d),
