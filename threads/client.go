@@ -376,6 +376,9 @@ func retryable(mode retryMode, err error) bool {
 	if !errors.As(err, &ae) {
 		return false
 	}
+	if ae.kind != nil && *ae.kind == KindTokenInvalid {
+		return false // the token source failed: no request was made, retrying cannot help
+	}
 	switch mode {
 	case retryRead:
 		if ae.Err != nil {

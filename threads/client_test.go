@@ -836,3 +836,35 @@ func TestTimeJSON(t *testing.T) {
 		t.Error("bad time accepted")
 	}
 }
+
+// failingSource is a token source that always fails, counting its calls.
+type failingSource struct {
+	mu    sync.Mutex
+	calls int
+}
+
+func (f *failingSource) Token() (*oauth2.Token, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	return nil, errors.New("token expired: run threads-mcp auth login")
+}
+
+// TestTokenSourceFailureIsNotRetried: when no token can be had, no request
+// is made and nothing is retried (a retry cannot help and only delays the
+// "log in again" message).
+func TestTokenSourceFailureIsNotRetried(t *testing.T) {
+	src := &failingSource{}
+	c, mux, clk := setup(t, WithTokenSource(src))
+	mux.HandleFunc("/me", func(w http.ResponseWriter, r *http.Request) {
+		t.Error("a request was made without a token")
+	})
+	_, _, err := c.Me(t.Context())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Kind() != KindTokenInvalid || !strings.Contains(err.Error(), "auth login") {
+		t.Fatalf("err = %v, want a token_invalid APIError carrying the cause", err)
+	}
+	if src.calls != 1 || len(clk.Sleeps()) != 0 {
+		t.Errorf("token source called %d times with %d backoff sleeps, want 1 and 0", src.calls, len(clk.Sleeps()))
+	}
+}
