@@ -107,7 +107,14 @@ func WithClock(now func() time.Time) Option { return func(l *Ledger) { l.now = n
 
 // WithLease sets how long a claim stays live without renewal (default 30 s):
 // a publisher that dies is taken over this long after its last renewal.
-func WithLease(d time.Duration) Option { return func(l *Ledger) { l.lease = d } }
+// A non-positive d keeps the default.
+func WithLease(d time.Duration) Option {
+	return func(l *Ledger) {
+		if d > 0 {
+			l.lease = d
+		}
+	}
+}
 
 // DefaultLease is how long a claim stays live without renewal.
 const DefaultLease = 30 * time.Second
