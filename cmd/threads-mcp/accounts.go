@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/threads-mcp/threads-mcp/auth"
 	"github.com/threads-mcp/threads-mcp/auth/store"
@@ -40,6 +41,7 @@ func newAccounts(ctx context.Context, st *store.Store, baseURL, envToken string,
 	if envToken != "" {
 		ts := auth.NewEnvTokenSource(envToken, a.cfg)
 		ts.SetLogger(logger)
+		ts.Start(ctx) // refreshed daily, in memory only
 		a.env = a.account("", ts)
 	}
 	stored, err := st.Accounts(ctx)
@@ -79,7 +81,7 @@ func (a *accounts) account(name string, ts *auth.TokenSource) *tools.Account {
 	return &tools.Account{
 		Name:     name,
 		Username: ts.Account().Username,
-		API:      &reloadingAPI{API: client, ts: ts},
+		API:      &reloadingAPI{API: client, ts: ts, account: name, stored: name != ""},
 		DaysLeft: ts.DaysLeft,
 	}
 }
@@ -165,35 +167,111 @@ func (a *accounts) List(ctx context.Context) ([]tools.AccountInfo, error) {
 }
 
 // reloadingAPI retries a call once after an invalid-token error when the
-// store holds a newer token (another process may have refreshed it), and
-// surfaces an expired token as the auth error that says how to log in.
+// store holds a newer token (another process may have refreshed it, or the
+// user logged in again), and turns token failures into errors that name the
+// exact login command of the account.
 type reloadingAPI struct {
 	tools.API
 	ts *auth.TokenSource
+	// account is the stored account name; stored is false for
+	// THREADS_ACCESS_TOKEN, which has no store to reload from.
+	account string
+	stored  bool
 }
 
-// retry runs f, and once more if the token was invalid and has changed.
+// retry runs f, and once more if Threads rejected the token and the store
+// now holds a different one.
 func retry[T any](ctx context.Context, r *reloadingAPI, f func() (T, error)) (T, error) {
+	// An expired token fails at once, without a request (which the client
+	// might retry with backoff).
+	if _, err := r.ts.Token(); errors.Is(err, auth.ErrTokenExpired) {
+		var zero T
+		return zero, r.tokenError(err)
+	}
 	v, err := f()
 	if err == nil {
 		return v, nil
 	}
-	var expired *auth.ExpiredError
-	if errors.As(err, &expired) {
-		return v, expired
-	}
-	var ae *threads.APIError
-	if errors.As(err, &ae) && ae.Kind() == threads.KindTokenInvalid {
+	if r.stored && rejected(err) {
 		if changed, rerr := r.ts.Reload(ctx); rerr == nil && changed {
-			return f()
+			v, err = f()
 		}
 	}
-	return v, err
+	return v, r.tokenError(err)
 }
+
+// rejected reports whether Threads answered that the token is invalid
+// (code 190), as opposed to the token source failing before any request.
+func rejected(err error) bool {
+	var ae *threads.APIError
+	return errors.As(err, &ae) && ae.Kind() == threads.KindTokenInvalid && ae.HTTPStatus != 0
+}
+
+// tokenError returns an expired token as its *auth.ExpiredError, a token
+// source failure as its cause, and a stored token Threads still rejects as a
+// *tokenRejectedError; these say which command fixes the account. Other
+// errors are returned unchanged.
+func (r *reloadingAPI) tokenError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var expired *auth.ExpiredError
+	if errors.As(err, &expired) {
+		return expired
+	}
+	var ae *threads.APIError
+	if !errors.As(err, &ae) || ae.Kind() != threads.KindTokenInvalid {
+		return err
+	}
+	if ae.HTTPStatus == 0 && ae.Err != nil {
+		return fmt.Errorf("cannot obtain an access token for %s: %w", who(r.account, r.stored), ae.Err)
+	}
+	if r.stored {
+		return &tokenRejectedError{account: r.account, api: ae}
+	}
+	return err
+}
+
+// who names an account in messages.
+func who(account string, stored bool) string {
+	if !stored {
+		return "THREADS_ACCESS_TOKEN"
+	}
+	return fmt.Sprintf("Threads account %q", account)
+}
+
+// tokenRejectedError is Threads refusing a stored account's token (code 190)
+// when the store holds no newer token: the user must log in again. It
+// matches threads.ErrTokenInvalid.
+type tokenRejectedError struct {
+	account string
+	api     *threads.APIError
+}
+
+// Error says which account to log in again and that no restart is needed.
+func (e *tokenRejectedError) Error() string {
+	code := fmt.Sprint(e.api.Code)
+	if e.api.Subcode != 0 {
+		code += fmt.Sprintf("/%d", e.api.Subcode)
+	}
+	return fmt.Sprintf("Threads refused the access token of %s (code %s: %s). Fix: run `%s`; "+
+		"this server picks up the new token on the next call, no restart needed.",
+		who(e.account, true), code, e.api.Message, auth.LoginCommand(e.account))
+}
+
+// Unwrap returns threads.ErrTokenInvalid. It deliberately does not return
+// the *threads.APIError, whose generic explanation would hide the account's
+// login command.
+func (e *tokenRejectedError) Unwrap() error { return threads.ErrTokenInvalid }
 
 type page struct {
 	list *threads.MediaList
 	resp *threads.Response
+}
+
+type limit struct {
+	limit *threads.PublishingLimit
+	resp  *threads.Response
 }
 
 type insights struct {
@@ -226,4 +304,26 @@ func (r *reloadingAPI) MediaInsights(ctx context.Context, id string, metrics ...
 func (r *reloadingAPI) UserInsights(ctx context.Context, o threads.UserInsightsOptions) ([]threads.Insight, *threads.Response, error) {
 	v, err := retry(ctx, r, func() (insights, error) { i, resp, err := r.API.UserInsights(ctx, o); return insights{i, resp}, err })
 	return v.ins, v.resp, err
+}
+
+func (r *reloadingAPI) PublishingLimit(ctx context.Context, fields ...string) (*threads.PublishingLimit, *threads.Response, error) {
+	v, err := retry(ctx, r, func() (limit, error) {
+		l, resp, err := r.API.PublishingLimit(ctx, fields...)
+		return limit{l, resp}, err
+	})
+	return v.limit, v.resp, err
+}
+
+func (r *reloadingAPI) ListThreads(ctx context.Context, o threads.ListOptions) (*threads.MediaList, *threads.Response, error) {
+	p, err := retry(ctx, r, func() (page, error) { l, resp, err := r.API.ListThreads(ctx, o); return page{l, resp}, err })
+	return p.list, p.resp, err
+}
+
+func (r *reloadingAPI) UserReplies(ctx context.Context, o threads.ListOptions) (*threads.MediaList, *threads.Response, error) {
+	p, err := retry(ctx, r, func() (page, error) { l, resp, err := r.API.UserReplies(ctx, o); return page{l, resp}, err })
+	return p.list, p.resp, err
+}
+
+func (r *reloadingAPI) ResumePublish(ctx context.Context, containerID string, p threads.Post, started time.Time) (*threads.PublishResult, error) {
+	return retry(ctx, r, func() (*threads.PublishResult, error) { return r.API.ResumePublish(ctx, containerID, p, started) })
 }
