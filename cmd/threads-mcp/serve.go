@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +26,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads/threadstest"
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/httpmw"
+	"github.com/threads-mcp/threads-mcp/tools/ledger"
 )
 
 // config is the server's configuration from flags and environment.
@@ -35,6 +40,14 @@ type config struct {
 	logLevel  string
 	httpToken string
 	origins   string
+	// ledgerLease is how long a crashed publisher's claim blocks a retry
+	// with the same key (THREADS_MCP_LEDGER_LEASE, a Go duration).
+	ledgerLease time.Duration
+
+	// readHeaderTimeout and idleTimeout override the HTTP server defaults
+	// (tests only; zero means the default).
+	readHeaderTimeout time.Duration
+	idleTimeout       time.Duration
 }
 
 // drainTimeout bounds how long shutdown waits for in-flight tool calls.
@@ -54,6 +67,14 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
 	c.token = getenv("THREADS_ACCESS_TOKEN")
+	c.ledgerLease = ledger.DefaultLease
+	if v := getenv("THREADS_MCP_LEDGER_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, nil, fmt.Errorf("THREADS_MCP_LEDGER_LEASE must be a positive duration such as 30s, not %q", v)
+		}
+		c.ledgerLease = d
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
@@ -168,11 +189,17 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		}
 		accts = m
 	}
+	led, err := ledger.Open(ctx, st, ledger.WithLease(c.ledgerLease))
+	if err != nil {
+		a.close()
+		return nil, err
+	}
 	deps := tools.Deps{
 		Accounts: accts,
 		Settings: st,
 		Sandbox:  c.sandbox,
 		Logger:   slogger,
+		Ledger:   led,
 	}
 	a.mcp = tools.NewServer(deps, version, server.WithToolHandlerMiddleware(a.inflight.middleware))
 	return a, nil
@@ -224,67 +251,225 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 }
 
 // serveStdio serves JSON-RPC on s.in/s.out. On stdin EOF or a signal it stops
-// reading, lets in-flight calls finish (bounded), then returns.
+// reading, waits (bounded) until every request it read has been answered,
+// then returns. Counting answers rather than running calls matters: a call
+// still queued when stdin closes has not started, and mcp-go would cancel it.
 func serveStdio(ctx context.Context, a *app, s stdio) error {
 	a.logger.Info("serving", "transport", "stdio", "version", version)
+	reqs := &pendingRequests{ids: map[string]int{}}
+	out := &answerWriter{w: s.out, p: reqs}
 	pr, pw := io.Pipe()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			reqs.wait(drainTimeout)
+			_ = pw.Close()
+		})
+	}
+	defer context.AfterFunc(ctx, stop)()
 	go func() {
-		_, err := io.Copy(pw, s.in)
-		if err != nil {
-			a.logger.Debug("stdin", "err", err)
+		defer stop()
+		br := bufio.NewReader(s.in)
+		for ctx.Err() == nil {
+			line, err := br.ReadBytes('\n')
+			if len(line) > 0 && ctx.Err() == nil {
+				if line[len(line)-1] != '\n' {
+					line = append(line, '\n') // a last request without a newline is still served
+				}
+				reqs.add(line)
+				if _, werr := pw.Write(line); werr != nil {
+					return
+				}
+			}
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					a.logger.Debug("stdin", "err", err)
+				}
+				return
+			}
 		}
-		a.inflight.wait(drainTimeout)
-		_ = pw.Close()
-	}()
-	go func() {
-		<-ctx.Done()
-		a.inflight.wait(drainTimeout)
-		_ = pw.Close()
 	}()
 	srv := server.NewStdioServer(a.mcp)
 	srv.SetErrorLogger(a.logger.StandardLog())
 	// Listen's own context must outlive the signal so in-flight calls can finish.
-	err := srv.Listen(context.WithoutCancel(ctx), pr, s.out)
+	err := srv.Listen(context.WithoutCancel(ctx), pr, out)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
 }
 
-// serveHTTP serves Streamable HTTP at /mcp or SSE at /sse (+ /message).
-func serveHTTP(ctx context.Context, a *app, c *config) error {
-	mux := http.NewServeMux()
-	var shutdown func(context.Context) error
-	switch c.transport {
-	case "http":
-		h := server.NewStreamableHTTPServer(a.mcp, server.WithStateLess(true))
-		mux.Handle("/mcp", h)
-		shutdown = h.Shutdown
-	case "sse":
-		h := server.NewSSEServer(a.mcp)
-		mux.Handle("/sse", h)
-		mux.Handle("/message", h)
-		shutdown = h.Shutdown
+// pendingRequests counts the JSON-RPC requests read from stdin and not yet
+// answered on stdout, by id.
+type pendingRequests struct {
+	mu  sync.Mutex
+	ids map[string]int
+	n   int
+}
+
+// rpcMessage is the part of a JSON-RPC message the stdio drain looks at.
+type rpcMessage struct {
+	ID     json.RawMessage `json:"id"`
+	Method *string         `json:"method"`
+}
+
+// rpcID is a comparable form of a request id (a string or a number).
+func rpcID(raw json.RawMessage) (string, bool) {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		return "", false
 	}
-	ln, err := net.Listen("tcp", c.listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+	switch id := v.(type) {
+	case string:
+		return "s:" + id, true
+	case float64:
+		return "n:" + strconv.FormatFloat(id, 'g', -1, 64), true
+	}
+	return "", false
+}
+
+// add records line if it is a request (it has a method and an id).
+func (p *pendingRequests) add(line []byte) {
+	var m rpcMessage
+	if json.Unmarshal(line, &m) != nil || m.Method == nil {
+		return
+	}
+	if id, ok := rpcID(m.ID); ok {
+		p.mu.Lock()
+		p.ids[id]++
+		p.n++
+		p.mu.Unlock()
+	}
+}
+
+// answered forgets the request line answers, if it is a response.
+func (p *pendingRequests) answered(line []byte) {
+	var m rpcMessage
+	if json.Unmarshal(line, &m) != nil || m.Method != nil {
+		return
+	}
+	id, ok := rpcID(m.ID)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ids[id] > 0 {
+		p.ids[id]--
+		p.n--
+		if p.ids[id] == 0 {
+			delete(p.ids, id)
+		}
+	}
+}
+
+// wait blocks until every request is answered or d has passed.
+func (p *pendingRequests) wait(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for {
+		p.mu.Lock()
+		n := p.n
+		p.mu.Unlock()
+		if n == 0 || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// answerWriter passes stdout through, one write at a time, and tells p
+// about every response line it carries.
+type answerWriter struct {
+	w   io.Writer
+	p   *pendingRequests
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (a *answerWriter) Write(b []byte) (int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n, err := a.w.Write(b)
+	a.buf = append(a.buf, b[:n]...)
+	for {
+		i := bytes.IndexByte(a.buf, '\n')
+		if i < 0 {
+			break
+		}
+		a.p.answered(a.buf[:i])
+		a.buf = append(a.buf[:0], a.buf[i+1:]...)
+	}
+	return n, err
+}
+
+// HTTP server timeouts (config fields of the same name override them in tests).
+const (
+	defaultReadHeaderTimeout = 10 * time.Second
+	defaultReadTimeout       = 60 * time.Second
+	// defaultWriteTimeout is longer than the longest tool call (a video
+	// carousel may process for 5 minutes); event streams lift it.
+	defaultWriteTimeout = 10 * time.Minute
+	defaultIdleTimeout  = 120 * time.Second
+)
+
+// httpHandler is the handler stack of the sse and http transports: the MCP
+// transport behind the Origin, bearer and body-limit guard. shutdown stops
+// the transport's sessions and background work.
+func httpHandler(a *app, c *config) (h http.Handler, shutdown func(context.Context) error) {
+	mux := http.NewServeMux()
+	switch c.transport {
+	case "sse":
+		s := server.NewSSEServer(a.mcp)
+		mux.Handle("/sse", s)
+		mux.Handle("/message", s)
+		shutdown = s.Shutdown
+	default:
+		s := server.NewStreamableHTTPServer(a.mcp, server.WithStateLess(true))
+		mux.Handle("/mcp", s)
+		shutdown = s.Shutdown
 	}
 	var origins []string
 	if c.origins != "" {
 		origins = strings.Split(c.origins, ",")
 	}
-	hs := &http.Server{
-		Handler: httpmw.Guard(streamsUntimed(mux), httpmw.Options{
-			BearerToken:    c.httpToken,
-			AllowedOrigins: origins,
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		// Longer than the longest tool call (a video carousel may process for 5 minutes).
-		WriteTimeout: 10 * time.Minute,
-		IdleTimeout:  120 * time.Second,
+	return httpmw.Guard(bufferBody(streamsUntimed(mux)), httpmw.Options{
+		BearerToken:    c.httpToken,
+		AllowedOrigins: origins,
+	}), shutdown
+}
+
+// newHTTPServer is the http.Server of the sse and http transports, with
+// every timeout set so slow or idle clients cannot hold connections.
+func newHTTPServer(h http.Handler, c *config) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: orDuration(c.readHeaderTimeout, defaultReadHeaderTimeout),
+		ReadTimeout:       defaultReadTimeout,
+		WriteTimeout:      defaultWriteTimeout,
+		IdleTimeout:       orDuration(c.idleTimeout, defaultIdleTimeout),
 	}
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// serveHTTP serves Streamable HTTP at /mcp or SSE at /sse (+ /message).
+func serveHTTP(ctx context.Context, a *app, c *config) error {
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	return serveHTTPOn(ctx, a, c, ln)
+}
+
+// serveHTTPOn serves the HTTP transports on ln until ctx ends, then drains.
+func serveHTTPOn(ctx context.Context, a *app, c *config, ln net.Listener) error {
+	h, shutdown := httpHandler(a, c)
+	hs := newHTTPServer(h, c)
 	path := "/mcp"
 	if c.transport == "sse" {
 		path = "/sse"
@@ -305,6 +490,33 @@ func serveHTTP(ctx context.Context, a *app, c *config) error {
 		return err
 	}
 	return nil
+}
+
+// bufferBody reads a request body in full before the transport sees it, so a
+// body over the Guard's limit gets 413 even when it is sent chunked (without
+// a Content-Length the Guard cannot tell up front, and the transports would
+// answer a JSON-RPC parse error with 400).
+func bufferBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		b, err := io.ReadAll(r.Body)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+			return
+		case err != nil:
+			http.Error(w, "Bad request: reading the body failed", http.StatusBadRequest)
+			return
+		}
+		_ = r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
+		next.ServeHTTP(w, r)
+	})
 }
 
 // streamsUntimed lifts the write timeout on long-lived event streams (the SSE
