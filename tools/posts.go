@@ -21,7 +21,8 @@ func PublishText(d Deps) server.ServerTool {
 		description: "Publish a text post to Threads. text: up to 500 counted characters (emoji, symbols and curly " +
 			"quotes count as their UTF-8 bytes); at most one topic tag (topic_tag or one #tag in the text); at most 5 " +
 			"links in text plus link_attachment. reply_control defaults to the account default (see set_reply_control). " +
-			"Returns the post id, permalink and publish time.",
+			"Never posts twice: an identical call within 10 minutes, or a retry with the same idempotency_key " +
+			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
 		hints: additive(),
 	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
 		acct, err := d.account(ctx, a.Account)
@@ -60,7 +61,8 @@ func PublishCarousel(d Deps) server.ServerTool {
 		description: "Publish a carousel of 2–20 images and/or videos to Threads, with an optional caption (same " +
 			"rules as publish_text). Each item: type image|video, a public https url, optional alt_text (≤ 1000 " +
 			"characters). Media are processed by Threads (videos can take minutes); progress notifications are sent " +
-			"when the client asks for them. Returns the post id, permalink and item container ids.",
+			"when the client asks for them; retry with the same idempotency_key after a timeout. Returns the post id, " +
+			"permalink and item container ids.",
 		hints: additive(),
 	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishCarouselArgs) (*schemas.CarouselResult, error) {
 		acct, err := d.account(ctx, a.Account)

@@ -43,7 +43,8 @@ func Reply(d Deps) server.ServerTool {
 		title: "Reply to a post",
 		description: "Reply to a Threads post or reply by id. Give text (same limits as publish_text) and/or one " +
 			"image_url or video_url (public https). Replying to another account's post needs the " +
-			"threads_keyword_search or threads_manage_mentions permission. Returns the reply's id and permalink.",
+			"threads_keyword_search or threads_manage_mentions permission. Never replies twice: identical calls within " +
+			"10 minutes or retries with the same idempotency_key return the first reply. Returns the reply's id and permalink.",
 		hints: additive(),
 	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.ReplyArgs) (*schemas.ReplyResult, error) {
 		acct, err := d.account(ctx, a.Account)

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+)
+
+// liveServer is the binary in live mode (no sandbox) against an in-process
+// emulator, speaking raw JSON-RPC over its stdio.
+type liveServer struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+}
+
+func startLive(t *testing.T, emu *threadstest.Server, stateDir, token string) *liveServer {
+	t.Helper()
+	cmd := exec.Command(binary)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
+		"THREADS_API_BASE_URL=" + emu.BaseURL(),
+		"THREADS_ACCESS_TOKEN=" + token,
+		"THREADS_MCP_STATE_DIR=" + stateDir,
+		"THREADS_MCP_LEDGER_LEASE=1s",
+	}
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	s := &liveServer{cmd: cmd, in: in, out: bufio.NewScanner(out)}
+	s.out.Buffer(make([]byte, 1<<20), 1<<20)
+	s.send(t, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"crash","version":"0"}}}`)
+	s.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	s.await(t, 1)
+	return s
+}
+
+func (s *liveServer) send(t *testing.T, frame string) {
+	t.Helper()
+	if _, err := io.WriteString(s.in, frame+"\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// await reads frames until the response to id, returning its result.
+func (s *liveServer) await(t *testing.T, id int) map[string]any {
+	t.Helper()
+	for s.out.Scan() {
+		var msg map[string]any
+		if err := json.Unmarshal(s.out.Bytes(), &msg); err != nil {
+			t.Fatalf("bad frame %q", s.out.Text())
+		}
+		if msg["id"] == float64(id) {
+			res, _ := msg["result"].(map[string]any)
+			return res
+		}
+	}
+	t.Fatalf("no response to %d: %v", id, s.out.Err())
+	return nil
+}
+
+// TestCrashResume kills the server (SIGKILL) in the middle of a publish and
+// retries the same idempotency key in a new process: exactly one post
+// exists afterwards and the agent gets its id.
+func TestCrashResume(t *testing.T) {
+	tests := []struct {
+		name string
+		// killWhen reports the moment to kill the first process.
+		killWhen func(e *threadstest.Server, uid string) bool
+	}{
+		{"after the publish is committed", func(e *threadstest.Server, uid string) bool {
+			return len(e.Posts(uid)) > 0
+		}},
+		{"after the container is created, before publishing", func(e *threadstest.Server, uid string) bool {
+			return len(e.Containers(uid)) > 0
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := threadstest.NewServer(threadstest.WithLatency(300 * time.Millisecond))
+			t.Cleanup(emu.Close)
+			uid := emu.AddUser(threadstest.UserSpec{Username: "crashy"})
+			tok := emu.IssueToken(uid, threadstest.DefaultScopes, 24*time.Hour)
+			state := t.TempDir()
+			call := fmt.Sprintf(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"publish_text","arguments":{"text":"crash test %s","idempotency_key":"crash-key"}}}`, tc.name)
+
+			first := startLive(t, emu, state, tok)
+			first.send(t, call)
+			deadline := time.Now().Add(20 * time.Second)
+			for !tc.killWhen(emu, uid) {
+				if time.Now().After(deadline) {
+					t.Fatal("the publish never reached the kill point")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if err := first.cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			_ = first.cmd.Wait()
+
+			second := startLive(t, emu, state, tok)
+			second.send(t, call)
+			res := second.await(t, 7)
+			if res == nil || res["isError"] == true {
+				t.Fatalf("retry after the crash failed: %v", res)
+			}
+			sc, _ := res["structuredContent"].(map[string]any)
+			posts := emu.Posts(uid)
+			if len(posts) != 1 {
+				t.Fatalf("%d posts exist after crash and retry, want exactly 1", len(posts))
+			}
+			if sc["id"] != posts[0].ID {
+				t.Errorf("retry returned id %v, the post is %s (result %v)", sc["id"], posts[0].ID, sc)
+			}
+			if note, _ := sc["note"].(string); !strings.Contains(note, "interrupted") {
+				t.Errorf("result does not say the earlier attempt was interrupted: %v", sc)
+			}
+		})
+	}
+}
