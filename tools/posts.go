@@ -25,11 +25,7 @@ func PublishText(d Deps) server.ServerTool {
 			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
 		hints: additive(),
 	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
-		acct, err := d.account(ctx, a.Account)
-		if err != nil {
-			return nil, err
-		}
-		rc, err := d.replyControl(ctx, acct, a.ReplyControl)
+		acct, rc, err := d.publishTarget(ctx, a.Account, a.ReplyControl)
 		if err != nil {
 			return nil, err
 		}
@@ -65,11 +61,7 @@ func PublishCarousel(d Deps) server.ServerTool {
 			"permalink and item container ids.",
 		hints: additive(),
 	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishCarouselArgs) (*schemas.CarouselResult, error) {
-		acct, err := d.account(ctx, a.Account)
-		if err != nil {
-			return nil, err
-		}
-		rc, err := d.replyControl(ctx, acct, a.ReplyControl)
+		acct, rc, err := d.publishTarget(ctx, a.Account, a.ReplyControl)
 		if err != nil {
 			return nil, err
 		}

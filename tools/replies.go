@@ -36,6 +36,20 @@ func (d Deps) replyControl(ctx context.Context, acct *Account, perCall string) (
 	return v, nil
 }
 
+// publishTarget resolves the account a publishing call acts as and the
+// reply audience it will carry (the per-call value or the account default).
+func (d Deps) publishTarget(ctx context.Context, account, perCall string) (*Account, string, error) {
+	acct, err := d.account(ctx, account)
+	if err != nil {
+		return nil, "", err
+	}
+	rc, err := d.replyControl(ctx, acct, perCall)
+	if err != nil {
+		return nil, "", err
+	}
+	return acct, rc, nil
+}
+
 // Reply is the reply tool: a text, image or video reply to a post or reply.
 func Reply(d Deps) server.ServerTool {
 	return newTool[schemas.ReplyArgs](def{
@@ -47,11 +61,7 @@ func Reply(d Deps) server.ServerTool {
 			"10 minutes or retries with the same idempotency_key return the first reply. Returns the reply's id and permalink.",
 		hints: additive(),
 	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.ReplyArgs) (*schemas.ReplyResult, error) {
-		acct, err := d.account(ctx, a.Account)
-		if err != nil {
-			return nil, err
-		}
-		rc, err := d.replyControl(ctx, acct, a.ReplyControl)
+		acct, rc, err := d.publishTarget(ctx, a.Account, a.ReplyControl)
 		if err != nil {
 			return nil, err
 		}

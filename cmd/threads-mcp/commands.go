@@ -41,21 +41,12 @@ func call(ctx context.Context, args []string, s stdio, getenv env) int {
 		}
 		arguments = json.RawMessage(rest[1])
 	}
-	logger, err := newLogger(s.err, c.logLevel)
-	if err != nil {
-		fmt.Fprintln(s.err, "threads-mcp call:", err)
-		return exitUsage
-	}
-	a, err := build(ctx, c, logger)
-	if errors.Is(err, errNoCredentials) {
-		fmt.Fprintln(s.err, "threads-mcp:", err)
-		return exitUsage
-	}
-	if err != nil {
-		logger.Error("start", "err", err)
-		return exitFail
+	a, code := start(ctx, c, s)
+	if a == nil {
+		return code
 	}
 	defer a.close()
+	logger := a.logger
 
 	cl, err := client.NewInProcessClient(a.mcp)
 	if err != nil {

@@ -205,6 +205,26 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 	return a, nil
 }
 
+// start makes the logger and builds the server; on failure it has said why
+// on stderr and returns a nil app and the exit code.
+func start(ctx context.Context, c *config, s stdio) (*app, int) {
+	logger, err := newLogger(s.err, c.logLevel)
+	if err != nil {
+		fmt.Fprintln(s.err, "threads-mcp:", err)
+		return nil, exitUsage
+	}
+	a, err := build(ctx, c, logger)
+	if errors.Is(err, errNoCredentials) {
+		fmt.Fprintln(s.err, "threads-mcp:", err)
+		return nil, exitUsage
+	}
+	if err != nil {
+		logger.Error("start", "err", err)
+		return nil, exitFail
+	}
+	return a, exitOK
+}
+
 // serve runs the MCP server on the chosen transport until ctx ends or, for
 // stdio, stdin closes; in-flight calls are allowed to finish (bounded).
 func serve(ctx context.Context, args []string, s stdio, getenv env) int {
@@ -220,21 +240,12 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 		fmt.Fprintf(s.err, "threads-mcp: unexpected arguments %q\n", rest)
 		return exitUsage
 	}
-	logger, err := newLogger(s.err, c.logLevel)
-	if err != nil {
-		fmt.Fprintln(s.err, "threads-mcp:", err)
-		return exitUsage
-	}
-	a, err := build(ctx, c, logger)
-	if errors.Is(err, errNoCredentials) {
-		fmt.Fprintln(s.err, "threads-mcp:", err)
-		return exitUsage
-	}
-	if err != nil {
-		logger.Error("start", "err", err)
-		return exitFail
+	a, code := start(ctx, c, s)
+	if a == nil {
+		return code
 	}
 	defer a.close()
+	logger := a.logger
 
 	switch c.transport {
 	case "stdio":
