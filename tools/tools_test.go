@@ -22,6 +22,10 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 )
 
+// sentinel prefixes every token the emulator issues here; no tool result
+// may ever contain it.
+const sentinel = "SENTINELTOKEN"
+
 var update = flag.Bool("update", false, "rewrite golden tool snapshots and the README tool reference")
 
 // env is one test's world: the emulator, the state store and an in-process
@@ -36,7 +40,7 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...threadstest.Option) *env {
 	t.Helper()
-	emu := threadstest.NewServer(append([]threadstest.Option{threadstest.WithDemoWorld()}, opts...)...)
+	emu := threadstest.NewServer(append([]threadstest.Option{threadstest.WithDemoWorld(), threadstest.WithTokenPrefix(sentinel)}, opts...)...)
 	t.Cleanup(emu.Close)
 	return newEnvWith(t, emu, emu.DemoToken())
 }
@@ -100,6 +104,9 @@ func (e *env) call(t *testing.T, name string, args map[string]any, progress bool
 	res, err := e.client.CallTool(ctx, req)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
+	}
+	if b, _ := json.Marshal(res); strings.Contains(string(b), sentinel) {
+		t.Errorf("%s: a token leaked into the result: %s", name, b)
 	}
 	return res, structuredMap(res)
 }
@@ -340,7 +347,7 @@ collect:
 }
 
 func TestAPIErrorsAreActionable(t *testing.T) {
-	emu := threadstest.NewServer(threadstest.WithDemoWorld())
+	emu := threadstest.NewServer(threadstest.WithDemoWorld(), threadstest.WithTokenPrefix(sentinel))
 	t.Cleanup(emu.Close)
 	other := emu.AddUser(threadstest.UserSpec{Username: "someone_else"})
 	otherTok := emu.IssueToken(other, threadstest.DefaultScopes, time.Hour)

@@ -26,8 +26,21 @@ type accounts struct {
 	logger  *slog.Logger
 	env     *tools.Account // THREADS_ACCESS_TOKEN, if set
 
-	mu     sync.Mutex
-	loaded map[string]*tools.Account // by stored name
+	mu      sync.Mutex
+	loaded  map[string]*tools.Account // by stored name
+	sources []*auth.TokenSource       // every token source, for redaction
+}
+
+// secrets returns every account's current access token (for the redactor).
+func (a *accounts) secrets() []string {
+	a.mu.Lock()
+	sources := append([]*auth.TokenSource(nil), a.sources...)
+	a.mu.Unlock()
+	out := make([]string, 0, len(sources))
+	for _, ts := range sources {
+		out = append(out, ts.Account().Token)
+	}
+	return out
 }
 
 // newAccounts loads every stored account and starts its refresher (Threads
@@ -70,8 +83,10 @@ func graphRoot(baseURL string) string {
 	return u
 }
 
-// account builds the tools account for a token source.
+// account builds the tools account for a token source. Callers other than
+// newAccounts hold a.mu.
 func (a *accounts) account(name string, ts *auth.TokenSource) *tools.Account {
+	a.sources = append(a.sources, ts)
 	client := threads.NewClient(
 		threads.WithBaseURL(a.baseURL),
 		threads.WithTokenSource(ts),

@@ -48,6 +48,9 @@ type config struct {
 	// (tests only; zero means the default).
 	readHeaderTimeout time.Duration
 	idleTimeout       time.Duration
+
+	// redact scrubs secrets from logs and tool results.
+	redact *redactor
 }
 
 // drainTimeout bounds how long shutdown waits for in-flight tool calls.
@@ -78,6 +81,8 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
+	c.redact = &redactor{}
+	c.redact.add(c.token, c.httpToken)
 	switch c.transport {
 	case "stdio", "sse", "http":
 	default:
@@ -138,6 +143,9 @@ func (a *app) close() {
 // build wires the store, the Threads client (or the sandbox emulator) and the tools.
 func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 	a := &app{logger: logger, inflight: &inflight{}}
+	if c.redact == nil {
+		c.redact = &redactor{}
+	}
 	slogger := slog.New(logger)
 
 	dir := c.stateDir
@@ -174,6 +182,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 			threads.WithLogger(slogger),
 			threads.WithUserAgent("threads-mcp/"+version),
 		)
+		c.redact.add(emu.DemoToken())
 		accts = &tools.SingleAccount{
 			Account: tools.Account{Name: "sandbox", Username: threadstest.DemoUsername, API: client},
 			Source:  "sandbox",
@@ -187,6 +196,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 			a.close()
 			return nil, err
 		}
+		c.redact.addSource(m.secrets)
 		accts = m
 	}
 	led, err := ledger.Open(ctx, st, ledger.WithLease(c.ledgerLease))
@@ -201,14 +211,16 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		Logger:   slogger,
 		Ledger:   led,
 	}
-	a.mcp = tools.NewServer(deps, version, server.WithToolHandlerMiddleware(a.inflight.middleware))
+	a.mcp = tools.NewServer(deps, version,
+		server.WithToolHandlerMiddleware(a.inflight.middleware),
+		server.WithToolHandlerMiddleware(c.redact.middleware))
 	return a, nil
 }
 
 // start makes the logger and builds the server; on failure it has said why
 // on stderr and returns a nil app and the exit code.
 func start(ctx context.Context, c *config, s stdio) (*app, int) {
-	logger, err := newLogger(s.err, c.logLevel)
+	logger, err := newLogger(c.redact.writer(s.err), c.logLevel)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp:", err)
 		return nil, exitUsage
