@@ -12,12 +12,6 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads"
 )
 
-// Default metrics when the caller names none.
-var (
-	defaultPostMetrics    = []string{"views", "likes", "replies", "reposts", "quotes", "shares"}
-	defaultAccountMetrics = []string{"views", "likes", "replies", "reposts", "quotes", "clicks", "followers_count"}
-)
-
 // GetInsights is the get_insights tool: a post's metrics, or the account's
 // over a time window, with follower demographics by breakdown.
 func GetInsights(d Deps) server.ServerTool {
@@ -35,11 +29,8 @@ func GetInsights(d Deps) server.ServerTool {
 			return nil, err
 		}
 		if a.PostID != "" {
-			metrics := a.Metrics
-			if len(metrics) == 0 {
-				metrics = defaultPostMetrics
-			}
-			ins, _, err := acct.API.MediaInsights(ctx, a.PostID, metrics...)
+			// a.Metrics is never empty: GetInsightsArgs.Defaults filled it.
+			ins, _, err := acct.API.MediaInsights(ctx, a.PostID, a.Metrics...)
 			if err != nil {
 				return nil, err
 			}
@@ -48,9 +39,6 @@ func GetInsights(d Deps) server.ServerTool {
 			}, nil
 		}
 		metrics := a.Metrics
-		if len(metrics) == 0 {
-			metrics = defaultAccountMetrics
-		}
 		opts := threads.UserInsightsOptions{}
 		if a.Since != "" {
 			if opts.Since, err = schemas.ParseTime(a.Since); err != nil {
