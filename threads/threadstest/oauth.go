@@ -143,23 +143,30 @@ func tokenParam(rc *reqCtx) string {
 	return ""
 }
 
-// exchangeToken serves GET /access_token?grant_type=th_exchange_token.
-func (e *Emulator) exchangeToken(rc *reqCtx) (any, error) {
-	if rc.r.Method != http.MethodGet {
-		return nil, errParam("Unsupported request - method type: %s", strings.ToLower(rc.r.Method))
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// grantToken checks what the two token grants share (GET, the grant type,
+// a live access_token) and returns that token. Callers hold e.mu.
+func (e *Emulator) grantToken(rc *reqCtx, grantType string) (*token, time.Time, error) {
 	now := e.now()
-	if rc.get("grant_type") != "th_exchange_token" {
-		return nil, errParam("Param grant_type must be th_exchange_token")
+	if rc.r.Method != http.MethodGet {
+		return nil, now, errParam("Unsupported request - method type: %s", strings.ToLower(rc.r.Method))
+	}
+	if rc.get("grant_type") != grantType {
+		return nil, now, errParam("Param grant_type must be %s", grantType)
 	}
 	raw := tokenParam(rc)
 	if raw == "" {
-		return nil, &apiError{status: 400, code: 190, typ: "OAuthException",
+		return nil, now, &apiError{status: 400, code: 190, typ: "OAuthException",
 			msg: "An active access token must be used to query information about the current user."}
 	}
 	t, err := e.lookupToken(raw, now)
+	return t, now, err
+}
+
+// exchangeToken serves GET /access_token?grant_type=th_exchange_token.
+func (e *Emulator) exchangeToken(rc *reqCtx) (any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, _, err := e.grantToken(rc, "th_exchange_token")
 	if err != nil {
 		return nil, err
 	}
@@ -187,21 +194,9 @@ func (e *Emulator) exchangeToken(rc *reqCtx) (any, error) {
 
 // refreshToken serves GET /refresh_access_token?grant_type=th_refresh_token.
 func (e *Emulator) refreshToken(rc *reqCtx) (any, error) {
-	if rc.r.Method != http.MethodGet {
-		return nil, errParam("Unsupported request - method type: %s", strings.ToLower(rc.r.Method))
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	now := e.now()
-	if rc.get("grant_type") != "th_refresh_token" {
-		return nil, errParam("Param grant_type must be th_refresh_token")
-	}
-	raw := tokenParam(rc)
-	if raw == "" {
-		return nil, &apiError{status: 400, code: 190, typ: "OAuthException",
-			msg: "An active access token must be used to query information about the current user."}
-	}
-	t, err := e.lookupToken(raw, now)
+	t, now, err := e.grantToken(rc, "th_refresh_token")
 	if err != nil {
 		return nil, err
 	}

@@ -39,9 +39,6 @@ func parseFields(s string) []string {
 	return out
 }
 
-var profileFields = []string{"id", "username", "name", "threads_profile_picture_url", "threads_biography",
-	"is_verified", "recently_searched_keywords", "is_eligible_for_geo_gating"}
-
 // profile serves GET /me and GET /{own-user-id}. Callers hold e.mu.
 func (e *Emulator) profile(rc *reqCtx) (any, error) {
 	fields := parseFields(rc.get("fields"))
