@@ -16,23 +16,23 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/auth"
-	"github.com/threads-mcp/threads-mcp/auth/store"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 const pasteRedirect = "https://threads-mcp.test/callback"
 
 // env is one emulator plus a Config pointing at it.
 type env struct {
-	srv   *threadstest.Server
-	clock *threadstest.ManualClock
+	srv   *emulator.Server
+	clock *emulator.ManualClock
 	cfg   auth.Config
 }
 
-func newEnv(t *testing.T, opts ...threadstest.Option) *env {
+func newEnv(t *testing.T, opts ...emulator.Option) *env {
 	t.Helper()
-	clock := threadstest.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	srv := threadstest.NewServer(append([]threadstest.Option{threadstest.WithDemoWorld(), threadstest.WithClock(clock)}, opts...)...)
+	clock := emulator.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	srv := emulator.NewServer(append([]emulator.Option{emulator.WithDemoWorld(), emulator.WithClock(clock)}, opts...)...)
 	t.Cleanup(srv.Close)
 	id, secret := srv.DemoApp()
 	return &env{srv: srv, clock: clock, cfg: auth.Config{
@@ -68,7 +68,7 @@ func approve(t *testing.T, authURL string, extra url.Values) string {
 	return resp.Header.Get("Location")
 }
 
-func (e *env) login(t *testing.T, userID string) *store.Account {
+func (e *env) login(t *testing.T, userID string) *state.Account {
 	t.Helper()
 	l, err := auth.NewLogin(e.cfg)
 	if err != nil {
@@ -311,7 +311,7 @@ func TestListenAndComplete(t *testing.T) {
 				t.Fatal(err)
 			}
 			type res struct {
-				a   *store.Account
+				a   *state.Account
 				err error
 			}
 			done := make(chan res, 1)
@@ -388,9 +388,9 @@ func TestRefreshTiming(t *testing.T) {
 	}
 }
 
-func openStore(t *testing.T, dir string) *store.Store {
+func openStore(t *testing.T, dir string) *state.Store {
 	t.Helper()
-	s, err := store.Open(t.Context(), dir)
+	s, err := state.Open(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +457,7 @@ func TestTokenSourceRefreshAndExpiry(t *testing.T) {
 			t.Fatalf("DaysLeft after expiry = %d", ts.DaysLeft())
 		}
 	}
-	if _, err := auth.NewTokenSource(t.Context(), st, "ghost", e.cfg, nil); !errors.Is(err, store.ErrNoAccount) {
+	if _, err := auth.NewTokenSource(t.Context(), st, "ghost", e.cfg, nil); !errors.Is(err, state.ErrNoAccount) {
 		t.Fatalf("unknown account: %v", err)
 	}
 }
@@ -477,7 +477,7 @@ func refreshCalls(e *env) int {
 // both end up with the stored token, and Threads accepts it, even when the
 // emulator revokes a token once it has been refreshed.
 func TestTwoProcessesRefresh(t *testing.T) {
-	e := newEnv(t, threadstest.WithConfig(threadstest.Config{RevokeOldTokenOnRefresh: true}))
+	e := newEnv(t, emulator.WithConfig(emulator.Config{RevokeOldTokenOnRefresh: true}))
 	dir := t.TempDir()
 	st1, st2 := openStore(t, dir), openStore(t, dir)
 	a := e.login(t, "")
@@ -566,7 +566,7 @@ func TestTokenSourceReloadAndStart(t *testing.T) {
 	if err := st.DeleteAccount(t.Context(), "default"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Reload(t.Context()); !errors.Is(err, store.ErrNoAccount) {
+	if _, err := ts.Reload(t.Context()); !errors.Is(err, state.ErrNoAccount) {
 		t.Fatalf("Reload after logout: %v", err)
 	}
 }
@@ -605,7 +605,7 @@ func TestSeveralAccounts(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	users := map[string]string{"personal": "alice_t", "work": "bob_corp"}
 	for name, username := range users {
-		id := e.srv.AddUser(threadstest.UserSpec{Username: username})
+		id := e.srv.AddUser(emulator.UserSpec{Username: username})
 		a := e.login(t, id)
 		if a.Username != username || a.UserID != id {
 			t.Fatalf("login as %s gave %+v", username, a)

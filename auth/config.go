@@ -55,6 +55,11 @@ type Config struct {
 	HTTPClient *http.Client
 	// Clock returns the current time; default time.Now.
 	Clock func() time.Time
+	// Secrets, when set, is told every access token a TokenSource of this
+	// config holds (at creation, reload and refresh), so text leaving the
+	// process can be scrubbed of it. Add is called with the token source's
+	// lock held: it must not block on, or call back into, a token source.
+	Secrets interface{ Add(secrets ...string) }
 	// PKCE adds an S256 code challenge to the login (Threads does not
 	// document PKCE; sending it is harmless and it never replaces the
 	// secret or the state).

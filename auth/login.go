@@ -21,7 +21,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/threads-mcp/threads-mcp/auth/store"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // Login is one OAuth login: it holds the random state (and PKCE verifier)
@@ -106,7 +106,7 @@ func (l *Login) State() string { return l.state }
 // returns ErrAccessDenied. It then exchanges the code, trades the token for
 // a long-lived one and reads the profile. The returned account has no Name
 // and no AppSecret; the caller sets those.
-func (l *Login) Complete(ctx context.Context, pasted string) (*store.Account, error) {
+func (l *Login) Complete(ctx context.Context, pasted string) (*state.Account, error) {
 	code, err := l.parsePasted(pasted)
 	if err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func (l *Login) codeFromQuery(q url.Values, requireState bool) (string, error) {
 	return code, nil
 }
 
-func (l *Login) finish(ctx context.Context, code string) (*store.Account, error) {
+func (l *Login) finish(ctx context.Context, code string) (*state.Account, error) {
 	var opts []oauth2.AuthCodeOption
 	if l.verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(l.verifier))
@@ -176,7 +176,7 @@ func (l *Login) finish(ctx context.Context, code string) (*store.Account, error)
 	if err != nil {
 		return nil, err
 	}
-	return &store.Account{
+	return &state.Account{
 		UserID:     me.ID,
 		Username:   me.Username,
 		Token:      long.AccessToken,
@@ -205,7 +205,7 @@ func (l *Login) ListenAddr() string {
 // checks the state (ErrStateMismatch otherwise), completes the login and
 // shows a "you can close this tab" page. It returns when the login finished
 // or failed, or when ctx is done.
-func (l *Login) ListenAndComplete(ctx context.Context) (*store.Account, error) {
+func (l *Login) ListenAndComplete(ctx context.Context) (*state.Account, error) {
 	cert, err := selfSignedCert(l.redirect.Hostname())
 	if err != nil {
 		return nil, err
@@ -216,7 +216,7 @@ func (l *Login) ListenAndComplete(ctx context.Context) (*store.Account, error) {
 		return nil, fmt.Errorf("auth: listen for the redirect on %s: %w", l.ListenAddr(), err)
 	}
 	type result struct {
-		acct *store.Account
+		acct *state.Account
 		err  error
 	}
 	done := make(chan result, 1)
@@ -231,7 +231,7 @@ func (l *Login) ListenAndComplete(ctx context.Context) (*store.Account, error) {
 			return
 		}
 		code, err := l.codeFromQuery(r.URL.Query(), true)
-		var acct *store.Account
+		var acct *state.Account
 		if err == nil {
 			acct, err = l.finish(r.Context(), code)
 		}

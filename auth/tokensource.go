@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/threads-mcp/threads-mcp/auth/store"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // Refresh timing.
@@ -42,13 +42,13 @@ const (
 // stays valid until its own expiry).
 type TokenSource struct {
 	ctx     context.Context // for Token, which has no ctx parameter
-	st      *store.Store    // nil for the env token
+	st      *state.Store    // nil for the env token
 	cfg     Config
 	owner   string // lease owner id of this TokenSource
 	every   time.Duration
 	mu      sync.Mutex
 	log     *slog.Logger
-	cur     store.Account
+	cur     state.Account
 	failAt  time.Time
 	lastErr error
 }
@@ -59,7 +59,7 @@ var _ oauth2.TokenSource = (*TokenSource)(nil)
 // the username) account; "" is the default account. ctx is used by Token for
 // refreshes. A nil logger discards. It fails with an error wrapping
 // store.ErrNoAccount when the account does not exist.
-func NewTokenSource(ctx context.Context, st *store.Store, account string, cfg Config, logger *slog.Logger) (*TokenSource, error) {
+func NewTokenSource(ctx context.Context, st *state.Store, account string, cfg Config, logger *slog.Logger) (*TokenSource, error) {
 	if st == nil {
 		return nil, errors.New("auth: NewTokenSource needs a store")
 	}
@@ -70,10 +70,12 @@ func NewTokenSource(ctx context.Context, st *store.Store, account string, cfg Co
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &TokenSource{
+	t := &TokenSource{
 		ctx: context.WithoutCancel(ctx), st: st, cfg: cfg, owner: rand.Text(), every: 24 * time.Hour,
-		log: logger.With("account", a.Name), cur: *a,
-	}, nil
+		log: logger.With("account", a.Name),
+	}
+	t.setCur(*a)
+	return t, nil
 }
 
 // NewEnvTokenSource returns a TokenSource for a token given in
@@ -82,10 +84,20 @@ func NewTokenSource(ctx context.Context, st *store.Store, account string, cfg Co
 // expiry is unknown until the first refresh, so DaysLeft reports -1 until
 // then. Logs are discarded unless SetLogger is called.
 func NewEnvTokenSource(token string, cfg Config) *TokenSource {
-	return &TokenSource{
+	t := &TokenSource{
 		ctx: context.Background(), cfg: cfg, owner: rand.Text(), every: 24 * time.Hour,
 		log: slog.New(slog.DiscardHandler),
-		cur: store.Account{Token: token, ObtainedAt: cfg.now()},
+	}
+	t.setCur(state.Account{Token: token, ObtainedAt: cfg.now()})
+	return t
+}
+
+// setCur replaces the current account and tells cfg.Secrets its token. The
+// caller holds t.mu (or is the constructor).
+func (t *TokenSource) setCur(a state.Account) {
+	t.cur = a
+	if t.cfg.Secrets != nil {
+		t.cfg.Secrets.Add(a.Token)
 	}
 }
 
@@ -104,7 +116,7 @@ func (t *TokenSource) SetLogger(l *slog.Logger) {
 
 // Account returns a copy of the account as last read or refreshed. Its
 // Token is a secret (the Account type redacts it when printed).
-func (t *TokenSource) Account() store.Account {
+func (t *TokenSource) Account() state.Account {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.cur
@@ -174,13 +186,13 @@ func (t *TokenSource) reloadLocked(ctx context.Context) (changed bool, err error
 	}
 	a, err := t.st.Account(ctx, t.cur.Name)
 	if err != nil {
-		if errors.Is(err, store.ErrNoAccount) {
+		if errors.Is(err, state.ErrNoAccount) {
 			return false, fmt.Errorf("auth: account %q was removed from the store (logged out?); run `%s`: %w", t.cur.Name, LoginCommand(t.cur.Name), err)
 		}
 		return false, err
 	}
 	changed = a.Token != t.cur.Token
-	t.cur = *a
+	t.setCur(*a)
 	return changed, nil
 }
 
@@ -215,7 +227,7 @@ func (t *TokenSource) refreshLocked(ctx context.Context, force bool) error {
 			return err
 		}
 		now := t.cfg.now()
-		t.cur.Token, t.cur.ObtainedAt, t.cur.RefreshedAt, t.cur.ExpiresAt = tok.AccessToken, now, now, tok.Expiry
+		t.setRefreshed(tok.AccessToken, now, tok.Expiry)
 		t.log.Info("refreshed the THREADS_ACCESS_TOKEN token in memory", "expires_at", tok.Expiry)
 		return nil
 	}
@@ -269,9 +281,16 @@ func (t *TokenSource) refreshLocked(ctx context.Context, force bool) error {
 		_, err := t.reloadLocked(ctx)
 		return err
 	}
-	t.cur.Token, t.cur.ObtainedAt, t.cur.RefreshedAt, t.cur.ExpiresAt = tok.AccessToken, now, now, tok.Expiry
+	t.setRefreshed(tok.AccessToken, now, tok.Expiry)
 	t.log.Info("refreshed Threads token", "expires_at", tok.Expiry)
 	return nil
+}
+
+// setRefreshed installs a refreshed token obtained at now.
+func (t *TokenSource) setRefreshed(token string, now, expires time.Time) {
+	a := t.cur
+	a.Token, a.ObtainedAt, a.RefreshedAt, a.ExpiresAt = token, now, now, expires
+	t.setCur(a)
 }
 
 // Start refreshes the token in the background: once now if it is due, then

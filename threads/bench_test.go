@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 const (
@@ -24,11 +24,11 @@ var benchFloor = 3*benchLatency + benchProcessing + threads.DefaultPollPolicy().
 // request and 2 s processing for images and videos.
 func newBenchEnv(b *testing.B) *threads.Client {
 	b.Helper()
-	srv := threadstest.NewServer(threadstest.WithLatency(benchLatency),
-		threadstest.WithProcessingDelay(benchProcessing, benchProcessing))
+	srv := emulator.NewServer(emulator.WithLatency(benchLatency),
+		emulator.WithProcessingDelay(benchProcessing, benchProcessing))
 	b.Cleanup(srv.Close)
-	uid := srv.AddUser(threadstest.UserSpec{Username: "bench"})
-	tok := srv.IssueToken(uid, threadstest.AllScopes, time.Hour)
+	uid := srv.AddUser(emulator.UserSpec{Username: "bench"})
+	tok := srv.IssueToken(uid, emulator.AllScopes, time.Hour)
 	return threads.NewClient(threads.WithBaseURL(srv.BaseURL()), threads.WithToken(tok))
 }
 

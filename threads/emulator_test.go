@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 // virtualClock drives both the client and the emulator from one manual
 // clock: a client Sleep advances the emulator's time instead of waiting.
-type virtualClock struct{ mc *threadstest.ManualClock }
+type virtualClock struct{ mc *emulator.ManualClock }
 
 func (v virtualClock) Now() time.Time { return v.mc.Now() }
 
@@ -32,8 +32,8 @@ func (v virtualClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 type env struct {
-	srv   *threadstest.Server
-	clk   *threadstest.ManualClock
+	srv   *emulator.Server
+	clk   *emulator.ManualClock
 	uid   string
 	token string
 	c     *threads.Client
@@ -43,13 +43,13 @@ var fastRetry = threads.RetryPolicy{MaxAttempts: 4, Base: 20 * time.Millisecond,
 
 // newEnv starts an emulator on a manual clock with user alice holding every
 // scope, and a client for her.
-func newEnv(t *testing.T, opts ...threadstest.Option) *env {
+func newEnv(t *testing.T, opts ...emulator.Option) *env {
 	t.Helper()
-	clk := threadstest.NewManualClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
-	srv := threadstest.NewServer(append([]threadstest.Option{threadstest.WithClock(clk)}, opts...)...)
+	clk := emulator.NewManualClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	srv := emulator.NewServer(append([]emulator.Option{emulator.WithClock(clk)}, opts...)...)
 	t.Cleanup(srv.Close)
-	uid := srv.AddUser(threadstest.UserSpec{Username: "alice", Followers: 500})
-	tok := srv.IssueToken(uid, threadstest.AllScopes, 30*24*time.Hour)
+	uid := srv.AddUser(emulator.UserSpec{Username: "alice", Followers: 500})
+	tok := srv.IssueToken(uid, emulator.AllScopes, 30*24*time.Hour)
 	e := &env{srv: srv, clk: clk, uid: uid, token: tok}
 	e.c = e.client(tok)
 	return e
@@ -148,13 +148,13 @@ func TestEmulatorReadEndpoints(t *testing.T) {
 	}
 }
 
-func findPost(ps []threadstest.Post, id string) threadstest.Post {
+func findPost(ps []emulator.Post, id string) emulator.Post {
 	for _, p := range ps {
 		if p.ID == id {
 			return p
 		}
 	}
-	return threadstest.Post{}
+	return emulator.Post{}
 }
 
 func TestEmulatorPendingReplies(t *testing.T) {
@@ -162,8 +162,8 @@ func TestEmulatorPendingReplies(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
 	post := mustPublish(t, e.c, threads.Post{Text: "approve replies", Extra: threads.ContainerParams{EnableReplyApprovals: true}})
-	bob := e.srv.AddUser(threadstest.UserSpec{Username: "bob"})
-	bc := e.client(e.srv.IssueToken(bob, threadstest.AllScopes, time.Hour))
+	bob := e.srv.AddUser(emulator.UserSpec{Username: "bob"})
+	bc := e.client(e.srv.IssueToken(bob, emulator.AllScopes, time.Hour))
 	r, err := bc.Reply(ctx, threads.Post{Text: "hi alice", ReplyToID: post.ID})
 	if err != nil {
 		t.Fatalf("bob reply: %v", err)
@@ -187,7 +187,7 @@ func TestEmulatorPendingReplies(t *testing.T) {
 
 func TestEmulatorPublishMediaKinds(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, threadstest.WithProcessingDelay(3*time.Second, 40*time.Second))
+	e := newEnv(t, emulator.WithProcessingDelay(3*time.Second, 40*time.Second))
 	tests := []struct {
 		name string
 		post threads.Post
@@ -243,7 +243,7 @@ func TestEmulatorPublishMediaKinds(t *testing.T) {
 
 func TestEmulatorCarouselProgressAndConcurrency(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, threadstest.WithProcessingDelay(2*time.Second, 5*time.Second))
+	e := newEnv(t, emulator.WithProcessingDelay(2*time.Second, 5*time.Second))
 	var items []threads.CarouselItem
 	for i := range 8 {
 		if i%2 == 0 {
@@ -301,13 +301,13 @@ func TestEmulatorCarouselItemErrorCancelsRest(t *testing.T) {
 	t.Parallel()
 	// Real clock with short durations: a virtual clock shared by concurrent
 	// pollers cannot tell a cancelled item from a fast one.
-	srv := threadstest.NewServer(threadstest.WithProcessingDelay(50*time.Millisecond, 20*time.Second))
+	srv := emulator.NewServer(emulator.WithProcessingDelay(50*time.Millisecond, 20*time.Second))
 	t.Cleanup(srv.Close)
-	uid := srv.AddUser(threadstest.UserSpec{Username: "carol"})
-	c := threads.NewClient(threads.WithBaseURL(srv.BaseURL()), threads.WithToken(srv.IssueToken(uid, threadstest.AllScopes, time.Hour)),
+	uid := srv.AddUser(emulator.UserSpec{Username: "carol"})
+	c := threads.NewClient(threads.WithBaseURL(srv.BaseURL()), threads.WithToken(srv.IssueToken(uid, emulator.AllScopes, time.Hour)),
 		threads.WithPollPolicy(threads.PollPolicy{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond}))
 	bad := "https://cdn.example.com/broken.mp4"
-	srv.SetMediaOutcome(bad, threadstest.MediaOutcome{Delay: 100 * time.Millisecond, ErrorMessage: "FAILED_DOWNLOADING_VIDEO"})
+	srv.SetMediaOutcome(bad, emulator.MediaOutcome{Delay: 100 * time.Millisecond, ErrorMessage: "FAILED_DOWNLOADING_VIDEO"})
 	items := []threads.CarouselItem{
 		{ImageURL: "https://cdn.example.com/1.jpg"}, {ImageURL: "https://cdn.example.com/2.jpg"},
 		{VideoURL: bad}, {VideoURL: "https://cdn.example.com/4.mp4"},
@@ -368,7 +368,7 @@ func TestEmulatorCarouselValidation(t *testing.T) {
 func TestEmulatorMediaErrorAndSlowProcessing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.srv.SetMediaOutcome("https://cdn.example.com/bad.mp4", threadstest.MediaOutcome{Delay: 5 * time.Second, ErrorMessage: "INVALID_DURATION"})
+	e.srv.SetMediaOutcome("https://cdn.example.com/bad.mp4", emulator.MediaOutcome{Delay: 5 * time.Second, ErrorMessage: "INVALID_DURATION"})
 	_, err := e.c.PublishVideo(t.Context(), threads.Post{VideoURL: "https://cdn.example.com/bad.mp4"})
 	var ce *threads.ContainerError
 	if !errors.As(err, &ce) || ce.Index != -1 || ce.ErrorMessage != "INVALID_DURATION" || ce.URL != "https://cdn.example.com/bad.mp4" {
@@ -376,7 +376,7 @@ func TestEmulatorMediaErrorAndSlowProcessing(t *testing.T) {
 	}
 
 	// Slow processing: finishes after 90 s of virtual time, within the 5 min video deadline.
-	e.srv.SetMediaOutcome("https://cdn.example.com/slow.mp4", threadstest.MediaOutcome{Delay: 90 * time.Second})
+	e.srv.SetMediaOutcome("https://cdn.example.com/slow.mp4", emulator.MediaOutcome{Delay: 90 * time.Second})
 	start := e.clk.Now()
 	res, err := e.c.PublishVideo(t.Context(), threads.Post{VideoURL: "https://cdn.example.com/slow.mp4"})
 	if err != nil {
@@ -390,7 +390,7 @@ func TestEmulatorMediaErrorAndSlowProcessing(t *testing.T) {
 	}
 
 	// Too slow: an image taking 10 min fails at the 2 min image deadline.
-	e.srv.SetMediaOutcome("https://cdn.example.com/glacial.jpg", threadstest.MediaOutcome{Delay: 10 * time.Minute})
+	e.srv.SetMediaOutcome("https://cdn.example.com/glacial.jpg", emulator.MediaOutcome{Delay: 10 * time.Minute})
 	start = e.clk.Now()
 	_, err = e.c.PublishImage(t.Context(), threads.Post{ImageURL: "https://cdn.example.com/glacial.jpg"})
 	if !errors.Is(err, threads.ErrWaitTimeout) || !errors.As(err, &ce) || ce.Status != threads.StatusInProgress {
@@ -404,7 +404,7 @@ func TestEmulatorMediaErrorAndSlowProcessing(t *testing.T) {
 func TestWaitForContainerBacksOff(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.srv.SetMediaOutcome("https://cdn.example.com/w.jpg", threadstest.MediaOutcome{Delay: 20 * time.Second})
+	e.srv.SetMediaOutcome("https://cdn.example.com/w.jpg", emulator.MediaOutcome{Delay: 20 * time.Second})
 	ct, _, err := e.c.CreateContainer(t.Context(), threads.ContainerParams{MediaType: threads.MediaTypeImage, ImageURL: "https://cdn.example.com/w.jpg"})
 	if err != nil {
 		t.Fatal(err)
@@ -456,7 +456,7 @@ func TestEmulatorPublishLagRecreatesContainer(t *testing.T) {
 	e := newEnv(t)
 	c := e.client(e.token, threads.WithRetryPolicy(threads.RetryPolicy{MaxAttempts: 2, Base: 10 * time.Millisecond, Max: 20 * time.Millisecond, NotReadyAttempts: 2}))
 	// 24/4279009 outlasts the 2 retries of the first container; the recreated one publishes.
-	e.srv.InjectError(http.MethodPost, "threads_publish", threadstest.ErrorSpec{HTTPStatus: 400, Code: 24, Subcode: 4279009,
+	e.srv.InjectError(http.MethodPost, "threads_publish", emulator.ErrorSpec{HTTPStatus: 400, Code: 24, Subcode: 4279009,
 		Type: "OAuthException", Message: "The requested resource does not exist"}, 3)
 	res, err := c.PublishText(t.Context(), threads.Post{Text: "recreate me"})
 	if err != nil {
@@ -477,19 +477,19 @@ func TestEmulatorPublishFaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		fault     threadstest.PublishFault
+		fault     emulator.PublishFault
 		reply     bool
 		recovered bool
 	}{
-		{"500 but published", threadstest.PublishFault500ButPublished, false, true},
-		{"500 but published, reply", threadstest.PublishFault500ButPublished, true, true},
-		{"dropped after commit", threadstest.PublishFaultDropAfterCommit, false, true},
-		{"500 not published", threadstest.PublishFault500NotPublished, false, false},
+		{"500 but published", emulator.PublishFault500ButPublished, false, true},
+		{"500 but published, reply", emulator.PublishFault500ButPublished, true, true},
+		{"dropped after commit", emulator.PublishFaultDropAfterCommit, false, true},
+		{"500 not published", emulator.PublishFault500NotPublished, false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, threadstest.WithProcessingDelay(time.Second, 2*time.Second))
+			e := newEnv(t, emulator.WithProcessingDelay(time.Second, 2*time.Second))
 			p := threads.Post{Text: "exactly once: " + tc.name, ImageURL: "https://cdn.example.com/once.jpg"}
 			if tc.reply {
 				root := mustPublish(t, e.c, threads.Post{Text: "root"})
@@ -522,8 +522,8 @@ func TestEmulatorPublishFaultRecoveryWithoutMatch(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	// The user's lists fail, so the id cannot be recovered: success is still reported.
-	e.srv.SetPublishFault(threadstest.PublishFault500ButPublished, 1)
-	e.srv.InjectError(http.MethodGet, "/threads", threadstest.ErrorSpec{HTTPStatus: 400, Code: 100, Message: "Invalid parameter"}, 0)
+	e.srv.SetPublishFault(emulator.PublishFault500ButPublished, 1)
+	e.srv.InjectError(http.MethodGet, "/threads", emulator.ErrorSpec{HTTPStatus: 400, Code: 100, Message: "Invalid parameter"}, 0)
 	res, err := e.c.PublishText(t.Context(), threads.Post{Text: "ghost id"})
 	if err != nil {
 		t.Fatalf("publish: %v", err)
@@ -540,16 +540,16 @@ func TestEmulatorPublishInjectedErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		spec    threadstest.ErrorSpec
+		spec    emulator.ErrorSpec
 		times   int
 		wantErr error
 		posts   int
 	}{
-		{"transient publish retried after FINISHED check", threadstest.ErrorSpec{HTTPStatus: 500, Code: 2, IsTransient: true, Message: "retry"}, 1, nil, 1},
-		{"rate limited publish retried", threadstest.ErrorSpec{HTTPStatus: 400, Code: 4, Message: "Application request limit reached"}, 1, nil, 1},
-		{"permission on publish not retried", threadstest.ErrorSpec{HTTPStatus: 500, Code: 10, Message: "Application does not have permission for this action"}, 0, threads.ErrPermission, 0},
-		{"invalid param not retried", threadstest.ErrorSpec{HTTPStatus: 400, Code: 100, Message: "Param creation_id is invalid"}, 0, threads.ErrInvalidParameter, 0},
-		{"persistent transient gives up", threadstest.ErrorSpec{HTTPStatus: 503, Code: 1, Message: "unknown"}, 0, threads.ErrTransient, 0},
+		{"transient publish retried after FINISHED check", emulator.ErrorSpec{HTTPStatus: 500, Code: 2, IsTransient: true, Message: "retry"}, 1, nil, 1},
+		{"rate limited publish retried", emulator.ErrorSpec{HTTPStatus: 400, Code: 4, Message: "Application request limit reached"}, 1, nil, 1},
+		{"permission on publish not retried", emulator.ErrorSpec{HTTPStatus: 500, Code: 10, Message: "Application does not have permission for this action"}, 0, threads.ErrPermission, 0},
+		{"invalid param not retried", emulator.ErrorSpec{HTTPStatus: 400, Code: 100, Message: "Param creation_id is invalid"}, 0, threads.ErrInvalidParameter, 0},
+		{"persistent transient gives up", emulator.ErrorSpec{HTTPStatus: 503, Code: 1, Message: "unknown"}, 0, threads.ErrTransient, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -570,8 +570,8 @@ func TestEmulatorPublishInjectedErrors(t *testing.T) {
 func TestEmulatorRateLimitedReadsRetried(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.srv.InjectError(http.MethodGet, "/threads", threadstest.ErrorSpec{HTTPStatus: 400, Code: 4, Message: "Application request limit reached", IsTransient: true}, 2)
-	e.srv.InjectError(http.MethodPost, "/threads", threadstest.ErrorSpec{HTTPStatus: 400, Code: 17, Message: "User request limit reached"}, 1)
+	e.srv.InjectError(http.MethodGet, "/threads", emulator.ErrorSpec{HTTPStatus: 400, Code: 4, Message: "Application request limit reached", IsTransient: true}, 2)
+	e.srv.InjectError(http.MethodPost, "/threads", emulator.ErrorSpec{HTTPStatus: 400, Code: 17, Message: "User request limit reached"}, 1)
 	if _, _, err := e.c.ListThreads(t.Context(), threads.ListOptions{}); err != nil {
 		t.Fatalf("ListThreads after 2 rate limits: %v", err)
 	}
@@ -579,7 +579,7 @@ func TestEmulatorRateLimitedReadsRetried(t *testing.T) {
 		t.Fatalf("publish after a throttled create: %v", err)
 	}
 	// Persistent throttling surfaces as KindRateLimited with a retry hint.
-	e.srv.InjectError(http.MethodGet, "/me", threadstest.ErrorSpec{HTTPStatus: 400, Code: 613, Message: "Calls to this api have exceeded the rate limit."}, 0)
+	e.srv.InjectError(http.MethodGet, "/me", emulator.ErrorSpec{HTTPStatus: 400, Code: 613, Message: "Calls to this api have exceeded the rate limit."}, 0)
 	_, _, err := e.c.Me(t.Context())
 	var ae *threads.APIError
 	if !errors.As(err, &ae) || ae.Kind() != threads.KindRateLimited || !ae.Retryable() || ae.RetryAfter() <= 0 {
@@ -606,7 +606,7 @@ func TestEmulatorTokenExpiryAndScopes(t *testing.T) {
 		t.Fatalf("expired token error = %v", err)
 	}
 
-	limited := e.client(e.srv.IssueToken(e.uid, []string{threadstest.ScopeBasic, threadstest.ScopeContentPublish}, time.Hour))
+	limited := e.client(e.srv.IssueToken(e.uid, []string{emulator.ScopeBasic, emulator.ScopeContentPublish}, time.Hour))
 	res, err := limited.PublishText(t.Context(), threads.Post{Text: "to delete"})
 	if err != nil {
 		t.Fatal(err)
@@ -652,7 +652,7 @@ func TestEmulatorValidationErrors(t *testing.T) {
 
 func TestEmulatorLatencyAndCancellation(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, threadstest.WithLatency(50*time.Millisecond))
+	e := newEnv(t, emulator.WithLatency(50*time.Millisecond))
 	start := time.Now()
 	if _, _, err := e.c.Me(t.Context()); err != nil {
 		t.Fatal(err)
@@ -679,7 +679,7 @@ func TestEmulatorNoTokenLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts = append(texts, list.Paging.Next, list.Paging.Previous, res.Permalink, res.Note)
-	e.srv.InjectError("", "", threadstest.ErrorSpec{HTTPStatus: 400, Code: 190, Message: "Invalid OAuth access token " + e.token}, 1)
+	e.srv.InjectError("", "", emulator.ErrorSpec{HTTPStatus: 400, Code: 190, Message: "Invalid OAuth access token " + e.token}, 1)
 	_, _, err = e.c.Me(t.Context())
 	if err == nil {
 		t.Fatal("expected error")
@@ -704,12 +704,12 @@ func TestEmulatorAutoPublishTextFaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		fault   threadstest.PublishFault
+		fault   emulator.PublishFault
 		wantErr bool
 		posts   int
 	}{
-		{"500 but published is recovered", threadstest.PublishFault500ButPublished, false, 1},
-		{"500 not published is not retried blindly", threadstest.PublishFault500NotPublished, true, 0},
+		{"500 but published is recovered", emulator.PublishFault500ButPublished, false, 1},
+		{"500 not published is not retried blindly", emulator.PublishFault500NotPublished, true, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

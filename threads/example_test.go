@@ -8,17 +8,17 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 // This example publishes a text post against the in-memory emulator; in
 // production leave out WithBaseURL and pass a real token (or a refreshing
 // token source with WithTokenSource).
 func ExampleClient_PublishText() {
-	srv := threadstest.NewServer()
+	srv := emulator.NewServer()
 	defer srv.Close()
-	uid := srv.AddUser(threadstest.UserSpec{Username: "gopher"})
-	token := srv.IssueToken(uid, threadstest.DefaultScopes, time.Hour)
+	uid := srv.AddUser(emulator.UserSpec{Username: "gopher"})
+	token := srv.IssueToken(uid, emulator.DefaultScopes, time.Hour)
 
 	client := threads.NewClient(
 		threads.WithBaseURL(srv.BaseURL()),
@@ -44,10 +44,10 @@ func ExampleClient_PublishText() {
 
 // This example shows how a caller reacts to a typed API error.
 func ExampleAPIError_Kind() {
-	srv := threadstest.NewServer()
+	srv := emulator.NewServer()
 	defer srv.Close()
-	uid := srv.AddUser(threadstest.UserSpec{Username: "gopher"})
-	token := srv.IssueToken(uid, threadstest.DefaultScopes, time.Hour)
+	uid := srv.AddUser(emulator.UserSpec{Username: "gopher"})
+	token := srv.IssueToken(uid, emulator.DefaultScopes, time.Hour)
 	srv.ExpireToken(token)
 
 	client := threads.NewClient(threads.WithBaseURL(srv.BaseURL()), threads.WithToken(token))

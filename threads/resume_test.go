@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 // TestResumePublish covers every container state a crashed publish can
@@ -76,8 +76,8 @@ func TestResumePublish(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, threadstest.WithProcessingDelay(500*time.Millisecond, 500*time.Millisecond))
-			e.srv.SetMediaOutcome("https://cdn.example.com/broken.mp4", threadstest.MediaOutcome{ErrorMessage: "INVALID_DURATION"})
+			e := newEnv(t, emulator.WithProcessingDelay(500*time.Millisecond, 500*time.Millisecond))
+			e.srv.SetMediaOutcome("https://cdn.example.com/broken.mp4", emulator.MediaOutcome{ErrorMessage: "INVALID_DURATION"})
 			p := tc.post
 			if p.ReplyToID == "ROOT" {
 				p.ReplyToID = mustPublish(t, e.c, threads.Post{Text: "root"}).ID
@@ -153,7 +153,7 @@ func TestOnContainer(t *testing.T) {
 	// A storm of 4279009 longer than the retry budget makes the flow recreate
 	// the container: the hook hears of the new one, which is the one published.
 	seen = nil
-	e.srv.InjectError("POST", "threads_publish", threadstest.ErrorSpec{HTTPStatus: 400, Code: 24, Subcode: 4279009,
+	e.srv.InjectError("POST", "threads_publish", emulator.ErrorSpec{HTTPStatus: 400, Code: 24, Subcode: 4279009,
 		Type: "OAuthException", Message: "The requested resource does not exist"}, fastRetry.NotReadyAttempts+1)
 	res = mustPublish(t, e.c, threads.Post{Text: "storm", OnContainer: hook})
 	if len(seen) != 2 || seen[1][0] != res.ContainerID || seen[0][0] == seen[1][0] {

@@ -10,12 +10,12 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 // postsWithText counts the demo user's posts and replies with text.
-func (e *env) postsWithText(text string) []threadstest.Post {
-	var out []threadstest.Post
+func (e *env) postsWithText(text string) []emulator.Post {
+	var out []emulator.Post
 	for _, p := range e.emu.Posts(e.emu.DemoUserID()) {
 		if p.Text == text {
 			out = append(out, p)
@@ -79,7 +79,7 @@ func TestExactlyOnce(t *testing.T) {
 		},
 		{
 			name:  "publish answers 500 but publishes",
-			fault: func(e *env) { e.emu.SetPublishFault(threadstest.PublishFault500ButPublished, 1) },
+			fault: func(e *env) { e.emu.SetPublishFault(emulator.PublishFault500ButPublished, 1) },
 			calls: func(t *testing.T, e *env, text string) []map[string]any {
 				args := map[string]any{"text": text, "idempotency_key": "k-500"}
 				_, a := e.call(t, "publish_text", args, false)
@@ -89,7 +89,7 @@ func TestExactlyOnce(t *testing.T) {
 		},
 		{
 			name:  "connection dropped after the publish is committed",
-			fault: func(e *env) { e.emu.SetPublishFault(threadstest.PublishFaultDropAfterCommit, 1) },
+			fault: func(e *env) { e.emu.SetPublishFault(emulator.PublishFaultDropAfterCommit, 1) },
 			calls: func(t *testing.T, e *env, text string) []map[string]any {
 				_, a := e.call(t, "publish_text", map[string]any{"text": text, "idempotency_key": "k-drop"}, false)
 				return []map[string]any{a}
@@ -98,7 +98,7 @@ func TestExactlyOnce(t *testing.T) {
 		{
 			name: "4279009 storm",
 			fault: func(e *env) {
-				e.emu.InjectError("POST", "threads_publish", threadstest.ErrorSpec{HTTPStatus: 400, Code: 24, Subcode: 4279009,
+				e.emu.InjectError("POST", "threads_publish", emulator.ErrorSpec{HTTPStatus: 400, Code: 24, Subcode: 4279009,
 					Type: "OAuthException", Message: "The requested resource does not exist"}, 6)
 			},
 			calls: func(t *testing.T, e *env, text string) []map[string]any {

@@ -15,11 +15,11 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/threads-mcp/threads-mcp/auth/store"
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // sentinel prefixes every token the emulator issues here; no tool result
@@ -31,23 +31,23 @@ var update = flag.Bool("update", false, "rewrite golden tool snapshots and the R
 // env is one test's world: the emulator, the state store and an in-process
 // MCP client talking to the server built by tools.NewServer.
 type env struct {
-	emu    *threadstest.Server
-	store  *store.Store
+	emu    *emulator.Server
+	store  *state.Store
 	client *client.Client
 	notes  chan mcp.JSONRPCNotification
 	api    *threads.Client
 }
 
-func newEnv(t *testing.T, opts ...threadstest.Option) *env {
+func newEnv(t *testing.T, opts ...emulator.Option) *env {
 	t.Helper()
-	emu := threadstest.NewServer(append([]threadstest.Option{threadstest.WithDemoWorld(), threadstest.WithTokenPrefix(sentinel)}, opts...)...)
+	emu := emulator.NewServer(append([]emulator.Option{emulator.WithDemoWorld(), emulator.WithTokenPrefix(sentinel)}, opts...)...)
 	t.Cleanup(emu.Close)
 	return newEnvWith(t, emu, emu.DemoToken())
 }
 
-func newEnvWith(t *testing.T, emu *threadstest.Server, token string) *env {
+func newEnvWith(t *testing.T, emu *emulator.Server, token string) *env {
 	t.Helper()
-	st, err := store.Open(t.Context(), t.TempDir())
+	st, err := state.Open(t.Context(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestSetReplyControlAppliesAndPersists(t *testing.T) {
 }
 
 func TestCarouselProgressNotifications(t *testing.T) {
-	e := newEnv(t, threadstest.WithProcessingDelay(50*time.Millisecond, 100*time.Millisecond))
+	e := newEnv(t, emulator.WithProcessingDelay(50*time.Millisecond, 100*time.Millisecond))
 	items := []any{}
 	for i := range 4 {
 		kind, ext := "image", "jpg"
@@ -347,17 +347,17 @@ collect:
 }
 
 func TestAPIErrorsAreActionable(t *testing.T) {
-	emu := threadstest.NewServer(threadstest.WithDemoWorld(), threadstest.WithTokenPrefix(sentinel))
+	emu := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithTokenPrefix(sentinel))
 	t.Cleanup(emu.Close)
-	other := emu.AddUser(threadstest.UserSpec{Username: "someone_else"})
-	otherTok := emu.IssueToken(other, threadstest.DefaultScopes, time.Hour)
+	other := emu.AddUser(emulator.UserSpec{Username: "someone_else"})
+	otherTok := emu.IssueToken(other, emulator.DefaultScopes, time.Hour)
 	otherAPI := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(otherTok))
 	theirs, err := otherAPI.PublishText(t.Context(), threads.Post{Text: "their post"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The demo user with only the default scopes cannot reply to someone else's post.
-	limited := emu.IssueToken(emu.DemoUserID(), threadstest.DefaultScopes, time.Hour)
+	limited := emu.IssueToken(emu.DemoUserID(), emulator.DefaultScopes, time.Hour)
 	e := newEnvWith(t, emu, limited)
 	res, _ := e.call(t, "reply", map[string]any{"reply_to_id": theirs.ID, "text": "hi"}, false)
 	if !res.IsError {
@@ -376,7 +376,7 @@ func TestAPIErrorsAreActionable(t *testing.T) {
 
 	// A media processing error names the item and Meta's error code.
 	e2 := newEnv(t)
-	e2.emu.SetMediaOutcome("https://cdn.example.com/broken.mp4", threadstest.MediaOutcome{ErrorMessage: "FAILED_DOWNLOADING_VIDEO"})
+	e2.emu.SetMediaOutcome("https://cdn.example.com/broken.mp4", emulator.MediaOutcome{ErrorMessage: "FAILED_DOWNLOADING_VIDEO"})
 	res, _ = e2.call(t, "publish_carousel", map[string]any{"items": []any{
 		map[string]any{"type": "image", "url": "https://cdn.example.com/fine.jpg"},
 		map[string]any{"type": "video", "url": "https://cdn.example.com/broken.mp4"},

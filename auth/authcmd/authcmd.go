@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/auth"
-	"github.com/threads-mcp/threads-mcp/auth/store"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // DefaultRedirectURI is the redirect URI used when neither --redirect-uri
@@ -183,16 +183,16 @@ func (r *runner) config() auth.Config {
 	}
 }
 
-func (r *runner) open(ctx context.Context) (*store.Store, error) {
+func (r *runner) open(ctx context.Context) (*state.Store, error) {
 	dir := r.io.StateDir
 	if dir == "" {
-		d, err := store.DefaultDir()
+		d, err := state.DefaultDir()
 		if err != nil {
 			return nil, err
 		}
 		dir = d
 	}
-	return store.Open(ctx, dir)
+	return state.Open(ctx, dir)
 }
 
 func (r *runner) logger() *slog.Logger {
@@ -243,7 +243,7 @@ func (r *runner) login(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Fprintf(r.io.Stderr, "Open this address in your browser and approve access to Threads:\n\n  %s\n\n", lg.AuthCodeURL())
-	var acct *store.Account
+	var acct *state.Account
 	if *listen {
 		fmt.Fprintf(r.io.Stderr, "Waiting for the browser at %s (https on %s; accept the self-signed certificate warning) ...\n",
 			cfg.RedirectURI, lg.ListenAddr())

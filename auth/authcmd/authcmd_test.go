@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/auth/authcmd"
-	"github.com/threads-mcp/threads-mcp/auth/store"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
@@ -39,16 +39,16 @@ func (s *syncBuffer) String() string {
 }
 
 type harness struct {
-	srv    *threadstest.Server
-	clock  *threadstest.ManualClock
+	srv    *emulator.Server
+	clock  *emulator.ManualClock
 	dir    string
 	env    map[string]string
 	output strings.Builder // everything ever printed, for the leak check
 }
 
 func newHarness(t *testing.T) *harness {
-	clock := threadstest.NewManualClock(time.Now())
-	srv := threadstest.NewServer(threadstest.WithDemoWorld(), threadstest.WithClock(clock))
+	clock := emulator.NewManualClock(time.Now())
+	srv := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithClock(clock))
 	t.Cleanup(srv.Close)
 	id, secret := srv.DemoApp()
 	return &harness{srv: srv, clock: clock, dir: t.TempDir(), env: map[string]string{
@@ -96,8 +96,8 @@ func location(t *testing.T, authURL string) string {
 	return resp.Header.Get("Location")
 }
 
-func (h *harness) store(t *testing.T) *store.Store {
-	s, err := store.Open(t.Context(), h.dir)
+func (h *harness) store(t *testing.T) *state.Store {
+	s, err := state.Open(t.Context(), h.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("login: %d\n%s", code, stderr)
 	}
 	// login a second, named account as another user, with the secret stored.
-	uid := h.srv.AddUser(threadstest.UserSpec{Username: "bob_corp"})
+	uid := h.srv.AddUser(emulator.UserSpec{Username: "bob_corp"})
 	code, _, stderr = h.run(t, h.code(t, redirect, uid)+"\n", "login", "--account", "work", "--store-secret")
 	if code != 0 || !strings.Contains(stderr, "@bob_corp") {
 		t.Fatalf("login work: %d\n%s", code, stderr)

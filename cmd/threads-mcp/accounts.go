@@ -11,44 +11,33 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/auth"
-	"github.com/threads-mcp/threads-mcp/auth/store"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/tools"
+	"github.com/threads-mcp/threads-mcp/tools/redact"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // accounts resolves the tools' account argument to stored accounts (each
 // with a refreshing token source) and to the THREADS_ACCESS_TOKEN account.
 type accounts struct {
 	ctx     context.Context // lifetime of background refreshes
-	st      *store.Store
+	st      *state.Store
 	cfg     auth.Config
 	baseURL string
 	logger  *slog.Logger
 	env     *tools.Account // THREADS_ACCESS_TOKEN, if set
 
-	mu      sync.Mutex
-	loaded  map[string]*tools.Account // by stored name
-	sources []*auth.TokenSource       // every token source, for redaction
-}
-
-// secrets returns every account's current access token (for the redactor).
-func (a *accounts) secrets() []string {
-	a.mu.Lock()
-	sources := append([]*auth.TokenSource(nil), a.sources...)
-	a.mu.Unlock()
-	out := make([]string, 0, len(sources))
-	for _, ts := range sources {
-		out = append(out, ts.Account().Token)
-	}
-	return out
+	mu     sync.Mutex
+	loaded map[string]*tools.Account // by stored name
 }
 
 // newAccounts loads every stored account and starts its refresher (Threads
 // tokens are refreshed at start-up and daily so a used account never expires).
-func newAccounts(ctx context.Context, st *store.Store, baseURL, envToken string, logger *slog.Logger) (*accounts, error) {
+// Every token they hold is added to secrets.
+func newAccounts(ctx context.Context, st *state.Store, baseURL, envToken string, secrets *redact.Set, logger *slog.Logger) (*accounts, error) {
 	a := &accounts{
 		ctx: ctx, st: st, baseURL: baseURL, logger: logger,
-		cfg:    auth.Config{GraphURL: graphRoot(baseURL)},
+		cfg:    auth.Config{GraphURL: graphRoot(baseURL), Secrets: secrets},
 		loaded: map[string]*tools.Account{},
 	}
 	if envToken != "" {
@@ -86,7 +75,6 @@ func graphRoot(baseURL string) string {
 // account builds the tools account for a token source. Callers other than
 // newAccounts hold a.mu.
 func (a *accounts) account(name string, ts *auth.TokenSource) *tools.Account {
-	a.sources = append(a.sources, ts)
 	client := threads.NewClient(
 		threads.WithBaseURL(a.baseURL),
 		threads.WithTokenSource(ts),
@@ -126,7 +114,7 @@ func (a *accounts) Resolve(ctx context.Context, name string) (*tools.Account, er
 		return a.env, nil
 	}
 	s, err := a.st.Account(ctx, name)
-	if errors.Is(err, store.ErrNoAccount) {
+	if errors.Is(err, state.ErrNoAccount) {
 		known, _ := a.names(ctx)
 		if name == "" {
 			return nil, fmt.Errorf("no default Threads account: run `threads-mcp auth login`, or pass account (one of: %s)", strings.Join(known, ", "))

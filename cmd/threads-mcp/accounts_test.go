@@ -19,8 +19,8 @@ import (
 
 	"github.com/threads-mcp/threads-mcp/auth"
 	"github.com/threads-mcp/threads-mcp/auth/authcmd"
-	"github.com/threads-mcp/threads-mcp/auth/store"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // sentinel prefixes every token the emulator issues in these tests: it must
@@ -35,8 +35,8 @@ const (
 // acctHarness is an emulator, a state directory and everything the servers
 // and auth commands of one test printed, checked for the sentinel at the end.
 type acctHarness struct {
-	emu   *threadstest.Server
-	clock *threadstest.ManualClock
+	emu   *emulator.Server
+	clock *emulator.ManualClock
 	dir   string
 	logs  *syncBuffer // server logs (debug level)
 
@@ -49,7 +49,7 @@ type acctHarness struct {
 // holds the sentinel.
 func newAcctHarness(t *testing.T) *acctHarness {
 	t.Helper()
-	h := &acctHarness{logs: &syncBuffer{}, dir: t.TempDir(), clock: threadstest.NewManualClock(time.Now())}
+	h := &acctHarness{logs: &syncBuffer{}, dir: t.TempDir(), clock: emulator.NewManualClock(time.Now())}
 	t.Cleanup(func() { // registered first: runs after the servers are closed
 		if i := strings.Index(h.logs.String(), sentinel); i >= 0 {
 			t.Errorf("a token leaked into the server log: %q", excerpt(h.logs.String(), i))
@@ -58,7 +58,7 @@ func newAcctHarness(t *testing.T) *acctHarness {
 			t.Errorf("a token leaked into a tool result or auth output: %q", excerpt(s, strings.Index(s, sentinel)))
 		}
 	})
-	h.emu = threadstest.NewServer(threadstest.WithClock(h.clock), threadstest.WithTokenPrefix(sentinel))
+	h.emu = emulator.NewServer(emulator.WithClock(h.clock), emulator.WithTokenPrefix(sentinel))
 	t.Cleanup(h.emu.Close)
 	h.emu.RegisterApp(acctAppID, acctAppSecret, authcmd.DefaultRedirectURI)
 	return h
@@ -86,7 +86,7 @@ func (h *acctHarness) seenText() string {
 
 // user adds an emulator user.
 func (h *acctHarness) user(username string) string {
-	return h.emu.AddUser(threadstest.UserSpec{Username: username})
+	return h.emu.AddUser(emulator.UserSpec{Username: username})
 }
 
 // token issues a long-lived emulator token for uid valid for ttl.
@@ -100,7 +100,7 @@ func (h *acctHarness) token(t *testing.T, uid string, ttl time.Duration) string 
 }
 
 // put stores an account directly, as a previous login would have.
-func (h *acctHarness) put(t *testing.T, a store.Account) {
+func (h *acctHarness) put(t *testing.T, a state.Account) {
 	t.Helper()
 	st := h.store(t)
 	if err := st.PutAccount(t.Context(), a); err != nil {
@@ -113,15 +113,15 @@ func (h *acctHarness) putFresh(t *testing.T, name, uid, username string) string 
 	t.Helper()
 	tok := h.token(t, uid, 0)
 	now := time.Now()
-	h.put(t, store.Account{Name: name, UserID: uid, Username: username, Token: tok, ObtainedAt: now,
+	h.put(t, state.Account{Name: name, UserID: uid, Username: username, Token: tok, ObtainedAt: now,
 		ExpiresAt: now.Add(60 * 24 * time.Hour), Scopes: auth.DefaultScopes, AppID: acctAppID})
 	return tok
 }
 
 // store opens a second handle on the state database ("another process").
-func (h *acctHarness) store(t *testing.T) *store.Store {
+func (h *acctHarness) store(t *testing.T) *state.Store {
 	t.Helper()
-	st, err := store.Open(t.Context(), h.dir)
+	st, err := state.Open(t.Context(), h.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,10 @@ func (h *acctHarness) start(t *testing.T, envToken string) *acctServer {
 	if err != nil {
 		t.Fatalf("parseConfig: %v", err)
 	}
-	logger := log.NewWithOptions(h.logs, log.Options{Level: log.DebugLevel})
+	// The real logger: through the redaction writer, as start builds it (a
+	// logger without it hid a deadlock between a refresh's log line and the
+	// redactor).
+	logger := log.NewWithOptions(c.redact.Writer(h.logs), log.Options{Level: log.DebugLevel})
 	a, err := build(t.Context(), c, logger)
 	if err != nil {
 		t.Fatalf("build: %v", err)
@@ -283,11 +286,11 @@ func (s *acctServer) publish(t *testing.T, account, text string) map[string]any 
 
 // hasPost reports whether uid published a post with exactly text.
 func (h *acctHarness) hasPost(uid, text string) bool {
-	return slices.ContainsFunc(h.emu.Posts(uid), func(p threadstest.Post) bool { return p.Text == text })
+	return slices.ContainsFunc(h.emu.Posts(uid), func(p emulator.Post) bool { return p.Text == text })
 }
 
 // postBy returns uid's post with exactly text.
-func (h *acctHarness) postBy(t *testing.T, uid, text string) threadstest.Post {
+func (h *acctHarness) postBy(t *testing.T, uid, text string) emulator.Post {
 	t.Helper()
 	for _, p := range h.emu.Posts(uid) {
 		if p.Text == text {
@@ -295,7 +298,7 @@ func (h *acctHarness) postBy(t *testing.T, uid, text string) threadstest.Post {
 		}
 	}
 	t.Fatalf("user %s has no post %q", uid, text)
-	return threadstest.Post{}
+	return emulator.Post{}
 }
 
 // listedAccount is one entry of list_accounts.
@@ -600,7 +603,7 @@ func TestExpiredStoredToken(t *testing.T) {
 			h := newAcctHarness(t)
 			uid := h.user("bob_t")
 			now := time.Now()
-			h.put(t, store.Account{Name: tc.account, UserID: uid, Username: "bob_t", Token: h.token(t, uid, 0),
+			h.put(t, state.Account{Name: tc.account, UserID: uid, Username: "bob_t", Token: h.token(t, uid, 0),
 				ObtainedAt: now.Add(-61 * 24 * time.Hour), ExpiresAt: now.Add(-time.Hour), Scopes: auth.DefaultScopes})
 			s := h.start(t, "")
 			for _, call := range []struct {
@@ -643,7 +646,7 @@ func TestAccountsTokenDaysLeft(t *testing.T) {
 			h := newAcctHarness(t)
 			uid := h.user("bob_t")
 			now := time.Now()
-			h.put(t, store.Account{Name: "work", UserID: uid, Username: "bob_t", Token: h.token(t, uid, tc.ttl),
+			h.put(t, state.Account{Name: "work", UserID: uid, Username: "bob_t", Token: h.token(t, uid, tc.ttl),
 				ObtainedAt: now, ExpiresAt: now.Add(tc.ttl), Scopes: auth.DefaultScopes})
 			s := h.start(t, "")
 			out := s.publish(t, "work", "days left "+tc.name)
@@ -679,7 +682,7 @@ func TestRefreshAtStartup(t *testing.T) {
 			old := h.token(t, uid, 0)
 			h.clock.Advance(tc.age) // the emulator sees the token as this old
 			now := time.Now()
-			h.put(t, store.Account{Name: "work", UserID: uid, Username: "bob_t", Token: old,
+			h.put(t, state.Account{Name: "work", UserID: uid, Username: "bob_t", Token: old,
 				ObtainedAt: now.Add(-tc.age), ExpiresAt: now.Add(60*24*time.Hour - tc.age), Scopes: auth.DefaultScopes})
 			st := h.store(t)
 			s := h.start(t, "")
@@ -687,7 +690,7 @@ func TestRefreshAtStartup(t *testing.T) {
 			if tc.wantRefresh {
 				// No tool call: the refresh must come from start-up alone.
 				deadline := time.Now().Add(10 * time.Second)
-				var a *store.Account
+				var a *state.Account
 				for {
 					var err error
 					if a, err = st.Account(t.Context(), "work"); err != nil {

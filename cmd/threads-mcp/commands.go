@@ -14,7 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/threads-mcp/threads-mcp/auth/authcmd"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
 )
 
@@ -104,7 +104,7 @@ func listTools(args []string, s stdio) int {
 }
 
 // emulator serves the Threads API emulator with its demo world until ctx ends.
-func emulator(ctx context.Context, args []string, s stdio) int {
+func runEmulator(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	listen := fs.String("listen", "127.0.0.1:8787", "listen address")
@@ -114,8 +114,8 @@ func emulator(ctx context.Context, args []string, s stdio) int {
 		}
 		return exitUsage
 	}
-	emu := threadstest.NewEmulator(threadstest.WithDemoWorld(),
-		threadstest.WithProcessingDelay(500*time.Millisecond, 3*time.Second))
+	emu := emulator.NewEmulator(emulator.WithDemoWorld(),
+		emulator.WithProcessingDelay(500*time.Millisecond, 3*time.Second))
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp emulator:", err)

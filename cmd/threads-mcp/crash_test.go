@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 // liveServer is the binary in live mode (no sandbox) against an in-process
@@ -22,7 +22,7 @@ type liveServer struct {
 	out *bufio.Scanner
 }
 
-func startLive(t *testing.T, emu *threadstest.Server, stateDir, token string) *liveServer {
+func startLive(t *testing.T, emu *emulator.Server, stateDir, token string) *liveServer {
 	t.Helper()
 	cmd := exec.Command(binary)
 	cmd.Env = []string{
@@ -83,21 +83,21 @@ func TestCrashResume(t *testing.T) {
 	tests := []struct {
 		name string
 		// killWhen reports the moment to kill the first process.
-		killWhen func(e *threadstest.Server, uid string) bool
+		killWhen func(e *emulator.Server, uid string) bool
 	}{
-		{"after the publish is committed", func(e *threadstest.Server, uid string) bool {
+		{"after the publish is committed", func(e *emulator.Server, uid string) bool {
 			return len(e.Posts(uid)) > 0
 		}},
-		{"after the container is created, before publishing", func(e *threadstest.Server, uid string) bool {
+		{"after the container is created, before publishing", func(e *emulator.Server, uid string) bool {
 			return len(e.Containers(uid)) > 0
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			emu := threadstest.NewServer(threadstest.WithLatency(300 * time.Millisecond))
+			emu := emulator.NewServer(emulator.WithLatency(300 * time.Millisecond))
 			t.Cleanup(emu.Close)
-			uid := emu.AddUser(threadstest.UserSpec{Username: "crashy"})
-			tok := emu.IssueToken(uid, threadstest.DefaultScopes, 24*time.Hour)
+			uid := emu.AddUser(emulator.UserSpec{Username: "crashy"})
+			tok := emu.IssueToken(uid, emulator.DefaultScopes, 24*time.Hour)
 			state := t.TempDir()
 			call := fmt.Sprintf(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"publish_text","arguments":{"text":"crash test %s","idempotency_key":"crash-key"}}}`, tc.name)
 

@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 	case "tools":
 		return listTools(args, s)
 	case "emulator":
-		return emulator(ctx, args, s)
+		return runEmulator(ctx, args, s)
 	case "auth":
 		return authCommand(ctx, args, s, getenv)
 	case "version", "--version":

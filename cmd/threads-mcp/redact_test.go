@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -11,51 +10,17 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
-
-func TestRedactorScrubs(t *testing.T) {
-	r := &redactor{}
-	r.add("fixed-secret-123", "short") // "short" is too short to be a secret
-	current := "rotating-token-A"
-	r.addSource(func() []string { return []string{current} })
-	tests := []struct{ in, want string }{
-		{"token fixed-secret-123 here", "token [REDACTED] here"},
-		{"rotating-token-A and again rotating-token-A", "[REDACTED] and again [REDACTED]"},
-		{"a short word stays", "a short word stays"},
-		{"nothing to hide", "nothing to hide"},
-	}
-	for _, tc := range tests {
-		if got := r.scrub(tc.in); got != tc.want {
-			t.Errorf("scrub(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	current = "rotating-token-B" // a refresh: the new token is scrubbed too
-	if got := r.scrub("new rotating-token-B"); got != "new [REDACTED]" {
-		t.Errorf("after rotation: %q", got)
-	}
-	var buf bytes.Buffer
-	w := r.writer(&buf)
-	if n, err := w.Write([]byte("log fixed-secret-123\n")); err != nil || n != len("log fixed-secret-123\n") {
-		t.Errorf("Write = %d, %v", n, err)
-	}
-	if buf.String() != "log [REDACTED]\n" {
-		t.Errorf("writer wrote %q", buf.String())
-	}
-	var nilR *redactor
-	if nilR.scrub("x fixed-secret-123") != "x fixed-secret-123" {
-		t.Error("a nil redactor changed text")
-	}
-}
 
 // TestTokenEchoedByThreadsIsRedacted: Threads (or a proxy) answering with
 // an error that quotes the access token must not carry it to the model or
 // the log.
 func TestTokenEchoedByThreadsIsRedacted(t *testing.T) {
-	emu := threadstest.NewServer(threadstest.WithDemoWorld(), threadstest.WithTokenPrefix("SENTINELTOKEN"))
+	emu := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithTokenPrefix("SENTINELTOKEN"))
 	t.Cleanup(emu.Close)
 	tok := emu.DemoToken()
-	emu.InjectError("GET", "conversation", threadstest.ErrorSpec{HTTPStatus: 400, Code: 100, Type: "THApiException",
+	emu.InjectError("GET", "conversation", emulator.ErrorSpec{HTTPStatus: 400, Code: 100, Type: "THApiException",
 		Message: "Invalid parameter for access_token=" + tok}, 0)
 
 	var logs syncBuffer
@@ -69,7 +34,7 @@ func TestTokenEchoedByThreadsIsRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger, err := newLogger(c.redact.writer(&logs), "debug")
+	logger, err := newLogger(c.redact.Writer(&logs), "debug")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,9 +79,9 @@ func TestTokenEchoedByThreadsIsRedacted(t *testing.T) {
 	// Data that happens to hold the token: only the result middleware stands
 	// between it and the model.
 	emu.Reset()
-	other := emu.AddUser(threadstest.UserSpec{Username: "quoter"})
+	other := emu.AddUser(emulator.UserSpec{Username: "quoter"})
 	otherAPI := threads.NewClient(threads.WithBaseURL(emu.BaseURL()),
-		threads.WithToken(emu.IssueToken(other, threadstest.AllScopes, time.Hour)))
+		threads.WithToken(emu.IssueToken(other, emulator.AllScopes, time.Hour)))
 	if _, err := otherAPI.PublishPost(ctx, threads.Post{ReplyToID: post, Text: "look: " + tok}); err != nil {
 		t.Fatal(err)
 	}

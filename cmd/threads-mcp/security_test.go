@@ -23,7 +23,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 // proc is a running threads-mcp binary with its captured output.
@@ -630,7 +630,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 	const sentinel = "SENTINELTOKEN"
 	clientSecrets := []string{"CLIENT-HTTP-TOKEN", "CLIENT-QUERY-TOKEN", "CLIENT-ARG-TOKEN", "CLIENT-META-TOKEN", "CLIENT-OTHER-BEARER"}
-	liveEnv := func(t *testing.T, emu *threadstest.Server, extra ...string) []string {
+	liveEnv := func(t *testing.T, emu *emulator.Server, extra ...string) []string {
 		return append([]string{
 			"PATH=" + os.Getenv("PATH"),
 			"HOME=" + t.TempDir(),
@@ -651,7 +651,7 @@ func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/http-token=%v", tc.transport, tc.httpToken != ""), func(t *testing.T) {
-			emu := threadstest.NewServer(threadstest.WithDemoWorld(), threadstest.WithTokenPrefix(sentinel))
+			emu := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithTokenPrefix(sentinel))
 			defer emu.Close()
 			serverToken := emu.DemoToken()
 			if !strings.HasPrefix(serverToken, sentinel) {
@@ -721,7 +721,7 @@ func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 
 // liveSession lists the tools and calls every one, successfully and with
 // errors (bad input, Threads API errors, client credentials as arguments).
-func liveSession(t *testing.T, c *mcpclient.Client, emu *threadstest.Server) {
+func liveSession(t *testing.T, c *mcpclient.Client, emu *emulator.Server) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
@@ -777,10 +777,10 @@ func liveSession(t *testing.T, c *mcpclient.Client, emu *threadstest.Server) {
 	call("get_publishing_limit", map[string]any{"account": "CLIENT-ARG-TOKEN"}, true)
 	call("get_insights", map[string]any{"post_id": "999999999999"}, true)
 	call("list_replies", map[string]any{"post_id": "999999999999"}, true)
-	emu.InjectError("", "/threads_insights", threadstest.ErrorSpec{HTTPStatus: 500, Code: 2, Type: "OAuthException",
+	emu.InjectError("", "/threads_insights", emulator.ErrorSpec{HTTPStatus: 500, Code: 2, Type: "OAuthException",
 		Message: "An unexpected error has occurred. Please retry your request later."}, 100)
 	call("get_insights", map[string]any{}, true)
-	emu.InjectError("", "/threads_publishing_limit", threadstest.ErrorSpec{HTTPStatus: 400, Code: 190, Type: "OAuthException",
+	emu.InjectError("", "/threads_publishing_limit", emulator.ErrorSpec{HTTPStatus: 400, Code: 190, Type: "OAuthException",
 		Message: "Error validating access token: Session has expired"}, 100)
 	call("get_publishing_limit", map[string]any{}, true)
 }

@@ -21,12 +21,13 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/threads-mcp/threads-mcp/auth/store"
 	"github.com/threads-mcp/threads-mcp/threads"
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/httpmw"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
+	"github.com/threads-mcp/threads-mcp/tools/redact"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // config is the server's configuration from flags and environment.
@@ -50,7 +51,7 @@ type config struct {
 	idleTimeout       time.Duration
 
 	// redact scrubs secrets from logs and tool results.
-	redact *redactor
+	redact *redact.Set
 }
 
 // drainTimeout bounds how long shutdown waits for in-flight tool calls.
@@ -81,8 +82,8 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
-	c.redact = &redactor{}
-	c.redact.add(c.token, c.httpToken)
+	c.redact = &redact.Set{}
+	c.redact.Add(c.token, c.httpToken)
 	switch c.transport {
 	case "stdio", "sse", "http":
 	default:
@@ -144,19 +145,19 @@ func (a *app) close() {
 func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 	a := &app{logger: logger, inflight: &inflight{}}
 	if c.redact == nil {
-		c.redact = &redactor{}
+		c.redact = &redact.Set{}
 	}
 	slogger := slog.New(logger)
 
 	dir := c.stateDir
 	if dir == "" {
-		d, err := store.DefaultDir()
+		d, err := state.DefaultDir()
 		if err != nil {
 			return nil, fmt.Errorf("state directory: %w (set THREADS_MCP_STATE_DIR)", err)
 		}
 		dir = d
 	}
-	st, err := store.Open(ctx, dir)
+	st, err := state.Open(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("open state in %s: %w", dir, err)
 	}
@@ -164,8 +165,8 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 
 	var accts tools.Accounts
 	if c.sandbox {
-		emu := threadstest.NewEmulator(threadstest.WithDemoWorld(),
-			threadstest.WithProcessingDelay(300*time.Millisecond, 1500*time.Millisecond))
+		emu := emulator.NewEmulator(emulator.WithDemoWorld(),
+			emulator.WithProcessingDelay(300*time.Millisecond, 1500*time.Millisecond))
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			a.close()
@@ -182,21 +183,20 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 			threads.WithLogger(slogger),
 			threads.WithUserAgent("threads-mcp/"+version),
 		)
-		c.redact.add(emu.DemoToken())
+		c.redact.Add(emu.DemoToken())
 		accts = &tools.SingleAccount{
-			Account: tools.Account{Name: "sandbox", Username: threadstest.DemoUsername, API: client},
+			Account: tools.Account{Name: "sandbox", Username: emulator.DemoUsername, API: client},
 			Source:  "sandbox",
 		}
 	} else {
 		// Token sources refresh in the background for the server's lifetime.
 		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		a.closers = append(a.closers, cancel)
-		m, err := newAccounts(rctx, st, c.baseURL, c.token, slogger)
+		m, err := newAccounts(rctx, st, c.baseURL, c.token, c.redact, slogger)
 		if err != nil {
 			a.close()
 			return nil, err
 		}
-		c.redact.addSource(m.secrets)
 		accts = m
 	}
 	led, err := ledger.Open(ctx, st, ledger.WithLease(c.ledgerLease))
@@ -213,14 +213,14 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 	}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.middleware),
-		server.WithToolHandlerMiddleware(c.redact.middleware))
+		server.WithToolHandlerMiddleware(c.redact.Middleware))
 	return a, nil
 }
 
 // start makes the logger and builds the server; on failure it has said why
 // on stderr and returns a nil app and the exit code.
 func start(ctx context.Context, c *config, s stdio) (*app, int) {
-	logger, err := newLogger(c.redact.writer(s.err), c.logLevel)
+	logger, err := newLogger(c.redact.Writer(s.err), c.logLevel)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp:", err)
 		return nil, exitUsage
@@ -604,7 +604,7 @@ func stateDirOrDefault(getenv env) string {
 	if d := getenv("THREADS_MCP_STATE_DIR"); d != "" {
 		return d
 	}
-	d, err := store.DefaultDir()
+	d, err := state.DefaultDir()
 	if err != nil {
 		return ""
 	}

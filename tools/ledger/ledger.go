@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/threads-mcp/threads-mcp/auth/store"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // State is how far a publish got.
@@ -145,7 +145,7 @@ var migrations = []string{
 }
 
 // Open migrates the ledger's table in st and drops long-expired rows.
-func Open(ctx context.Context, st *store.Store, opts ...Option) (*Ledger, error) {
+func Open(ctx context.Context, st *state.Store, opts ...Option) (*Ledger, error) {
 	l := &Ledger{db: st.DB(), now: time.Now, lease: DefaultLease}
 	for _, o := range opts {
 		o(l)

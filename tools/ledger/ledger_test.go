@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/threads-mcp/threads-mcp/auth/store"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 type clock struct {
@@ -25,7 +25,7 @@ func (c *clock) advance(d time.Duration) {
 
 func open(t *testing.T, dir string, clk *clock) *Ledger {
 	t.Helper()
-	st, err := store.Open(t.Context(), dir)
+	st, err := state.Open(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package store
+package state
 
 import (
 	"context"
@@ -86,7 +86,7 @@ func fmtTime(t time.Time) string {
 }
 
 // GoString is String: %#v never shows the secrets either.
-func (a Account) GoString() string { return "store." + a.String() }
+func (a Account) GoString() string { return "state." + a.String() }
 
 // Format implements fmt.Formatter so that every verb (%v, %+v, %#v, %s, %q,
 // %x, ...) prints the redacted form.
@@ -158,7 +158,7 @@ func scanAccount(r scanner) (*Account, error) {
 // empty). The first account stored becomes the default account.
 func (s *Store) PutAccount(ctx context.Context, a Account) error {
 	if a.Name == "" {
-		return errors.New("store: account name must not be empty")
+		return errors.New("state: account name must not be empty")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (`+accountCols+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -169,11 +169,11 @@ func (s *Store) PutAccount(ctx context.Context, a Account) error {
 			a.Name, a.UserID, strings.TrimPrefix(a.Username, "@"), a.Token, toNanos(a.ObtainedAt), toNanos(a.ExpiresAt),
 			toNanos(a.RefreshedAt), strings.Join(a.Scopes, ","), a.AppID, a.AppSecret, time.Now().UnixNano())
 		if err != nil {
-			return fmt.Errorf("store: write account %q: %w", a.Name, err)
+			return fmt.Errorf("state: write account %q: %w", a.Name, err)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?) ON CONFLICT (key) DO NOTHING`, a.Name)
 		if err != nil {
-			return fmt.Errorf("store: set default account: %w", err)
+			return fmt.Errorf("state: set default account: %w", err)
 		}
 		return nil
 	})
@@ -200,7 +200,7 @@ func (s *Store) Account(ctx context.Context, nameOrUsername string) (*Account, e
 		return nil, fmt.Errorf("%w: %q", ErrNoAccount, nameOrUsername)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: read account %q: %w", nameOrUsername, err)
+		return nil, fmt.Errorf("state: read account %q: %w", nameOrUsername, err)
 	}
 	return a, nil
 }
@@ -209,19 +209,19 @@ func (s *Store) Account(ctx context.Context, nameOrUsername string) (*Account, e
 func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY name`)
 	if err != nil {
-		return nil, fmt.Errorf("store: list accounts: %w", err)
+		return nil, fmt.Errorf("state: list accounts: %w", err)
 	}
 	defer rows.Close()
 	var out []Account
 	for rows.Next() {
 		a, err := scanAccount(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: list accounts: %w", err)
+			return nil, fmt.Errorf("state: list accounts: %w", err)
 		}
 		out = append(out, *a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list accounts: %w", err)
+		return nil, fmt.Errorf("state: list accounts: %w", err)
 	}
 	return out, nil
 }
@@ -233,20 +233,20 @@ func (s *Store) DeleteAccount(ctx context.Context, name string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE name = ?`, name)
 		if err != nil {
-			return fmt.Errorf("store: delete account %q: %w", name, err)
+			return fmt.Errorf("state: delete account %q: %w", name, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("store: delete account %q: %w", name, err)
+			return fmt.Errorf("state: delete account %q: %w", name, err)
 		} else if n == 0 {
 			return fmt.Errorf("%w: %q", ErrNoAccount, name)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE account = ?`, name); err != nil {
-			return fmt.Errorf("store: delete settings of %q: %w", name, err)
+			return fmt.Errorf("state: delete settings of %q: %w", name, err)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE meta SET value = COALESCE((SELECT name FROM accounts ORDER BY name LIMIT 1), '')
 			WHERE key = 'default_account' AND value = ?`, name)
 		if err != nil {
-			return fmt.Errorf("store: move default account: %w", err)
+			return fmt.Errorf("state: move default account: %w", err)
 		}
 		return nil
 	})
@@ -266,7 +266,7 @@ func (s *Store) DefaultAccount(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("%w: no account stored (run `threads-mcp auth login`)", ErrNoAccount)
 	}
 	if err != nil {
-		return "", fmt.Errorf("store: read default account: %w", err)
+		return "", fmt.Errorf("state: read default account: %w", err)
 	}
 	return name, nil
 }
@@ -281,7 +281,7 @@ func (s *Store) SetDefaultAccount(ctx context.Context, name string) error {
 	_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, a.Name)
 	if err != nil {
-		return fmt.Errorf("store: set default account: %w", err)
+		return fmt.Errorf("state: set default account: %w", err)
 	}
 	return nil
 }
@@ -296,11 +296,11 @@ func (s *Store) SwapToken(ctx context.Context, name, oldToken, newToken string, 
 		WHERE name = ? AND token = ?`,
 		newToken, toNanos(obtainedAt), toNanos(obtainedAt), toNanos(expiresAt), time.Now().UnixNano(), name, oldToken)
 	if err != nil {
-		return false, fmt.Errorf("store: swap token of %q: %w", name, err)
+		return false, fmt.Errorf("state: swap token of %q: %w", name, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("store: swap token of %q: %w", name, err)
+		return false, fmt.Errorf("state: swap token of %q: %w", name, err)
 	}
 	return n == 1, nil
 }

@@ -1,4 +1,4 @@
-package store_test
+package state_test
 
 import (
 	"bytes"
@@ -13,15 +13,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/threads-mcp/threads-mcp/auth/store"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 const sentinel = "THQVJ-SENTINEL-TOKEN-0123456789"
 const secretSentinel = "APP-SECRET-SENTINEL-42"
 
-func open(t *testing.T, dir string) *store.Store {
+func open(t *testing.T, dir string) *state.Store {
 	t.Helper()
-	s, err := store.Open(t.Context(), dir)
+	s, err := state.Open(t.Context(), dir)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -39,7 +39,7 @@ func TestOpenFileModes(t *testing.T) {
 	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Fatalf("dir mode = %v, %v; want 0700", fi.Mode().Perm(), err)
 	}
-	if s.Path() != filepath.Join(dir, store.FileName) {
+	if s.Path() != filepath.Join(dir, state.FileName) {
 		t.Fatalf("Path = %q", s.Path())
 	}
 	for _, p := range []string{s.Path(), s.Path() + "-wal", s.Path() + "-shm"} {
@@ -70,7 +70,7 @@ func TestOpenTightensExistingDir(t *testing.T) {
 
 func TestOpenRejectsBadDir(t *testing.T) {
 	for _, dir := range []string{"", "/tmp/a?b"} {
-		if _, err := store.Open(t.Context(), dir); err == nil {
+		if _, err := state.Open(t.Context(), dir); err == nil {
 			t.Errorf("Open(%q) succeeded", dir)
 		}
 	}
@@ -106,7 +106,7 @@ func TestMigrationIdempotent(t *testing.T) {
 	s3 := open(t, dir)
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
-	for _, s := range []*store.Store{s2, s3, s2, s3} {
+	for _, s := range []*state.Store{s2, s3, s2, s3} {
 		wg.Go(func() { errs <- s.Migrate(ctx, "ledger", steps) })
 	}
 	wg.Wait()
@@ -160,7 +160,7 @@ func TestConcurrentHandles(t *testing.T) {
 	var mu sync.Mutex
 	prevs := map[string]int{}
 	var wg sync.WaitGroup
-	for i, s := range []*store.Store{a, b} {
+	for i, s := range []*state.Store{a, b} {
 		wg.Go(func() {
 			for j := range n {
 				// Both handles write unique values to one shared key. If the
@@ -174,7 +174,7 @@ func TestConcurrentHandles(t *testing.T) {
 				mu.Lock()
 				prevs[prev]++
 				mu.Unlock()
-				if err := s.PutAccount(ctx, store.Account{Name: fmt.Sprintf("acct%d-%d", i, j), Token: "t"}); err != nil {
+				if err := s.PutAccount(ctx, state.Account{Name: fmt.Sprintf("acct%d-%d", i, j), Token: "t"}); err != nil {
 					t.Errorf("PutAccount: %v", err)
 					return
 				}
@@ -210,12 +210,12 @@ func TestSwapTokenCAS(t *testing.T) {
 	dir := t.TempDir()
 	a, b := open(t, dir), open(t, dir)
 	now := time.Now().Truncate(time.Second)
-	if err := a.PutAccount(ctx, store.Account{Name: "default", Token: "old", ObtainedAt: now}); err != nil {
+	if err := a.PutAccount(ctx, state.Account{Name: "default", Token: "old", ObtainedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	results := make([]bool, 2)
-	for i, s := range []*store.Store{a, b} {
+	for i, s := range []*state.Store{a, b} {
 		wg.Go(func() {
 			ok, err := s.SwapToken(ctx, "default", "old", fmt.Sprintf("new%d", i), now.Add(time.Hour), now.Add(60*24*time.Hour))
 			if err != nil {
@@ -245,11 +245,11 @@ func TestSwapTokenCAS(t *testing.T) {
 func TestAccountsResolution(t *testing.T) {
 	ctx := t.Context()
 	s := open(t, t.TempDir())
-	if _, err := s.Account(ctx, ""); !errors.Is(err, store.ErrNoAccount) {
+	if _, err := s.Account(ctx, ""); !errors.Is(err, state.ErrNoAccount) {
 		t.Fatalf("empty store default: %v", err)
 	}
 	obtained := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
-	for _, a := range []store.Account{
+	for _, a := range []state.Account{
 		{Name: "personal", UserID: "1", Username: "alice", Token: "tok-a", ObtainedAt: obtained, Scopes: []string{"threads_basic", "threads_delete"}, AppID: "app", AppSecret: "sec"},
 		{Name: "work", UserID: "2", Username: "@BobCorp", Token: "tok-b"},
 	} {
@@ -268,7 +268,7 @@ func TestAccountsResolution(t *testing.T) {
 		{"@alice", "personal", nil},
 		{"bobcorp", "work", nil},
 		{"work", "work", nil},
-		{"nobody", "", store.ErrNoAccount},
+		{"nobody", "", state.ErrNoAccount},
 	}
 	for _, tc := range tests {
 		a, err := s.Account(ctx, tc.query)
@@ -293,7 +293,7 @@ func TestAccountsResolution(t *testing.T) {
 	if d, _ := s.DefaultAccount(ctx); d != "work" {
 		t.Fatalf("default = %q", d)
 	}
-	if err := s.SetDefaultAccount(ctx, "ghost"); !errors.Is(err, store.ErrNoAccount) {
+	if err := s.SetDefaultAccount(ctx, "ghost"); !errors.Is(err, state.ErrNoAccount) {
 		t.Fatalf("SetDefaultAccount(ghost) = %v", err)
 	}
 	if _, err := s.SetSetting(ctx, "work", "k", "v"); err != nil {
@@ -308,14 +308,14 @@ func TestAccountsResolution(t *testing.T) {
 	if d, _ := s.DefaultAccount(ctx); d != "personal" {
 		t.Fatalf("default after delete = %q", d)
 	}
-	if err := s.DeleteAccount(ctx, "work"); !errors.Is(err, store.ErrNoAccount) {
+	if err := s.DeleteAccount(ctx, "work"); !errors.Is(err, state.ErrNoAccount) {
 		t.Fatalf("second delete = %v", err)
 	}
 	accts, _ := s.Accounts(ctx)
 	if len(accts) != 1 || accts[0].Name != "personal" {
 		t.Fatalf("Accounts = %v", accts)
 	}
-	if err := s.PutAccount(ctx, store.Account{}); err == nil {
+	if err := s.PutAccount(ctx, state.Account{}); err == nil {
 		t.Fatal("PutAccount without name succeeded")
 	}
 }
@@ -352,10 +352,10 @@ func TestLease(t *testing.T) {
 }
 
 func TestAccountRedaction(t *testing.T) {
-	a := store.Account{Name: "n", Username: "u", Token: sentinel, AppSecret: secretSentinel, ExpiresAt: time.Now()}
+	a := state.Account{Name: "n", Username: "u", Token: sentinel, AppSecret: secretSentinel, ExpiresAt: time.Now()}
 	var outs []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T %v"} {
-		outs = append(outs, fmt.Sprintf(verb, a), fmt.Sprintf(verb, &a), fmt.Sprintf(verb, []store.Account{a}))
+		outs = append(outs, fmt.Sprintf(verb, a), fmt.Sprintf(verb, &a), fmt.Sprintf(verb, []state.Account{a}))
 	}
 	outs = append(outs, fmt.Sprint(a), fmt.Sprintln(&a), a.String(), a.GoString())
 	var buf bytes.Buffer
@@ -388,7 +388,7 @@ func TestAccountRedaction(t *testing.T) {
 func TestDefaultDir(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", "/tmp/xdg-test")
 	t.Setenv("HOME", "/tmp/home-test")
-	d, err := store.DefaultDir()
+	d, err := state.DefaultDir()
 	if err != nil || !strings.HasSuffix(d, string(filepath.Separator)+"threads-mcp") {
 		t.Fatalf("DefaultDir = %q, %v", d, err)
 	}

@@ -1,17 +1,17 @@
-package threadstest_test
+package emulator_test
 
 import (
 	"encoding/json"
 	"fmt"
 	"net/http"
 
-	"github.com/threads-mcp/threads-mcp/threads/threadstest"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
 
 // Example starts the emulator with the demo world and reads the demo
 // account's profile, exactly as a client would against graph.threads.net.
 func Example() {
-	s := threadstest.NewServer(threadstest.WithDemoWorld())
+	s := emulator.NewServer(emulator.WithDemoWorld())
 	defer s.Close()
 
 	req, err := http.NewRequest(http.MethodGet, s.BaseURL()+"/me?fields=username,name", nil)

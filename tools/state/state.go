@@ -1,4 +1,4 @@
-// Package store is the threads-mcp server's state database: per-account
+// Package state is the threads-mcp server's state database: per-account
 // settings, stored accounts with their Threads tokens, and small cross-process
 // leases.
 //
@@ -13,7 +13,7 @@
 //
 // The schema is versioned per component in the schema_version table; other
 // packages add their own tables with [Store.Migrate] on [Store.DB].
-package store
+package state
 
 import (
 	"context"
@@ -52,7 +52,7 @@ type Store struct {
 func DefaultDir() (string, error) {
 	base, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("store: locate config dir: %w", err)
+		return "", fmt.Errorf("state: locate config dir: %w", err)
 	}
 	return filepath.Join(base, "threads-mcp"), nil
 }
@@ -62,37 +62,37 @@ func DefaultDir() (string, error) {
 // to 0700 if it already exists); the database files get mode 0600.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if dir == "" {
-		return nil, errors.New("store: empty state directory")
+		return nil, errors.New("state: empty state directory")
 	}
 	if strings.ContainsAny(dir, "?#") {
-		return nil, fmt.Errorf("store: state directory %q must not contain '?' or '#'", dir)
+		return nil, fmt.Errorf("state: state directory %q must not contain '?' or '#'", dir)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("store: create state dir: %w", err)
+		return nil, fmt.Errorf("state: create state dir: %w", err)
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("store: restrict state dir: %w", err)
+		return nil, fmt.Errorf("state: restrict state dir: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
 	// Create the file ourselves so that SQLite (which gives -wal and -shm the
 	// main file's mode) never creates it with the process umask.
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("store: create database file: %w", err)
+		return nil, fmt.Errorf("state: create database file: %w", err)
 	}
 	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("store: create database file: %w", err)
+		return nil, fmt.Errorf("state: create database file: %w", err)
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("store: restrict database file: %w", err)
+			return nil, fmt.Errorf("state: restrict database file: %w", err)
 		}
 	}
 	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate",
 		path, busyTimeout.Milliseconds())
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
@@ -107,7 +107,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("store: close: %w", err)
+		return fmt.Errorf("state: close: %w", err)
 	}
 	return nil
 }
@@ -164,19 +164,19 @@ func (s *Store) Migrate(ctx context.Context, component string, steps []string) e
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 			component TEXT PRIMARY KEY, version INTEGER NOT NULL)`); err != nil {
-			return fmt.Errorf("store: create schema_version: %w", err)
+			return fmt.Errorf("state: create schema_version: %w", err)
 		}
 		var v int
 		err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version WHERE component = ?`, component).Scan(&v)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: read schema version of %s: %w", component, err)
+			return fmt.Errorf("state: read schema version of %s: %w", component, err)
 		}
 		if v > len(steps) {
-			return fmt.Errorf("store: %s schema version %d is newer than this program knows (%d); upgrade threads-mcp", component, v, len(steps))
+			return fmt.Errorf("state: %s schema version %d is newer than this program knows (%d); upgrade threads-mcp", component, v, len(steps))
 		}
 		for i := v; i < len(steps); i++ {
 			if _, err := tx.ExecContext(ctx, steps[i]); err != nil {
-				return fmt.Errorf("store: migrate %s to version %d: %w", component, i+1, err)
+				return fmt.Errorf("state: migrate %s to version %d: %w", component, i+1, err)
 			}
 		}
 		if v == len(steps) {
@@ -185,7 +185,7 @@ func (s *Store) Migrate(ctx context.Context, component string, steps []string) e
 		_, err = tx.ExecContext(ctx, `INSERT INTO schema_version (component, version) VALUES (?, ?)
 			ON CONFLICT (component) DO UPDATE SET version = excluded.version`, component, len(steps))
 		if err != nil {
-			return fmt.Errorf("store: record schema version of %s: %w", component, err)
+			return fmt.Errorf("state: record schema version of %s: %w", component, err)
 		}
 		return nil
 	})
@@ -199,7 +199,7 @@ func (s *Store) SchemaVersion(ctx context.Context, component string) (int, error
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store: read schema version of %s: %w", component, err)
+		return 0, fmt.Errorf("state: read schema version of %s: %w", component, err)
 	}
 	return v, nil
 }
@@ -208,14 +208,14 @@ func (s *Store) SchemaVersion(ctx context.Context, component string) (int, error
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return fmt.Errorf("state: begin: %w", err)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return fmt.Errorf("state: commit: %w", err)
 	}
 	return nil
 }
@@ -228,7 +228,7 @@ func (s *Store) Setting(ctx context.Context, account, key string) (value string,
 		return "", false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("store: read setting %q: %w", key, err)
+		return "", false, fmt.Errorf("state: read setting %q: %w", key, err)
 	}
 	return value, true, nil
 }
@@ -239,13 +239,13 @@ func (s *Store) SetSetting(ctx context.Context, account, key, value string) (pre
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE account = ? AND key = ?`, account, key).Scan(&previous)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: read setting %q: %w", key, err)
+			return fmt.Errorf("state: read setting %q: %w", key, err)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO settings (account, key, value, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (account, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 			account, key, value, time.Now().UnixNano())
 		if err != nil {
-			return fmt.Errorf("store: write setting %q: %w", key, err)
+			return fmt.Errorf("state: write setting %q: %w", key, err)
 		}
 		return nil
 	})
@@ -263,7 +263,7 @@ func (s *Store) TryLease(ctx context.Context, name, owner string, ttl time.Durat
 		var until int64
 		err := tx.QueryRowContext(ctx, `SELECT owner, until FROM leases WHERE name = ?`, name).Scan(&holder, &until)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: read lease %q: %w", name, err)
+			return fmt.Errorf("state: read lease %q: %w", name, err)
 		}
 		if err == nil && holder != owner && until > now.UnixNano() {
 			return nil
@@ -272,7 +272,7 @@ func (s *Store) TryLease(ctx context.Context, name, owner string, ttl time.Durat
 			ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until`,
 			name, owner, now.Add(ttl).UnixNano())
 		if err != nil {
-			return fmt.Errorf("store: write lease %q: %w", name, err)
+			return fmt.Errorf("state: write lease %q: %w", name, err)
 		}
 		acquired = true
 		return nil
@@ -283,7 +283,7 @@ func (s *Store) TryLease(ctx context.Context, name, owner string, ttl time.Durat
 // ReleaseLease drops the named lease if owner holds it.
 func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM leases WHERE name = ? AND owner = ?`, name, owner); err != nil {
-		return fmt.Errorf("store: release lease %q: %w", name, err)
+		return fmt.Errorf("state: release lease %q: %w", name, err)
 	}
 	return nil
 }

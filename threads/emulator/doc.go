@@ -1,4 +1,4 @@
-// Package threadstest is an in-memory, faithful emulator of Meta's Threads
+// Package emulator is an in-memory, faithful emulator of Meta's Threads
 // Graph API and its OAuth endpoints.
 //
 // It is used by every test of the project and by the server's sandbox mode,
@@ -25,4 +25,4 @@
 // is controlled by Config; the zero Config selects the documented defaults.
 //
 // The emulator never writes to stdout and never logs.
-package threadstest
+package emulator

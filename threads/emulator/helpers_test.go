@@ -1,4 +1,4 @@
-package threadstest
+package emulator
 
 import (
 	"encoding/json"
