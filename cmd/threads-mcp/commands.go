@@ -6,8 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -18,28 +21,59 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools"
 )
 
+// callUsage is the usage line of call.
+const callUsage = "call [flags] TOOL [JSON|-]"
+
 // call runs one tool call through an in-process MCP client, prints the
-// result JSON on stdout and exits 1 when it is a tool error.
+// result JSON on stdout and exits 1 when it is a tool error. The arguments
+// are a JSON object, "-" to read it from stdin, or absent for {}.
 func call(ctx context.Context, args []string, s stdio, getenv env) int {
-	c, rest, err := parseConfig("call", args, s, getenv)
+	var pretty bool
+	prettyFlag := func(fs *flag.FlagSet) {
+		fs.BoolVar(&pretty, "pretty", false, "print only the result (structured content, indented; or the error text)")
+	}
+	if wantsHelp(args) {
+		printHelp(s.out, configFlagSet("call", getenv, prettyFlag), callUsage,
+			"Calls one tool in-process and prints the result JSON on stdout; exit 1 on a tool error.\n"+
+				"JSON is the tool's arguments as one object; - reads them from stdin. `threads-mcp tools` lists the tools.")
+		return exitOK
+	}
+	c, rest, err := parseConfig("call", args, s, getenv, prettyFlag)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
 		fmt.Fprintln(s.err, "threads-mcp call:", err)
 		return exitUsage
 	}
 	if len(rest) < 1 || len(rest) > 2 {
-		fmt.Fprintln(s.err, `usage: threads-mcp call [--sandbox] TOOL ['{"arg":"value"}']`)
+		fmt.Fprintln(s.err, "usage: threads-mcp "+callUsage)
+		return exitUsage
+	}
+	name := rest[0]
+	if names := knownTools(); !slices.Contains(names, name) {
+		msg := fmt.Sprintf("threads-mcp call: no tool %q", name)
+		if near, ok := closest(name, names); ok {
+			msg += fmt.Sprintf("; did you mean %q?", near)
+		}
+		fmt.Fprintln(s.err, msg+" (`threads-mcp tools` lists them: "+strings.Join(names, ", ")+")")
 		return exitUsage
 	}
 	arguments := json.RawMessage("{}")
 	if len(rest) == 2 {
-		if !json.Valid([]byte(rest[1])) {
-			fmt.Fprintln(s.err, "threads-mcp call: the arguments are not valid JSON")
+		raw := []byte(rest[1])
+		if rest[1] == "-" {
+			if raw, err = io.ReadAll(io.LimitReader(s.in, maxCallArgs+1)); err != nil {
+				fmt.Fprintln(s.err, "threads-mcp call: read the arguments from stdin:", err)
+				return exitUsage
+			}
+			if len(raw) > maxCallArgs {
+				fmt.Fprintf(s.err, "threads-mcp call: the arguments on stdin exceed %d bytes\n", maxCallArgs)
+				return exitUsage
+			}
+		}
+		if !json.Valid(raw) {
+			fmt.Fprintln(s.err, "threads-mcp call: the arguments are not valid JSON (give one JSON object, or - to read it from stdin)")
 			return exitUsage
 		}
-		arguments = json.RawMessage(rest[1])
+		arguments = json.RawMessage(raw)
 	}
 	a, code := start(ctx, c, s)
 	if a == nil {
@@ -65,27 +99,70 @@ func call(ctx context.Context, args []string, s stdio, getenv env) int {
 		return exitFail
 	}
 	req := mcp.CallToolRequest{}
-	req.Params.Name = rest[0]
+	req.Params.Name = name
 	req.Params.Arguments = arguments
 	res, err := cl.CallTool(ctx, req)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp call:", err)
 		return exitFail
 	}
-	out, err := json.Marshal(res)
-	if err != nil {
+	if err := printResult(s.out, res, pretty); err != nil {
 		logger.Error("encode", "err", err)
 		return exitFail
 	}
-	fmt.Fprintln(s.out, string(out))
 	if res.IsError {
 		return exitFail
 	}
 	return exitOK
 }
 
+// maxCallArgs bounds the arguments call reads from stdin.
+const maxCallArgs = 16 << 20
+
+// printResult writes a tool result: the whole result as one JSON line, or
+// with pretty the structured content indented (a tool error's text as is).
+func printResult(w io.Writer, res *mcp.CallToolResult, pretty bool) error {
+	if !pretty {
+		out, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(out))
+		return err
+	}
+	if res.StructuredContent != nil && !res.IsError {
+		out, err := json.MarshalIndent(res.StructuredContent, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(out))
+		return err
+	}
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			if _, err := fmt.Fprintln(w, tc.Text); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// knownTools lists every tool's name.
+func knownTools() []string {
+	var names []string
+	for _, t := range tools.All(tools.Deps{}) {
+		names = append(names, t.Tool.Name)
+	}
+	return names
+}
+
 // listTools prints every tool definition, with schemas, as JSON.
 func listTools(args []string, s stdio) int {
+	if wantsHelp(args) {
+		fmt.Fprintln(s.out, "usage: threads-mcp tools\nPrints every tool definition (name, title, description, hints, input and output schemas) as JSON.")
+		return exitOK
+	}
 	if len(args) > 0 {
 		fmt.Fprintln(s.err, "usage: threads-mcp tools")
 		return exitUsage
@@ -108,6 +185,10 @@ func runEmulator(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	listen := fs.String("listen", "127.0.0.1:8787", "listen address")
+	if wantsHelp(args) {
+		printHelp(s.out, fs, "emulator [flags]", "Serves the Threads Graph API emulator (with a demo world) over HTTP.")
+		return exitOK
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK

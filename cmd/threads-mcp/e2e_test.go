@@ -495,15 +495,30 @@ func TestCommands(t *testing.T) {
 		stdout  []string
 		stderr  []string
 		jsonOut bool
+		stdin   string
+		// notOut are texts stdout must not hold.
+		notOut []string
 	}{
-		{"no credentials", nil, []string{"HOME=/nonexistent"}, 2, nil, []string{"auth login", "THREADS_ACCESS_TOKEN", "--sandbox"}, false},
-		{"bad transport", []string{"--transport", "carrier-pigeon", "--sandbox"}, nil, 2, nil, []string{"transport"}, false},
-		{"version", []string{"version"}, nil, 0, []string{"threads-mcp"}, nil, false},
-		{"tools", []string{"tools"}, nil, 0, []string{"publish_carousel", "inputSchema", "outputSchema"}, nil, true},
-		{"call ok", []string{"call", "--sandbox", "publish_text", `{"text":"from call"}`}, nil, 0, []string{"structuredContent", `"sandbox":true`}, nil, true},
-		{"call tool error", []string{"call", "--sandbox", "publish_text", `{"text":""}`}, nil, 1, []string{`"isError":true`, "text"}, nil, true},
-		{"call bad json", []string{"call", "--sandbox", "publish_text", `{text`}, nil, 2, nil, []string{"JSON"}, false},
-		{"unknown command", []string{"frobnicate"}, nil, 2, nil, []string{"unknown command"}, false},
+		{"no credentials", nil, []string{"HOME=/nonexistent"}, 2, nil, []string{"auth login", "THREADS_ACCESS_TOKEN", "--sandbox"}, false, "", nil},
+		{"bad transport", []string{"--transport", "carrier-pigeon", "--sandbox"}, nil, 2, nil, []string{"transport"}, false, "", nil},
+		{"version", []string{"version"}, nil, 0, []string{"threads-mcp"}, nil, false, "", nil},
+		{"tools", []string{"tools"}, nil, 0, []string{"publish_carousel", "inputSchema", "outputSchema"}, nil, true, "", nil},
+		{"call ok", []string{"call", "--sandbox", "publish_text", `{"text":"from call"}`}, nil, 0, []string{"structuredContent", `"sandbox":true`}, nil, true, "", nil},
+		{"call tool error", []string{"call", "--sandbox", "publish_text", `{"text":""}`}, nil, 1, []string{`"isError":true`, "text"}, nil, true, "", nil},
+		{"call bad json", []string{"call", "--sandbox", "publish_text", `{text`}, nil, 2, nil, []string{"JSON"}, false, "", nil},
+		{"unknown command", []string{"frobnicate"}, nil, 2, nil, []string{"unknown command"}, false, "", nil},
+		{"flags before the command", []string{"--sandbox", "call", "publish_text", `{"text":"flags first"}`}, nil, 0, []string{`"sandbox":true`}, nil, true, "", nil},
+		{"flag value before the command", []string{"--log-level", "warn", "call", "--sandbox", "list_accounts"}, nil, 0, []string{`"sandbox"`}, nil, true, "", nil},
+		{"flags after the tool", []string{"call", "publish_text", `{"text":"flags last"}`, "--sandbox"}, nil, 0, []string{`"sandbox":true`}, nil, true, "", nil},
+		{"--version", []string{"--version"}, nil, 0, []string{"threads-mcp "}, nil, false, "", nil},
+		{"help on stdout", []string{"help"}, nil, 0, []string{"threads-mcp call", "THREADS_MCP_SANDBOX"}, nil, false, "", nil},
+		{"--help is the overview", []string{"--help"}, nil, 0, []string{"threads-mcp emulator"}, nil, false, "", nil},
+		{"call --help lists its flags", []string{"call", "--help"}, nil, 0, []string{"usage: threads-mcp call", "-pretty", "-sandbox"}, nil, false, "", []string{"-listen 127.0.0.1:8787"}},
+		{"emulator --help lists only its flags", []string{"emulator", "--help"}, nil, 0, []string{"-listen"}, nil, false, "", []string{"-sandbox", "-pretty"}},
+		{"did you mean", []string{"call", "--sandbox", "publish_txt", `{"text":"x"}`}, nil, 2, nil, []string{`did you mean "publish_text"`}, false, "", nil},
+		{"arguments from stdin", []string{"call", "--sandbox", "publish_text", "-"}, nil, 0, []string{`"text":"from stdin"`}, nil, true, `{"text":"from stdin"}`, nil},
+		{"pretty", []string{"call", "--sandbox", "--pretty", "publish_text", `{"text":"pretty"}`}, nil, 0, []string{"\n  \"id\": "}, nil, true, "", []string{"structuredContent"}},
+		{"pretty tool error", []string{"call", "--sandbox", "--pretty", "publish_text", `{"text":""}`}, nil, 1, []string{"text"}, nil, false, "", []string{"isError"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -514,6 +529,7 @@ func TestCommands(t *testing.T) {
 			}
 			var out, errb bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &errb
+			cmd.Stdin = strings.NewReader(tc.stdin)
 			err := cmd.Run()
 			code := 0
 			if ee, ok := err.(*exec.ExitError); ok {
@@ -532,6 +548,11 @@ func TestCommands(t *testing.T) {
 			for _, w := range tc.stderr {
 				if !strings.Contains(errb.String(), w) {
 					t.Errorf("stderr lacks %q: %s", w, errb.String())
+				}
+			}
+			for _, w := range tc.notOut {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("stdout holds %q: %s", w, out.String())
 				}
 			}
 			if tc.jsonOut && !json.Valid(bytes.TrimSpace(out.Bytes())) {

@@ -57,11 +57,9 @@ type config struct {
 // drainTimeout bounds how long shutdown waits for in-flight tool calls.
 const drainTimeout = 30 * time.Second
 
-// parseConfig reads the serve flags, falling back to the environment.
-func parseConfig(name string, args []string, s stdio, getenv env) (*config, []string, error) {
-	c := &config{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(s.err)
+// configFlags registers the server's flags on fs, each defaulting to its
+// environment variable.
+func configFlags(fs *flag.FlagSet, c *config, getenv env) {
 	fs.StringVar(&c.transport, "transport", or(getenv("THREADS_MCP_TRANSPORT"), "stdio"), "stdio, sse or http")
 	fs.StringVar(&c.listen, "listen", or(getenv("THREADS_MCP_LISTEN"), "127.0.0.1:8080"), "listen address for sse and http")
 	fs.BoolVar(&c.sandbox, "sandbox", truthy(getenv("THREADS_MCP_SANDBOX")), "use the built-in Threads emulator (no account needed)")
@@ -70,6 +68,19 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 	fs.StringVar(&c.logLevel, "log-level", or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
 	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
+}
+
+// parseConfig reads the server's flags (anywhere among args), falling back
+// to the environment, and returns the positional arguments. extra adds a
+// command's own flags.
+func parseConfig(name string, args []string, s stdio, getenv env, extra ...func(*flag.FlagSet)) (*config, []string, error) {
+	c := &config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	configFlags(fs, c, getenv)
+	for _, f := range extra {
+		f(fs)
+	}
 	c.token = getenv("THREADS_ACCESS_TOKEN")
 	c.ledgerLease = ledger.DefaultLease
 	if v := getenv("THREADS_MCP_LEDGER_LEASE"); v != "" {
@@ -79,7 +90,8 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 		}
 		c.ledgerLease = d
 	}
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return nil, nil, err
 	}
 	c.redact = &redact.Set{}
@@ -93,7 +105,18 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 		return nil, nil, fmt.Errorf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you. "+
 			"Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1", c.listen)
 	}
-	return c, fs.Args(), nil
+	return c, rest, nil
+}
+
+// configFlagSet is the server's flag set, for help texts and for finding
+// the subcommand among the flags.
+func configFlagSet(name string, getenv env, extra ...func(*flag.FlagSet)) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	configFlags(fs, &config{}, getenv)
+	for _, f := range extra {
+		f(fs)
+	}
+	return fs
 }
 
 func or(v, def string) string {
@@ -240,6 +263,11 @@ func start(ctx context.Context, c *config, s stdio) (*app, int) {
 // serve runs the MCP server on the chosen transport until ctx ends or, for
 // stdio, stdin closes; in-flight calls are allowed to finish (bounded).
 func serve(ctx context.Context, args []string, s stdio, getenv env) int {
+	if wantsHelp(args) {
+		printHelp(s.out, configFlagSet("serve", getenv), "serve [flags]",
+			"Runs the MCP server on stdio (default), SSE or Streamable HTTP.")
+		return exitOK
+	}
 	c, rest, err := parseConfig("serve", args, s, getenv)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -261,6 +289,11 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 
 	switch c.transport {
 	case "stdio":
+		if isTerminal(s.in) {
+			fmt.Fprintln(s.err, "threads-mcp: waiting for an MCP client on stdin (JSON-RPC). "+
+				"To try a tool by hand: threads-mcp call --sandbox publish_text '{\"text\":\"hello\"}'; "+
+				"to explore: npx @modelcontextprotocol/inspector "+selfPath()+" --sandbox. Ctrl-D quits.")
+		}
 		err = serveStdio(ctx, a, s)
 	default:
 		err = serveHTTP(ctx, a, c)
