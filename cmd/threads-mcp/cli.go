@@ -16,6 +16,8 @@ var commands = []struct{ name, args, summary string }{
 	{"tools", "", "every tool with its schemas, as JSON"},
 	{"emulator", "[flags]", "the Threads API emulator over HTTP; prints its demo token"},
 	{"auth", "login|status|refresh|logout|default ...", "manage stored Threads accounts"},
+	{"install", "--client CLIENT [flags]", "add threads-mcp to an MCP client's configuration"},
+	{"uninstall", "--client CLIENT", "remove it again"},
 	{"version", "", "print the version"},
 	{"help", "", "this text"},
 }
@@ -194,7 +196,7 @@ func isTerminal(r io.Reader) bool {
 // selfPath is the absolute path of the running binary, for commands shown to
 // the user (desktop MCP clients do not search the shell's PATH).
 func selfPath() string {
-	p, err := os.Executable()
+	p, err := executable()
 	if err != nil {
 		return "threads-mcp"
 	}

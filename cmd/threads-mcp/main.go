@@ -65,6 +65,10 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 		return runEmulator(ctx, rest, s)
 	case "auth":
 		return authCommand(ctx, rest, s, getenv)
+	case "install":
+		return install(rest, s, getenv, false)
+	case "uninstall":
+		return install(rest, s, getenv, true)
 	case "version":
 		fmt.Fprintln(s.out, "threads-mcp", version)
 		return exitOK
