@@ -41,6 +41,8 @@ type config struct {
 	logLevel  string
 	httpToken string
 	origins   string
+	// account is the account of calls that name none ("" : the stored default).
+	account string
 	// ledgerLease is how long a crashed publisher's claim blocks a retry
 	// with the same key (THREADS_MCP_LEDGER_LEASE, a Go duration).
 	ledgerLease time.Duration
@@ -68,6 +70,7 @@ func configFlags(fs *flag.FlagSet, c *config, getenv env) {
 	fs.StringVar(&c.logLevel, "log-level", or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
 	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
+	fs.StringVar(&c.account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
 }
 
 // parseConfig reads the server's flags (anywhere among args), falling back
@@ -221,6 +224,13 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 			return nil, err
 		}
 		accts = m
+	}
+	if c.account != "" {
+		if _, err := accts.Resolve(ctx, c.account); err != nil {
+			a.close()
+			return nil, fmt.Errorf("--account %q: %w", c.account, err)
+		}
+		accts = tools.WithDefaultAccount(accts, c.account)
 	}
 	led, err := ledger.Open(ctx, st, ledger.WithLease(c.ledgerLease))
 	if err != nil {
