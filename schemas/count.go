@@ -14,6 +14,16 @@ import (
 const (
 	// MaxTextLength is the counted length limit of a post's text (see CountText).
 	MaxTextLength = 500
+	// MaxTextBytes bounds the UTF-8 size of a post's text, on top of the
+	// counted limit. CountText charges a letter with its combining marks as
+	// one character, so without it "Z" followed by 5,000 combining marks
+	// (about 10 KB) would pass as 1 character. Real text stays far below it:
+	// 500 counted Devanagari or Thai characters take 1,500 to 3,000 bytes.
+	// It is also the maxLength the input schemas publish for text: a code
+	// point takes at least one byte, so a text within MaxTextBytes is within
+	// maxLength, and a strict JSON Schema client never refuses a text the
+	// server accepts.
+	MaxTextBytes = 10 * MaxTextLength
 	// MaxTextAttachmentLength is the limit of text_attachment.plaintext.
 	MaxTextAttachmentLength = 10000
 	// MaxLinks is the number of unique URLs a post may carry (text plus link_attachment).
@@ -156,6 +166,41 @@ func asciiReplacement(cluster string) (string, bool) {
 		return "*", true
 	}
 	return "", false
+}
+
+// textBytesError reports a text whose UTF-8 size exceeds MaxTextBytes,
+// naming the largest grapheme cluster when that is what makes it heavy.
+func textBytesError(field, text string) *FieldError {
+	detail := fmt.Sprintf("%d UTF-8 bytes, limit %d (besides the limit of %d counted characters, the server bounds the size)",
+		len(text), MaxTextBytes, MaxTextLength)
+	fix := fmt.Sprintf("shorten it by at least %d bytes", len(text)-MaxTextBytes)
+	if off, size, runes := largestCluster(text); runes > maxClusterRunes {
+		detail += fmt.Sprintf("; the character at byte %d carries %d combining code points (%d bytes) but counts as 1", off, runes-1, size)
+		fix += ", and remove the stacked combining marks"
+	}
+	return newFieldError(field, "too large", text, detail, fix)
+}
+
+// maxClusterRunes is how many code points a grapheme cluster may hold before
+// textBytesError points at it. Unicode's Stream-Safe Text Format (UAX #15,
+// https://unicode.org/reports/tr15/#Stream_Safe_Text_Format) allows at most
+// 30 combining marks in a row, so a longer cluster is not ordinary text.
+const maxClusterRunes = 31
+
+// largestCluster returns the byte offset, byte size and code-point count of
+// the grapheme cluster of s holding the most bytes.
+func largestCluster(s string) (offset, size, runes int) {
+	state := -1
+	pos := 0
+	for rest := s; len(rest) > 0; {
+		var c string
+		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		if len(c) > size {
+			offset, size, runes = pos, len(c), utf8.RuneCountInString(c)
+		}
+		pos += len(c)
+	}
+	return offset, size, runes
 }
 
 // textLengthError reports a counted length over limit for field.

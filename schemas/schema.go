@@ -114,9 +114,9 @@ func NewValidator(schema json.RawMessage) (*Validator, error) {
 // schema. It returns nil or FieldErrors naming each field (items[3].url),
 // the rule, the value and the fix.
 //
-// maxLength on a top-level "text" property is checked with CountText instead
-// of code points (decision 1): a text of combining-mark scripts may exceed 500
-// code points yet count at most 500, and Args.Validate enforces the real rule.
+// The schema cannot express the counted length of text (see CountText); its
+// maxLength on text is the byte bound MaxTextBytes, and Args.Validate
+// enforces both.
 func (v *Validator) Validate(args json.RawMessage) error {
 	inst, fe := parseArgs(args)
 	if fe != nil {
@@ -338,12 +338,10 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		return FieldErrors{newFieldError(field, "not the required value", value, fmt.Sprintf("got %s, want %s", quote(value), render(k.Want)), "use "+render(k.Want))}
 	case *kind.MaxLength:
 		if len(leaf.InstanceLocation) == 1 && leaf.InstanceLocation[0] == "text" {
+			// The schema's maxLength on text is MaxTextBytes (in code
+			// points, so never stricter than the byte bound).
 			s, _ := val.(string)
-			tc := CountText(s)
-			if tc.Length <= k.Want {
-				return nil
-			}
-			return FieldErrors{textLengthError(field, s, tc, k.Want)}
+			return FieldErrors{textBytesError(field, s)}
 		}
 		return FieldErrors{newFieldError(field, "too long", value, fmt.Sprintf("%d characters, limit %d", k.Got, k.Want), fmt.Sprintf("shorten it by at least %d characters", k.Got-k.Want))}
 	case *kind.MinLength:

@@ -36,7 +36,7 @@ func (m *ResultMeta) Meta() *ResultMeta { return m }
 
 // PublishTextArgs are the arguments of the publish_text tool.
 type PublishTextArgs struct {
-	Text           string `json:"text" jsonschema:"required,minLength=1,maxLength=500" jsonschema_description:"Post text, at most 500 counted characters: emoji, symbols and curly quotes count as their UTF-8 bytes (an emoji costs 4). At most one #tag and at most 5 links."`
+	Text           string `json:"text" jsonschema:"required"`
 	TopicTag       string `json:"topic_tag,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Optional topic for the post, 1-50 characters, no '.' or '&'. Do not also put a different #tag in the text."`
 	LinkAttachment string `json:"link_attachment,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional http(s) URL shown as a link preview card. Counts toward the 5-link limit unless the text already holds it."`
 	ReplyControl   string `json:"reply_control,omitempty" jsonschema:"enum=everyone,enum=accounts_you_follow,enum=mentioned_only,enum=parent_post_author_only,enum=followers_only" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default set by set_reply_control."`
@@ -45,8 +45,10 @@ type PublishTextArgs struct {
 	IdempotencyArg
 }
 
-// JSONSchemaExtend adds the id pattern (invopop tags cannot hold a comma).
+// JSONSchemaExtend adds the id pattern (invopop tags cannot hold a comma)
+// and the text limits.
 func (PublishTextArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	setText(s, "text", 1, "Post text", "")
 	setPattern(s, "quote_post_id", IDPattern)
 }
 
@@ -67,7 +69,7 @@ func (a *PublishTextArgs) Normalize() {
 func (a *PublishTextArgs) Validate() error {
 	var errs FieldErrors
 	if strings.TrimSpace(a.Text) == "" {
-		errs.add(newFieldError("text", "required", a.Text, "", "give the text of the post (1 to 500 characters)"))
+		errs.add(newFieldError("text", "required", a.Text, "", fmt.Sprintf("give the text of the post (1 to %d characters)", MaxTextLength)))
 	}
 	if a.TopicTag != "" {
 		errs.add(checkTopicTag("topic_tag", a.TopicTag))
@@ -90,6 +92,9 @@ func (a *PublishTextArgs) Validate() error {
 func validateCaption(errs *FieldErrors, field, text, topicTag, linkAttachment string) {
 	if text == "" && linkAttachment == "" && topicTag == "" {
 		return
+	}
+	if len(text) > MaxTextBytes {
+		errs.add(textBytesError(field, text))
 	}
 	if tc := CountText(text); tc.Length > MaxTextLength {
 		errs.add(textLengthError(field, text, tc, MaxTextLength))
@@ -152,11 +157,16 @@ type CarouselItemArgs struct {
 // PublishCarouselArgs are the arguments of the publish_carousel tool.
 type PublishCarouselArgs struct {
 	Items        []CarouselItemArgs `json:"items" jsonschema:"required,minItems=2,maxItems=20" jsonschema_description:"2 to 20 images and/or videos, shown in this order."`
-	Text         string             `json:"text,omitempty" jsonschema:"maxLength=500" jsonschema_description:"Optional caption, at most 500 counted characters (emoji, symbols and curly quotes count as their UTF-8 bytes). At most one #tag and 5 links."`
+	Text         string             `json:"text,omitempty"`
 	TopicTag     string             `json:"topic_tag,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Optional topic, 1-50 characters, no '.' or '&'."`
 	ReplyControl string             `json:"reply_control,omitempty" jsonschema:"enum=everyone,enum=accounts_you_follow,enum=mentioned_only,enum=parent_post_author_only,enum=followers_only" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default."`
 	AccountArg
 	IdempotencyArg
+}
+
+// JSONSchemaExtend adds the caption limits.
+func (PublishCarouselArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	setText(s, "text", 0, "Optional caption", "")
 }
 
 // Normalize trims item types and URLs, strips one leading '#' from
@@ -219,7 +229,7 @@ type CarouselResult struct {
 // ReplyArgs are the arguments of the reply tool.
 type ReplyArgs struct {
 	ReplyToID    string `json:"reply_to_id" jsonschema:"required,maxLength=30" jsonschema_description:"Numeric id of the post or reply to answer."`
-	Text         string `json:"text,omitempty" jsonschema:"maxLength=500" jsonschema_description:"Reply text, at most 500 counted characters (emoji, symbols and curly quotes count as their UTF-8 bytes). At most one #tag and 5 links. Required unless image_url or video_url is given."`
+	Text         string `json:"text,omitempty"`
 	ImageURL     string `json:"image_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
 	VideoURL     string `json:"video_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
 	ReplyControl string `json:"reply_control,omitempty" jsonschema:"enum=everyone,enum=accounts_you_follow,enum=mentioned_only,enum=parent_post_author_only,enum=followers_only" jsonschema_description:"Who may reply to this reply; cannot be changed later. Default: the account default."`
@@ -227,8 +237,11 @@ type ReplyArgs struct {
 	IdempotencyArg
 }
 
-// JSONSchemaExtend adds the id pattern.
-func (ReplyArgs) JSONSchemaExtend(s *jsonschema.Schema) { setPattern(s, "reply_to_id", IDPattern) }
+// JSONSchemaExtend adds the id pattern and the text limits.
+func (ReplyArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	setPattern(s, "reply_to_id", IDPattern)
+	setText(s, "text", 0, "Reply text", "Required unless image_url or video_url is given.")
+}
 
 // Normalize trims the id, URLs and reply_control.
 func (a *ReplyArgs) Normalize() {

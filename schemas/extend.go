@@ -1,0 +1,59 @@
+package schemas
+
+import (
+	"fmt"
+
+	"github.com/invopop/jsonschema"
+)
+
+// This file generates the schema keywords and descriptions that state a
+// Threads rule, from the Go definition of that rule, in the JSONSchemaExtend
+// methods of the argument types. A struct tag cannot refer to a constant, so
+// a limit or an enum written in a tag would be a second copy of the rule.
+
+// CountingNote says how CountText charges the characters that cost more than
+// one; tool descriptions quote it next to MaxTextLength.
+const CountingNote = "emoji, symbols and curly quotes count as their UTF-8 bytes"
+
+// TextLengthRule is the counted-length rule as a phrase for tool
+// descriptions: "up to 500 counted characters (emoji, … UTF-8 bytes)".
+func TextLengthRule() string {
+	return fmt.Sprintf("up to %d counted characters (%s)", MaxTextLength, CountingNote)
+}
+
+// textDescription describes a text property: lead ("Post text"), the
+// counted and byte limits, the tag and link rules, then tail.
+func textDescription(lead, tail string) string {
+	d := fmt.Sprintf("%s, at most %d counted characters: %s (an emoji costs 4), while a letter with its accents "+
+		"or marks costs 1 in any script. maxLength is the separate bound of %d UTF-8 bytes. "+
+		"At most one #tag and at most %d links.", lead, MaxTextLength, CountingNote, MaxTextBytes, MaxLinks)
+	if tail != "" {
+		d += " " + tail
+	}
+	return d
+}
+
+// property returns the schema of property name of s, or nil.
+func property(s *jsonschema.Schema, name string) *jsonschema.Schema {
+	if s == nil || s.Properties == nil {
+		return nil
+	}
+	p, _ := s.Properties.Get(name)
+	return p
+}
+
+// setText makes property name of s a post text: maxLength MaxTextBytes (a
+// bound in code points never stricter than the byte bound the server
+// enforces), minLength minLen when above 0, and textDescription(lead, tail).
+func setText(s *jsonschema.Schema, name string, minLen uint64, lead, tail string) {
+	p := property(s, name)
+	if p == nil {
+		return
+	}
+	maxLen := uint64(MaxTextBytes)
+	p.MaxLength = &maxLen
+	if minLen > 0 {
+		p.MinLength = &minLen
+	}
+	p.Description = textDescription(lead, tail)
+}
