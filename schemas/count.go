@@ -28,10 +28,6 @@ const (
 	MaxTextAttachmentLength = 10000
 	// MaxLinks is the number of unique URLs a post may carry (text plus link_attachment).
 	MaxLinks = 5
-	// MinCarouselItems is the smallest carousel.
-	MinCarouselItems = 2
-	// MaxCarouselItems is the largest carousel.
-	MaxCarouselItems = 20
 	// MaxAltTextLength is the alt_text limit per carousel item, in characters (runes).
 	MaxAltTextLength = 1000
 	// MaxTopicTagLength is the longest topic tag, in characters (runes).

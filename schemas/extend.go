@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/invopop/jsonschema"
 )
@@ -56,4 +57,42 @@ func setText(s *jsonschema.Schema, name string, minLen uint64, lead, tail string
 		p.MinLength = &minLen
 	}
 	p.Description = textDescription(lead, tail)
+}
+
+// setEnum sets the enum of property name of s to values.
+func setEnum(s *jsonschema.Schema, name string, values []string) {
+	p := property(s, name)
+	if p == nil {
+		return
+	}
+	p.Enum = make([]any, len(values))
+	for i, v := range values {
+		p.Enum[i] = v
+	}
+}
+
+// quotedOr formats values as `"a" or "b"` (`"a", "b" or "c"` for more).
+func quotedOr(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = quote(v)
+	}
+	return JoinOr(q)
+}
+
+// JoinOr joins items as "a, b or c", for descriptions and messages.
+func JoinOr(items []string) string { return joinLast(items, " or ") }
+
+// JoinAnd joins items as "a, b and c", for descriptions and messages.
+func JoinAnd(items []string) string { return joinLast(items, " and ") }
+
+// joinLast joins items with ", " and last before the final item.
+func joinLast(items []string, last string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }

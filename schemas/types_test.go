@@ -192,7 +192,7 @@ func TestReplyArgsValidate(t *testing.T) {
 
 func TestSetReplyControlArgsValidate(t *testing.T) {
 	t.Parallel()
-	for _, v := range ReplyControls {
+	for _, v := range ReplyControls() {
 		wantRules(t, (&SetReplyControlArgs{Value: v}).Validate())
 	}
 	wantRules(t, (&SetReplyControlArgs{Value: "everyone", PostID: "42"}).Validate())
@@ -206,14 +206,18 @@ func TestSetReplyControlArgsValidate(t *testing.T) {
 	}
 }
 
-func TestReplyControlsMatchesValidation(t *testing.T) {
+func TestReplyControls(t *testing.T) {
 	t.Parallel()
-	if !slices.Equal(ReplyControls, replyControls()) {
-		t.Errorf("ReplyControls = %q, replyControls() = %q", ReplyControls, replyControls())
+	// The five values of Meta's reply-management guide
+	// (https://developers.facebook.com/docs/threads/reply-management).
+	want := []string{"everyone", "accounts_you_follow", "mentioned_only", "parent_post_author_only", "followers_only"}
+	got := ReplyControls()
+	if !slices.Equal(got, want) {
+		t.Errorf("ReplyControls() = %q, want %q", got, want)
 	}
-	if len(ReplyControls) != 5 {
-		t.Errorf("%d reply controls, want 5 (threads-api.md §4.2)", len(ReplyControls))
-	}
+	got[0] = "nobody" // a caller's copy: validation must not see it
+	wantRules(t, (&SetReplyControlArgs{Value: "everyone"}).Validate())
+	wantRules(t, (&SetReplyControlArgs{Value: "nobody"}).Validate(), "value: not an allowed value")
 }
 
 func TestListRepliesArgs(t *testing.T) {
