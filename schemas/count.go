@@ -218,14 +218,19 @@ func textLengthError(field, text string, tc TextCount, limit int) *FieldError {
 	var swaps []string
 	saved := 0
 	for _, c := range tc.Costliest {
-		if rep, ok := asciiReplacement(c.Text); ok {
+		// A swap is offered only when it saves something ("…" and "..."
+		// both cost 3).
+		if rep, ok := asciiReplacement(c.Text); ok && len(rep) < c.Cost {
 			swaps = append(swaps, fmt.Sprintf("%s with %s", quote(c.Text), quote(rep)))
 			saved += c.Total() - c.Count*len(rep)
 		}
 	}
-	if len(swaps) > 0 {
-		fix += fmt.Sprintf(", or replace %s (saves %d)", strings.Join(swaps, ", "), saved)
-	} else if len(tc.Costliest) > 0 {
+	switch {
+	case len(swaps) > 0 && saved >= over:
+		fix += fmt.Sprintf(", or replace %s (saves %d, enough on its own)", strings.Join(swaps, ", "), saved)
+	case len(swaps) > 0:
+		fix += fmt.Sprintf(", or replace %s (saves %d) and then shorten by at least %d more", strings.Join(swaps, ", "), saved, over-saved)
+	case len(tc.Costliest) > 0:
 		fix += ", or remove some of the costliest emoji or symbols"
 	}
 	return newFieldError(field, "too long", text, b.String(), fix)
