@@ -247,6 +247,17 @@ func (v *Validator) schemaAt(tokens []string) map[string]any {
 	return s
 }
 
+// required reports whether the property at tokens is listed as required by
+// the object schema that holds it.
+func (v *Validator) required(tokens []string) bool {
+	if len(tokens) == 0 {
+		return true
+	}
+	parent := v.schemaAt(tokens[:len(tokens)-1])
+	req, _ := parent["required"].([]any)
+	return slices.Contains(req, any(tokens[len(tokens)-1]))
+}
+
 // propertyNames lists the properties a schema object declares, sorted.
 func propertyNames(s map[string]any) []string {
 	props, _ := s["properties"].(map[string]any)
@@ -326,8 +337,16 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		}
 		return out
 	case *kind.Type:
-		return FieldErrors{newFieldError(field, "wrong type", value, fmt.Sprintf("got %s %s, want %s", k.Got, showValue(val), strings.Join(k.Want, " or ")),
-			fmt.Sprintf("send %s as a JSON %s", field, strings.Join(k.Want, " or ")))}
+		want := strings.Join(k.Want, " or ")
+		if val == nil {
+			fix := fmt.Sprintf("send %s as a JSON %s", field, want)
+			if !v.required(leaf.InstanceLocation) {
+				fix = fmt.Sprintf("omit %s to leave it unset, or send it as a JSON %s", field, want)
+			}
+			return FieldErrors{newFieldError(field, "wrong type", "", "got null, want "+want, fix)}
+		}
+		return FieldErrors{newFieldError(field, "wrong type", value, fmt.Sprintf("got %s %s, want %s", k.Got, showValue(val), want),
+			fmt.Sprintf("send %s as a JSON %s", field, want))}
 	case *kind.Enum:
 		want := make([]string, len(k.Want))
 		for i, w := range k.Want {
@@ -359,6 +378,9 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		}
 		return FieldErrors{newFieldError(field, "invalid "+k.Want, value, fmt.Sprintf("%s is not a valid %s (%v)", quote(value), k.Want, k.Err), fix)}
 	case *kind.MinItems:
+		if len(leaf.InstanceLocation) == 1 && leaf.InstanceLocation[0] == "items" && k.Want == MinCarouselItems {
+			return FieldErrors{tooFewItemsError(k.Got)}
+		}
 		return FieldErrors{newFieldError(field, "too few items", "", fmt.Sprintf("got %d, minimum %d", k.Got, k.Want), fmt.Sprintf("add at least %d item(s)", k.Want-k.Got))}
 	case *kind.MaxItems:
 		return FieldErrors{newFieldError(field, "too many items", "", fmt.Sprintf("got %d, maximum %d", k.Got, k.Want), fmt.Sprintf("remove at least %d item(s)", k.Got-k.Want))}

@@ -222,8 +222,7 @@ func (a *PublishCarouselArgs) Validate() error {
 	var errs FieldErrors
 	switch n := len(a.Items); {
 	case n < MinCarouselItems:
-		errs.add(newFieldError("items", "too few items", "", fmt.Sprintf("got %d item(s); a carousel needs %d to %d", n, MinCarouselItems, MaxCarouselItems),
-			"add items, or use publish_text (or a single-media tool) for one item"))
+		errs.add(tooFewItemsError(n))
 	case n > MaxCarouselItems:
 		errs.add(newFieldError("items", "too many items", "", fmt.Sprintf("got %d items; a carousel holds at most %d", n, MaxCarouselItems),
 			fmt.Sprintf("remove at least %d items or split them into two posts", n-MaxCarouselItems)))
@@ -242,6 +241,7 @@ func (a *PublishCarouselArgs) Validate() error {
 				fmt.Sprintf("shorten the description by at least %d characters", n-MaxAltTextLength)))
 		}
 	}
+	checkRepeatedItems(&errs, a.Items)
 	if a.TopicTag != "" {
 		errs.add(checkTopicTag("topic_tag", a.TopicTag))
 	}
@@ -250,6 +250,50 @@ func (a *PublishCarouselArgs) Validate() error {
 	a.AccountArg.check(&errs)
 	a.IdempotencyArg.check(&errs)
 	return errs.Err()
+}
+
+// SingleMediaAdvice is what a rejection tells a caller who wants to post one
+// image or video. This server has no single-media tool yet; when one exists
+// (publish_media), this constant points to it and every message follows.
+const SingleMediaAdvice = "a single image or video cannot be posted with this server yet, so do not pad a carousel with a repeated item"
+
+// tooFewItemsError reports a carousel of n < MinCarouselItems items. Both the
+// schema check (minItems) and PublishCarouselArgs.Validate use it.
+func tooFewItemsError(n int) *FieldError {
+	return newFieldError("items", "too few items", "",
+		fmt.Sprintf("got %d %s; a carousel needs %d to %d different images or videos", n, plural(n, "item", "items"), MinCarouselItems, MaxCarouselItems),
+		fmt.Sprintf("add at least %d more different %s (a repeated URL is refused); %s",
+			MinCarouselItems-n, plural(MinCarouselItems-n, "image or video", "images or videos"), SingleMediaAdvice))
+}
+
+// checkRepeatedItems refuses a media URL that appears twice in one carousel
+// (compared like links: scheme, host case and a trailing "/" do not matter),
+// naming both indexes. Threads would publish the same media twice.
+func checkRepeatedItems(errs *FieldErrors, items []CarouselItemArgs) {
+	first := make(map[string]int, len(items))
+	for i, it := range items {
+		if it.URL == "" {
+			continue
+		}
+		k := linkKey(it.URL)
+		j, seen := first[k]
+		if !seen {
+			first[k] = i
+			continue
+		}
+		errs.add(newFieldError(fmt.Sprintf("items[%d].url", i), "repeated item", it.URL,
+			fmt.Sprintf("items[%d] and items[%d] have the same URL %s; a carousel needs %d to %d different images or videos",
+				j, i, quote(truncate(it.URL)), MinCarouselItems, MaxCarouselItems),
+			fmt.Sprintf("replace items[%d] with a different image or video, or remove it; %s", i, SingleMediaAdvice)))
+	}
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // CarouselResult is the result of publish_carousel.
