@@ -332,8 +332,7 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		var out FieldErrors
 		allowed := strings.Join(propertyNames(sch), ", ")
 		for _, p := range k.Properties {
-			out = append(out, newFieldError(joinField(path, p), "unknown field", p,
-				fmt.Sprintf("%q is not a parameter here", p), "remove it; allowed fields: "+allowed))
+			out = append(out, unknownFieldError(joinField(path, p), p, fmt.Sprintf("%q is not a parameter here", p), allowed))
 		}
 		return out
 	case *kind.Type:
@@ -472,8 +471,7 @@ func walk(errs *FieldErrors, path string, v any, t reflect.Type) {
 				for i, f := range fields {
 					names[i] = f.name
 				}
-				errs.add(newFieldError(joinField(path, k), "unknown field", k, fmt.Sprintf("%q is not a parameter here (names are case-sensitive)", k),
-					"remove it; allowed fields: "+strings.Join(names, ", ")))
+				errs.add(unknownFieldError(joinField(path, k), k, fmt.Sprintf("%q is not a parameter here (names are case-sensitive)", k), strings.Join(names, ", ")))
 				continue
 			}
 			walk(errs, joinField(path, k), obj[k], ft)
@@ -532,6 +530,40 @@ func walk(errs *FieldErrors, path string, v any, t reflect.Type) {
 			walk(errs, joinField(path, k), e, t.Elem())
 		}
 	}
+}
+
+// SchedulingAdvice is the fix for an argument that asks for a later publish
+// time. No tool of this server schedules posts yet; when one does
+// (schedule_post), this constant points to it and every message follows.
+const SchedulingAdvice = "this server cannot schedule posts yet, and its publishing tools publish immediately: " +
+	"if the user asked for a later time, do not publish now; tell the user that scheduling is not available here"
+
+// unknownFieldError reports an argument the tool does not take. A name that
+// asks for scheduling (scheduled_publish_time, publish_at, schedule…) gets
+// SchedulingAdvice, because "remove it" would publish now what the user
+// wanted later.
+func unknownFieldError(field, name, detail, allowed string) *FieldError {
+	if looksLikeScheduling(name) {
+		return newFieldError(field, "scheduling not supported", name, detail,
+			SchedulingAdvice+"; only to publish now, remove it (allowed fields: "+allowed+")")
+	}
+	return newFieldError(field, "unknown field", name, detail, "remove it; allowed fields: "+allowed)
+}
+
+// looksLikeScheduling reports whether an argument name asks for a publish
+// time: it holds "schedul" (schedule, scheduled_publish_time, scheduleAt) or
+// is publish_at, publish_time, publish_date, post_at, send_at or their camel
+// case forms.
+func looksLikeScheduling(name string) bool {
+	n := strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(name))
+	if strings.Contains(n, "schedul") {
+		return true
+	}
+	switch n {
+	case "publishat", "publishtime", "publishdate", "publishon", "postat", "posttime", "sendat", "publishlater":
+		return true
+	}
+	return false
 }
 
 // jsonField is one JSON-visible field of a struct.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -502,5 +503,48 @@ func TestTextBytesErrorMessage(t *testing.T) {
 	es := AsFieldErrors(b.Validate())
 	if len(es) != 2 || es[0].Rule != "too large" || es[1].Rule != "too long" || strings.Contains(es[0].Error(), "combining") {
 		t.Errorf("errors = %v", es)
+	}
+}
+
+// TestSchedulingFieldMessage: an unknown field that asks for a later publish
+// time must not read "remove it" alone, or a model publishes now.
+func TestSchedulingFieldMessage(t *testing.T) {
+	t.Parallel()
+	v, err := NewValidator(MustInputSchema(PublishTextArgs{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const allowed = "account, idempotency_key, link_attachment, quote_post_id, reply_control, text, topic_tag"
+	const advice = "Fix: this server cannot schedule posts yet, and its publishing tools publish immediately: " +
+		"if the user asked for a later time, do not publish now; tell the user that scheduling is not available here; " +
+		"only to publish now, remove it (allowed fields: " + allowed + ")."
+	tests := []struct {
+		name, want string
+	}{
+		{"scheduled_publish_time", `scheduled_publish_time: scheduling not supported: "scheduled_publish_time" is not a parameter here. ` + advice},
+		{"publish_at", `publish_at: scheduling not supported: "publish_at" is not a parameter here. ` + advice},
+		{"schedule", `schedule: scheduling not supported: "schedule" is not a parameter here. ` + advice},
+		{"scheduledAt", `scheduledAt: scheduling not supported: "scheduledAt" is not a parameter here. ` + advice},
+		{"publishTime", `publishTime: scheduling not supported: "publishTime" is not a parameter here. ` + advice},
+		{"colour", `colour: unknown field: "colour" is not a parameter here. Fix: remove it; allowed fields: ` + allowed + "."},
+		{"published", `published: unknown field: "published" is not a parameter here. Fix: remove it; allowed fields: ` + allowed + "."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			raw := json.RawMessage(`{"text":"hi",` + strconv.Quote(tt.name) + `:"2030-01-01T09:00:00Z"}`)
+			err := v.Validate(raw)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Validate:\n got %v\nwant %s", err, tt.want)
+			}
+			var a PublishTextArgs
+			derr := Decode(raw, &a)
+			// Decode lists the fields in declaration order.
+			want := strings.Replace(tt.want, "is not a parameter here.", "is not a parameter here (names are case-sensitive).", 1)
+			want = strings.Replace(want, allowed, "text, topic_tag, link_attachment, reply_control, quote_post_id, account, idempotency_key", 1)
+			if derr == nil || derr.Error() != want {
+				t.Errorf("Decode:\n got %v\nwant %s", derr, want)
+			}
+		})
 	}
 }
