@@ -10,9 +10,15 @@ import (
 	"github.com/rivo/uniseg"
 )
 
-// Threads limits (threads-api.md, "Decisions for this project" and §3).
+// Threads limits. Meta documents them on the posts page
+// (https://developers.facebook.com/docs/threads/posts): 500 characters of
+// text, at most 5 links, 2 to 20 carousel items, alt_text up to 1,000
+// characters, a topic tag of 1 to 50 characters, and 10,000 characters of
+// text_attachment (https://developers.facebook.com/docs/threads/create-posts/text-attachments).
 const (
-	// MaxTextLength is the counted length limit of a post's text (see CountText).
+	// MaxTextLength is the counted length limit of a post's text (see
+	// CountText). Over it Threads answers HTTP 400, code 100, "Param text
+	// must be at most 500 characters long.", at container creation.
 	MaxTextLength = 500
 	// MaxTextBytes bounds the UTF-8 size of a post's text, on top of the
 	// counted limit. CountText charges a letter with its combining marks as
@@ -61,7 +67,15 @@ type TextCount struct {
 	Costliest []Cluster
 }
 
-// CountText counts s the way this project counts a Threads text (decision 1):
+// CountText counts s the way Threads counts a post's text, as far as the
+// evidence goes. Meta's posts page says "emojis are counted as the number of
+// UTF-8 bytes" (https://developers.facebook.com/docs/threads/posts) and links
+// the grapheme-splitter package, so the unit is the grapheme cluster;
+// non-ASCII punctuation costing its bytes is shown by a production refusal
+// (gitroomhq/postiz-app#1946: 498 clusters holding curly quotes, 504 bytes,
+// refused; see TestCountTextPostizEvidence); that letters and marks of other
+// scripts cost 1 is the weakest part, undocumented either way, and the reason
+// the rule lives in this one function. The rule:
 // s is split into grapheme clusters (rivo/uniseg); a pure-ASCII cluster costs 1
 // ("\r\n" is one cluster and costs 1); a cluster whose first rune is a letter,
 // mark or number (Unicode L*, M*, N*: accented Latin, CJK, Hangul, Cyrillic, …)
@@ -126,7 +140,7 @@ func (tc *TextCount) note(index map[string]int, cluster string, cost, offset int
 	return index
 }
 
-// clusterCost is the cost of one grapheme cluster under decision 1.
+// clusterCost is the cost of one grapheme cluster under the CountText rule.
 func clusterCost(cluster string) int {
 	ascii := true
 	for i := 0; i < len(cluster); i++ {

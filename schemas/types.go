@@ -360,8 +360,11 @@ type ReplyResult struct {
 	ReplyToID string `json:"reply_to_id" jsonschema_description:"Id of the post or reply answered."`
 }
 
-// SetReplyControlArgs are the arguments of the set_reply_control tool
-// (decision 8): it sets the account's default reply audience.
+// SetReplyControlArgs are the arguments of the set_reply_control tool: it sets
+// the account's default reply audience, applied to posts and replies created
+// afterwards. Threads takes reply_control only when a container is created
+// (https://developers.facebook.com/docs/threads/reply-management) and offers no
+// way to change it on a published post, hence a default instead of an edit.
 type SetReplyControlArgs struct {
 	Value  string `json:"value" jsonschema:"required" jsonschema_description:"New default audience allowed to reply to posts and replies created from now on."`
 	PostID string `json:"post_id,omitempty" jsonschema:"maxLength=30" jsonschema_description:"Optional id of an already published post. Threads cannot change who may reply to a published post; the tool then explains the alternatives (hide replies)."`
