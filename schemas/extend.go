@@ -96,3 +96,41 @@ func joinLast(items []string, last string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }
+
+// setID gives property name of s the shape of a Threads id: IDPattern and at
+// most MaxIDLength characters.
+func setID(s *jsonschema.Schema, name string) {
+	if p := property(s, name); p != nil {
+		n := uint64(MaxIDLength)
+		p.MaxLength = &n
+		p.Pattern = IDPattern
+	}
+}
+
+// setURL makes property name of s a URL: format uri, at most MaxURLLength
+// characters, and description desc when not empty.
+func setURL(s *jsonschema.Schema, name, desc string) {
+	if p := property(s, name); p != nil {
+		n := uint64(MaxURLLength)
+		p.MaxLength = &n
+		p.Format = "uri"
+		if desc != "" {
+			p.Description = desc
+		}
+	}
+}
+
+// setTopicTag sets the topic_tag limit and describes it: lead, the length
+// and the forbidden characters, then tail.
+func setTopicTag(s *jsonschema.Schema, lead, tail string) {
+	p := property(s, "topic_tag")
+	if p == nil {
+		return
+	}
+	n := uint64(MaxTopicTagLength)
+	p.MaxLength = &n
+	p.Description = fmt.Sprintf("%s, 1-%d characters, no '.' or '&'.", lead, MaxTopicTagLength)
+	if tail != "" {
+		p.Description += " " + tail
+	}
+}

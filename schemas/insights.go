@@ -48,7 +48,7 @@ func allMetrics() []string {
 
 // GetInsightsArgs are the arguments of the get_insights tool.
 type GetInsightsArgs struct {
-	PostID    string   `json:"post_id,omitempty" jsonschema:"maxLength=30" jsonschema_description:"Numeric id of a post for post metrics; omit for account metrics."`
+	PostID    string   `json:"post_id,omitempty" jsonschema_description:"Numeric id of a post for post metrics; omit for account metrics."`
 	Metrics   []string `json:"metrics,omitempty"`
 	Since     string   `json:"since,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: start, RFC 3339 or YYYY-MM-DD (UTC midnight); not before 2024-04-13T07:00:00Z (as a date: 2024-04-14 or later)."`
 	Until     string   `json:"until,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: end, RFC 3339 or YYYY-MM-DD (UTC), after since and not in the future."`
@@ -59,7 +59,7 @@ type GetInsightsArgs struct {
 // JSONSchemaExtend adds the id pattern and generates the metrics and
 // breakdown enums and the metrics description from the metric lists.
 func (GetInsightsArgs) JSONSchemaExtend(s *jsonschema.Schema) {
-	setPattern(s, "post_id", IDPattern)
+	setID(s, "post_id")
 	setEnum(s, "breakdown", Breakdowns())
 	p := property(s, "metrics")
 	if p == nil {

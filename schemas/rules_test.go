@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,14 @@ func TestRuleValuesWrittenOnce(t *testing.T) {
 		if got := found[lit]; len(got) != 1 || got[0] != home {
 			t.Errorf("%s is written in %q; write it only in %s and generate the rest from there", lit, got, home)
 		}
+	}
+}
+
+// TestIDPatternMatchesMaxIDLength: the id pattern is a regular expression
+// constant and cannot be built from MaxIDLength; this keeps the two equal.
+func TestIDPatternMatchesMaxIDLength(t *testing.T) {
+	t.Parallel()
+	if want := "^[0-9]{1," + strconv.Itoa(MaxIDLength) + "}$"; IDPattern != want {
+		t.Errorf("IDPattern = %s, want %s", IDPattern, want)
 	}
 }

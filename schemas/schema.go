@@ -367,7 +367,7 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 	case *kind.Pattern:
 		fix := "match the pattern " + k.Want
 		if k.Want == IDPattern {
-			fix = "give the numeric Threads id as a string of 1 to 30 digits, e.g. \"17889615691921648\""
+			fix = fmt.Sprintf("give the numeric Threads id as a string of 1 to %d digits, e.g. \"17889615691921648\"", MaxIDLength)
 		}
 		return FieldErrors{newFieldError(field, "invalid format", value, fmt.Sprintf("%s does not match %s", quote(value), k.Want), fix)}
 	case *kind.Format:

@@ -128,7 +128,7 @@ func checkTopicTag(field, tag string) *FieldError {
 	n := utf8.RuneCountInString(body)
 	switch {
 	case n == 0:
-		return newFieldError(field, "empty", tag, "", "give a topic of 1 to 50 characters without the '#', e.g. \"golang\", or omit topic_tag")
+		return newFieldError(field, "empty", tag, "", fmt.Sprintf("give a topic of 1 to %d characters without the '#', e.g. \"golang\", or omit topic_tag", MaxTopicTagLength))
 	case n > MaxTopicTagLength:
 		return newFieldError(field, "too long", tag, fmt.Sprintf("%d of %d characters", n, MaxTopicTagLength), fmt.Sprintf("shorten the topic by at least %d characters", n-MaxTopicTagLength))
 	case strings.TrimSpace(body) != body:

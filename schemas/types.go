@@ -1,7 +1,9 @@
 package schemas
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -52,20 +54,22 @@ func (m *ResultMeta) Meta() *ResultMeta { return m }
 // PublishTextArgs are the arguments of the publish_text tool.
 type PublishTextArgs struct {
 	Text           string `json:"text" jsonschema:"required"`
-	TopicTag       string `json:"topic_tag,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Optional topic for the post, 1-50 characters, no '.' or '&'. Do not also put a different #tag in the text."`
-	LinkAttachment string `json:"link_attachment,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional http(s) URL shown as a link preview card. Counts toward the 5-link limit unless the text already holds it."`
+	TopicTag       string `json:"topic_tag,omitempty"`
+	LinkAttachment string `json:"link_attachment,omitempty"`
 	ReplyControl   string `json:"reply_control,omitempty" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default set by set_reply_control."`
-	QuotePostID    string `json:"quote_post_id,omitempty" jsonschema:"maxLength=30" jsonschema_description:"Optional numeric id of a Threads post to quote."`
+	QuotePostID    string `json:"quote_post_id,omitempty" jsonschema_description:"Optional numeric id of a Threads post to quote."`
 	AccountArg
 	IdempotencyArg
 }
 
-// JSONSchemaExtend adds the id pattern (invopop tags cannot hold a comma)
-// and the text limits.
+// JSONSchemaExtend adds the text, topic, URL and id limits and the
+// reply_control enum.
 func (PublishTextArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setText(s, "text", 1, "Post text", "")
+	setTopicTag(s, "Optional topic for the post", "Do not also put a different #tag in the text.")
+	setURL(s, "link_attachment", fmt.Sprintf("Optional http(s) URL shown as a link preview card. Counts toward the %d-link limit unless the text already holds it.", MaxLinks))
 	setEnum(s, "reply_control", ReplyControls())
-	setPattern(s, "quote_post_id", IDPattern)
+	setID(s, "quote_post_id")
 }
 
 // Normalize trims ids, URLs and reply_control and strips one leading '#'
@@ -166,13 +170,14 @@ type PostResult struct {
 // CarouselItemArgs is one item of a carousel.
 type CarouselItemArgs struct {
 	Type    string `json:"type" jsonschema:"required" jsonschema_description:"Media type of this item: image (JPEG/PNG, at most 8 MB) or video (MP4/MOV, at most 5 minutes)."`
-	URL     string `json:"url" jsonschema:"required,format=uri,maxLength=2048" jsonschema_description:"Public https URL of the media; Meta downloads it, so it must be reachable from the internet."`
+	URL     string `json:"url" jsonschema:"required" jsonschema_description:"Public https URL of the media; Meta downloads it, so it must be reachable from the internet."`
 	AltText string `json:"alt_text,omitempty"`
 }
 
-// JSONSchemaExtend adds the type enum and the alt_text limit.
+// JSONSchemaExtend adds the type enum and the URL and alt_text limits.
 func (CarouselItemArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setEnum(s, "type", MediaTypes())
+	setURL(s, "url", "")
 	if p := property(s, "alt_text"); p != nil {
 		n := uint64(MaxAltTextLength)
 		p.MaxLength = &n
@@ -184,14 +189,14 @@ func (CarouselItemArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 type PublishCarouselArgs struct {
 	Items        []CarouselItemArgs `json:"items" jsonschema:"required"`
 	Text         string             `json:"text,omitempty"`
-	TopicTag     string             `json:"topic_tag,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Optional topic, 1-50 characters, no '.' or '&'."`
+	TopicTag     string             `json:"topic_tag,omitempty"`
 	ReplyControl string             `json:"reply_control,omitempty" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default."`
 	AccountArg
 	IdempotencyArg
 }
 
-// JSONSchemaExtend adds the carousel bounds, the caption limits and the
-// reply_control enum.
+// JSONSchemaExtend adds the carousel bounds, the caption and topic limits
+// and the reply_control enum.
 func (PublishCarouselArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	if p := property(s, "items"); p != nil {
 		lo, hi := uint64(MinCarouselItems), uint64(MaxCarouselItems)
@@ -199,6 +204,7 @@ func (PublishCarouselArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 		p.Description = fmt.Sprintf("%d to %d different images and/or videos, shown in this order.", MinCarouselItems, MaxCarouselItems)
 	}
 	setText(s, "text", 0, "Optional caption", "")
+	setTopicTag(s, "Optional topic", "")
 	setEnum(s, "reply_control", ReplyControls())
 }
 
@@ -304,18 +310,20 @@ type CarouselResult struct {
 
 // ReplyArgs are the arguments of the reply tool.
 type ReplyArgs struct {
-	ReplyToID    string `json:"reply_to_id" jsonschema:"required,maxLength=30" jsonschema_description:"Numeric id of the post or reply to answer."`
+	ReplyToID    string `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Numeric id of the post or reply to answer."`
 	Text         string `json:"text,omitempty"`
-	ImageURL     string `json:"image_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
-	VideoURL     string `json:"video_url,omitempty" jsonschema:"format=uri,maxLength=2048" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
+	ImageURL     string `json:"image_url,omitempty" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
+	VideoURL     string `json:"video_url,omitempty" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
 	ReplyControl string `json:"reply_control,omitempty" jsonschema_description:"Who may reply to this reply; cannot be changed later. Default: the account default."`
 	AccountArg
 	IdempotencyArg
 }
 
-// JSONSchemaExtend adds the id pattern and the text limits.
+// JSONSchemaExtend adds the id, URL and text limits and the reply_control enum.
 func (ReplyArgs) JSONSchemaExtend(s *jsonschema.Schema) {
-	setPattern(s, "reply_to_id", IDPattern)
+	setID(s, "reply_to_id")
+	setURL(s, "image_url", "")
+	setURL(s, "video_url", "")
 	setText(s, "text", 0, "Reply text", "Required unless image_url or video_url is given.")
 	setEnum(s, "reply_control", ReplyControls())
 }
@@ -367,14 +375,14 @@ type ReplyResult struct {
 // way to change it on a published post, hence a default instead of an edit.
 type SetReplyControlArgs struct {
 	Value  string `json:"value" jsonschema:"required" jsonschema_description:"New default audience allowed to reply to posts and replies created from now on."`
-	PostID string `json:"post_id,omitempty" jsonschema:"maxLength=30" jsonschema_description:"Optional id of an already published post. Threads cannot change who may reply to a published post; the tool then explains the alternatives (hide replies)."`
+	PostID string `json:"post_id,omitempty" jsonschema_description:"Optional id of an already published post. Threads cannot change who may reply to a published post; the tool then explains the alternatives (hide replies)."`
 	AccountArg
 }
 
 // JSONSchemaExtend adds the value enum and the id pattern.
 func (SetReplyControlArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setEnum(s, "value", ReplyControls())
-	setPattern(s, "post_id", IDPattern)
+	setID(s, "post_id")
 }
 
 // Normalize trims both fields and lower-cases value.
@@ -411,11 +419,11 @@ type SetReplyControlResult struct {
 
 // ListRepliesArgs are the arguments of the list_replies tool.
 type ListRepliesArgs struct {
-	PostID string `json:"post_id" jsonschema:"required,maxLength=30" jsonschema_description:"Numeric id of the post whose replies to list."`
-	Scope  string `json:"scope,omitempty" jsonschema:"enum=direct,enum=conversation,default=direct" jsonschema_description:"direct: top-level replies only; conversation: replies at every depth."`
-	Order  string `json:"order,omitempty" jsonschema:"enum=newest,enum=oldest,default=newest" jsonschema_description:"Sort order."`
-	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25" jsonschema_description:"Replies per page, 1-100 (default 25)."`
-	Cursor string `json:"cursor,omitempty" jsonschema:"maxLength=2048" jsonschema_description:"next_cursor from a previous list_replies result, to get the next page."`
+	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Numeric id of the post whose replies to list."`
+	Scope  string `json:"scope,omitempty" jsonschema_description:"direct: top-level replies only; conversation: replies at every depth."`
+	Order  string `json:"order,omitempty" jsonschema_description:"Sort order."`
+	Limit  int    `json:"limit,omitempty"`
+	Cursor string `json:"cursor,omitempty" jsonschema_description:"next_cursor from a previous list_replies result, to get the next page."`
 	AccountArg
 }
 
@@ -425,8 +433,35 @@ const (
 	MaxRepliesLimit     = 100
 )
 
-// JSONSchemaExtend adds the id pattern.
-func (ListRepliesArgs) JSONSchemaExtend(s *jsonschema.Schema) { setPattern(s, "post_id", IDPattern) }
+// ReplyScopes lists the values of list_replies' scope; the first is the default.
+func ReplyScopes() []string { return []string{"direct", "conversation"} }
+
+// ReplyOrders lists the values of list_replies' order; the first is the default.
+func ReplyOrders() []string { return []string{"newest", "oldest"} }
+
+// JSONSchemaExtend adds the id pattern, the scope and order enums and
+// defaults, and the limit range and default.
+func (ListRepliesArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	setID(s, "post_id")
+	setEnum(s, "scope", ReplyScopes())
+	setEnum(s, "order", ReplyOrders())
+	if p := property(s, "scope"); p != nil {
+		p.Default = ReplyScopes()[0]
+	}
+	if p := property(s, "order"); p != nil {
+		p.Default = ReplyOrders()[0]
+	}
+	if p := property(s, "limit"); p != nil {
+		p.Minimum = json.Number("1")
+		p.Maximum = json.Number(strconv.Itoa(MaxRepliesLimit))
+		p.Default = DefaultRepliesLimit
+		p.Description = fmt.Sprintf("Replies per page, 1-%d (default %d).", MaxRepliesLimit, DefaultRepliesLimit)
+	}
+	if p := property(s, "cursor"); p != nil {
+		n := uint64(MaxURLLength)
+		p.MaxLength = &n
+	}
+}
 
 // Normalize trims the id, scope, order and cursor.
 func (a *ListRepliesArgs) Normalize() {
@@ -440,10 +475,10 @@ func (a *ListRepliesArgs) Normalize() {
 // Defaults fills scope "direct", order "newest" and limit 25 when unset.
 func (a *ListRepliesArgs) Defaults() {
 	if a.Scope == "" {
-		a.Scope = "direct"
+		a.Scope = ReplyScopes()[0]
 	}
 	if a.Order == "" {
-		a.Order = "newest"
+		a.Order = ReplyOrders()[0]
 	}
 	if a.Limit == 0 {
 		a.Limit = DefaultRepliesLimit
@@ -455,8 +490,8 @@ func (a *ListRepliesArgs) Defaults() {
 func (a *ListRepliesArgs) Validate() error {
 	var errs FieldErrors
 	errs.add(checkID("post_id", a.PostID))
-	errs.add(checkEnum("scope", a.Scope, []string{"direct", "conversation"}))
-	errs.add(checkEnum("order", a.Order, []string{"newest", "oldest"}))
+	errs.add(checkEnum("scope", a.Scope, ReplyScopes()))
+	errs.add(checkEnum("order", a.Order, ReplyOrders()))
 	if a.Limit < 0 || a.Limit > MaxRepliesLimit {
 		errs.add(newFieldError("limit", "out of range", fmt.Sprint(a.Limit), fmt.Sprintf("got %d; allowed 1 to %d", a.Limit, MaxRepliesLimit),
 			fmt.Sprintf("use a limit between 1 and %d and page with cursor", MaxRepliesLimit)))
@@ -489,14 +524,4 @@ type ListRepliesResult struct {
 	Replies    []ReplyItem `json:"replies"`
 	NextCursor string      `json:"next_cursor,omitempty" jsonschema_description:"Pass as cursor to get the next page; absent on the last page."`
 	Notice     string      `json:"notice"`
-}
-
-// setPattern sets the pattern of property prop of s, if present.
-func setPattern(s *jsonschema.Schema, prop, pattern string) {
-	if s == nil || s.Properties == nil {
-		return
-	}
-	if p, ok := s.Properties.Get(prop); ok && p != nil {
-		p.Pattern = pattern
-	}
 }
