@@ -67,6 +67,9 @@ func reflectSchema(v any, allowAdditional bool) (json.RawMessage, error) {
 		AllowAdditionalProperties:  allowAdditional,
 	}
 	s := r.ReflectFromType(t)
+	if !allowAdditional { // an input schema
+		extendShared(s)
+	}
 	s.Version = ""
 	s.ID = ""
 	s.Definitions = nil
