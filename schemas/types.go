@@ -26,7 +26,7 @@ func ReplyControls() []string {
 }
 
 // Carousel bounds, as the Threads client enforces them: 2 to 20 items
-// (https://developers.facebook.com/docs/threads/posts#carousel-posts).
+// (https://developers.facebook.com/docs/threads/posts).
 const (
 	MinCarouselItems = threads.MinCarouselItems
 	MaxCarouselItems = threads.MaxCarouselItems
