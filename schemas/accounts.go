@@ -1,8 +1,11 @@
 package schemas
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/invopop/jsonschema"
 )
 
 // MaxAccountLength and MaxIdempotencyKeyLength bound the account and
@@ -14,7 +17,19 @@ const (
 
 // AccountArg is embedded in every tool's arguments: the account to act as.
 type AccountArg struct {
-	Account string `json:"account,omitempty" jsonschema:"maxLength=100" jsonschema_description:"Optional: the stored account name or Threads username to act as (list_accounts shows them). Default: the server's default account."`
+	Account string `json:"account,omitempty" jsonschema_description:"Optional: the stored account name or Threads username to act as (list_accounts shows them). Default: the server's default account."`
+}
+
+// extendShared sets the limits of the arguments every tool shares (account,
+// idempotency_key) on a reflected schema s. invopop calls JSONSchemaExtend
+// only for the reflected type itself, not for the structs embedded in it, so
+// reflectSchema calls this for every argument type.
+func extendShared(s *jsonschema.Schema) {
+	for name, n := range map[string]uint64{"account": MaxAccountLength, "idempotency_key": MaxIdempotencyKeyLength} {
+		if p := property(s, name); p != nil {
+			p.MaxLength = &n
+		}
+	}
 }
 
 // normalize trims the account and one leading '@'.
@@ -29,14 +44,14 @@ func (a *AccountArg) check(errs *FieldErrors) {
 		return
 	}
 	if len(a.Account) > MaxAccountLength || strings.IndexFunc(a.Account, unicode.IsControl) >= 0 || strings.ContainsAny(a.Account, " \t") {
-		errs.add(newFieldError("account", "invalid", a.Account, "an account is a stored name or a Threads username, without spaces, at most 100 characters",
+		errs.add(newFieldError("account", "invalid", a.Account, fmt.Sprintf("an account is a stored name or a Threads username, without spaces, at most %d characters", MaxAccountLength),
 			"pass a name shown by list_accounts, or omit account to use the default"))
 	}
 }
 
 // IdempotencyArg is embedded in the publishing tools' arguments.
 type IdempotencyArg struct {
-	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema:"maxLength=200" jsonschema_description:"Optional key that makes retrying safe: while a key is known (24 h), calls with it return the first result (replayed: true) instead of posting again. Use a new key for each new post; the same key with different arguments is refused."`
+	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema_description:"Optional key that makes retrying safe: while a key is known (24 h), calls with it return the first result (replayed: true) instead of posting again. Use a new key for each new post; the same key with different arguments is refused."`
 }
 
 // check validates the key's shape: printable, at most 200 bytes.
@@ -46,7 +61,7 @@ func (a *IdempotencyArg) check(errs *FieldErrors) {
 		return
 	}
 	if len(k) > MaxIdempotencyKeyLength || strings.IndexFunc(k, unicode.IsControl) >= 0 || strings.TrimSpace(k) != k {
-		errs.add(newFieldError("idempotency_key", "invalid", k, "an idempotency key is 1 to 200 printable characters without surrounding spaces",
+		errs.add(newFieldError("idempotency_key", "invalid", k, fmt.Sprintf("an idempotency key is 1 to %d printable characters without surrounding spaces", MaxIdempotencyKeyLength),
 			"use a short unique string per post, such as a UUID"))
 	}
 }

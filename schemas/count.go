@@ -10,18 +10,30 @@ import (
 	"github.com/rivo/uniseg"
 )
 
-// Threads limits (threads-api.md, "Decisions for this project" and §3).
+// Threads limits. Meta documents them on the posts page
+// (https://developers.facebook.com/docs/threads/posts): 500 characters of
+// text, at most 5 links, 2 to 20 carousel items, alt_text up to 1,000
+// characters, a topic tag of 1 to 50 characters, and 10,000 characters of
+// text_attachment (https://developers.facebook.com/docs/threads/create-posts/text-attachments).
 const (
-	// MaxTextLength is the counted length limit of a post's text (see CountText).
+	// MaxTextLength is the counted length limit of a post's text (see
+	// CountText). Over it Threads answers HTTP 400, code 100, "Param text
+	// must be at most 500 characters long.", at container creation.
 	MaxTextLength = 500
+	// MaxTextBytes bounds the UTF-8 size of a post's text, on top of the
+	// counted limit. CountText charges a letter with its combining marks as
+	// one character, so without it "Z" followed by 5,000 combining marks
+	// (about 10 KB) would pass as 1 character. Real text stays far below it:
+	// 500 counted Devanagari or Thai characters take 1,500 to 3,000 bytes.
+	// It is also the maxLength the input schemas publish for text: a code
+	// point takes at least one byte, so a text within MaxTextBytes is within
+	// maxLength, and a strict JSON Schema client never refuses a text the
+	// server accepts.
+	MaxTextBytes = 10 * MaxTextLength
 	// MaxTextAttachmentLength is the limit of text_attachment.plaintext.
 	MaxTextAttachmentLength = 10000
 	// MaxLinks is the number of unique URLs a post may carry (text plus link_attachment).
 	MaxLinks = 5
-	// MinCarouselItems is the smallest carousel.
-	MinCarouselItems = 2
-	// MaxCarouselItems is the largest carousel.
-	MaxCarouselItems = 20
 	// MaxAltTextLength is the alt_text limit per carousel item, in characters (runes).
 	MaxAltTextLength = 1000
 	// MaxTopicTagLength is the longest topic tag, in characters (runes).
@@ -55,7 +67,15 @@ type TextCount struct {
 	Costliest []Cluster
 }
 
-// CountText counts s the way this project counts a Threads text (decision 1):
+// CountText counts s the way Threads counts a post's text, as far as the
+// evidence goes. Meta's posts page says "emojis are counted as the number of
+// UTF-8 bytes" (https://developers.facebook.com/docs/threads/posts) and links
+// the grapheme-splitter package, so the unit is the grapheme cluster;
+// non-ASCII punctuation costing its bytes is shown by a production refusal
+// (gitroomhq/postiz-app#1946: 498 clusters holding curly quotes, 504 bytes,
+// refused; see TestCountTextPostizEvidence); that letters and marks of other
+// scripts cost 1 is the weakest part, undocumented either way, and the reason
+// the rule lives in this one function. The rule:
 // s is split into grapheme clusters (rivo/uniseg); a pure-ASCII cluster costs 1
 // ("\r\n" is one cluster and costs 1); a cluster whose first rune is a letter,
 // mark or number (Unicode L*, M*, N*: accented Latin, CJK, Hangul, Cyrillic, …)
@@ -120,7 +140,7 @@ func (tc *TextCount) note(index map[string]int, cluster string, cost, offset int
 	return index
 }
 
-// clusterCost is the cost of one grapheme cluster under decision 1.
+// clusterCost is the cost of one grapheme cluster under the CountText rule.
 func clusterCost(cluster string) int {
 	ascii := true
 	for i := 0; i < len(cluster); i++ {
@@ -158,6 +178,41 @@ func asciiReplacement(cluster string) (string, bool) {
 	return "", false
 }
 
+// textBytesError reports a text whose UTF-8 size exceeds MaxTextBytes,
+// naming the largest grapheme cluster when that is what makes it heavy.
+func textBytesError(field, text string) *FieldError {
+	detail := fmt.Sprintf("%d UTF-8 bytes, limit %d (besides the limit of %d counted characters, the server bounds the size)",
+		len(text), MaxTextBytes, MaxTextLength)
+	fix := fmt.Sprintf("shorten it by at least %d bytes", len(text)-MaxTextBytes)
+	if off, size, runes := largestCluster(text); runes > maxClusterRunes {
+		detail += fmt.Sprintf("; the character at byte %d carries %d combining code points (%d bytes) but counts as 1", off, runes-1, size)
+		fix += ", and remove the stacked combining marks"
+	}
+	return newFieldError(field, "too large", text, detail, fix)
+}
+
+// maxClusterRunes is how many code points a grapheme cluster may hold before
+// textBytesError points at it. Unicode's Stream-Safe Text Format (UAX #15,
+// https://unicode.org/reports/tr15/#Stream_Safe_Text_Format) allows at most
+// 30 combining marks in a row, so a longer cluster is not ordinary text.
+const maxClusterRunes = 31
+
+// largestCluster returns the byte offset, byte size and code-point count of
+// the grapheme cluster of s holding the most bytes.
+func largestCluster(s string) (offset, size, runes int) {
+	state := -1
+	pos := 0
+	for rest := s; len(rest) > 0; {
+		var c string
+		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		if len(c) > size {
+			offset, size, runes = pos, len(c), utf8.RuneCountInString(c)
+		}
+		pos += len(c)
+	}
+	return offset, size, runes
+}
+
 // textLengthError reports a counted length over limit for field.
 func textLengthError(field, text string, tc TextCount, limit int) *FieldError {
 	over := tc.Length - limit
@@ -177,14 +232,19 @@ func textLengthError(field, text string, tc TextCount, limit int) *FieldError {
 	var swaps []string
 	saved := 0
 	for _, c := range tc.Costliest {
-		if rep, ok := asciiReplacement(c.Text); ok {
+		// A swap is offered only when it saves something ("…" and "..."
+		// both cost 3).
+		if rep, ok := asciiReplacement(c.Text); ok && len(rep) < c.Cost {
 			swaps = append(swaps, fmt.Sprintf("%s with %s", quote(c.Text), quote(rep)))
 			saved += c.Total() - c.Count*len(rep)
 		}
 	}
-	if len(swaps) > 0 {
-		fix += fmt.Sprintf(", or replace %s (saves %d)", strings.Join(swaps, ", "), saved)
-	} else if len(tc.Costliest) > 0 {
+	switch {
+	case len(swaps) > 0 && saved >= over:
+		fix += fmt.Sprintf(", or replace %s (saves %d, enough on its own)", strings.Join(swaps, ", "), saved)
+	case len(swaps) > 0:
+		fix += fmt.Sprintf(", or replace %s (saves %d) and then shorten by at least %d more", strings.Join(swaps, ", "), saved, over-saved)
+	case len(tc.Costliest) > 0:
 		fix += ", or remove some of the costliest emoji or symbols"
 	}
 	return newFieldError(field, "too long", text, b.String(), fix)

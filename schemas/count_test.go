@@ -168,15 +168,39 @@ func TestCountTextAllocations(t *testing.T) {
 
 func TestTextLengthErrorMessage(t *testing.T) {
 	t.Parallel()
-	text := strings.Repeat("a", 486) + strings.Repeat("“", 6) + strings.Repeat("😀", 2)
-	tc := CountText(text)
-	if tc.Length != 512 {
-		t.Fatalf("Length = %d, want 512", tc.Length)
+	const head = `text: too long: counted `
+	tests := []struct {
+		name, text, want string
+	}{
+		{"swap is enough", strings.Repeat("a", 486) + strings.Repeat("“", 6) + strings.Repeat("😀", 2),
+			head + `512 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes; costliest: "“" ×6 = 18, "😀" ×2 = 8). ` +
+				`Fix: shorten by at least 12, or replace "“" with "\"" (saves 12, enough on its own).`},
+		{"swap saves more than needed", strings.Repeat("a", 490) + strings.Repeat("—", 6),
+			head + `508 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes; costliest: "—" ×6 = 18). ` +
+				`Fix: shorten by at least 8, or replace "—" with "-" (saves 12, enough on its own).`},
+		{"swap is not enough", strings.Repeat("a", 500) + strings.Repeat("“", 4),
+			head + `512 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes; costliest: "“" ×4 = 12). ` +
+				`Fix: shorten by at least 12, or replace "“" with "\"" (saves 8) and then shorten by at least 4 more.`},
+		{"two swaps together", strings.Repeat("a", 495) + "“…”",
+			head + `504 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes; costliest: "“" ×1 = 3, "…" ×1 = 3, "”" ×1 = 3). ` +
+				`Fix: shorten by at least 4, or replace "“" with "\"", "”" with "\"" (saves 4, enough on its own).`},
+		{"ellipsis saves nothing", strings.Repeat("a", 499) + "……",
+			head + `505 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes; costliest: "…" ×2 = 6). ` +
+				`Fix: shorten by at least 5, or remove some of the costliest emoji or symbols.`},
+		{"emoji only", strings.Repeat("a", 496) + "😀😀",
+			head + `504 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes; costliest: "😀" ×2 = 8). ` +
+				`Fix: shorten by at least 4, or remove some of the costliest emoji or symbols.`},
+		{"ascii", strings.Repeat("a", 501),
+			head + `501 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes). Fix: shorten by at least 1.`},
 	}
-	got := textLengthError("text", text, tc, MaxTextLength).Error()
-	want := `text: too long: counted 512 of 500 characters (emoji, symbols and curly quotes count as their UTF-8 bytes; costliest: "“" ×6 = 18, "😀" ×2 = 8). Fix: shorten by at least 12, or replace "“" with "\"" (saves 12).`
-	if got != want {
-		t.Errorf("message\n got %s\nwant %s", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := textLengthError("text", tt.text, CountText(tt.text), MaxTextLength).Error()
+			if got != tt.want {
+				t.Errorf("message\n got %s\nwant %s", got, tt.want)
+			}
+		})
 	}
 }
 

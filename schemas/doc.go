@@ -4,9 +4,14 @@
 // one topic tag, at most five links, carousel size, media and link URL
 // safety, id shapes, insight metric combinations).
 //
-// The package sits below both the Threads client (package threads) and the
-// MCP layer (package tools): it imports neither. The Threads emulator uses
-// CountText so that the fake and the server count text the same way.
+// Every rule is defined once and the rest is generated from it: the schema
+// keywords that state a rule (enums, maxLength, minItems, ...) and the
+// descriptions that quote it are set in the JSONSchemaExtend methods from the
+// Go constants and lists, never written into struct tags. Rules that the
+// Threads client itself applies or sends (the reply_control values, the
+// carousel bounds, the default insight metrics) are defined in package
+// threads, which this package imports; threads never imports schemas. The
+// MCP layer (package tools) imports both.
 //
 // A tool call is handled in this order:
 //

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/invopop/jsonschema"
+
+	"github.com/threads-mcp/threads-mcp/threads"
 )
 
 // InsightsEarliest is the earliest since/until Threads accepts for account
@@ -13,38 +15,67 @@ import (
 const InsightsEarliest int64 = 1712991600
 
 // MediaMetrics returns the metrics of one post, in documented order; they are
-// also the default when post_id is set.
-func MediaMetrics() []string {
-	return []string{"views", "likes", "replies", "reposts", "quotes", "shares"}
-}
+// also the default when post_id is set. The list is threads.DefaultMediaMetrics.
+func MediaMetrics() []string { return threads.DefaultMediaMetrics() }
 
-// AccountMetrics returns the account-level metrics, in documented order.
-func AccountMetrics() []string {
-	return []string{"views", "likes", "replies", "reposts", "quotes", "clicks", "followers_count", "follower_demographics"}
-}
+// followerDemographics is the account metric that needs a breakdown.
+const followerDemographics = "follower_demographics"
+
+// AccountMetrics returns the account-level metrics, in documented order:
+// DefaultAccountMetrics plus follower_demographics.
+func AccountMetrics() []string { return append(DefaultAccountMetrics(), followerDemographics) }
 
 // DefaultAccountMetrics returns the metrics asked for when post_id and
-// metrics are both omitted: every account metric except follower_demographics.
-func DefaultAccountMetrics() []string {
-	return []string{"views", "likes", "replies", "reposts", "quotes", "clicks", "followers_count"}
-}
+// metrics are both omitted: every account metric except follower_demographics
+// (threads.DefaultUserMetrics).
+func DefaultAccountMetrics() []string { return threads.DefaultUserMetrics() }
 
-// Breakdowns returns the breakdown values of follower_demographics.
+// Breakdowns returns the breakdown values of follower_demographics
+// (https://developers.facebook.com/docs/threads/insights).
 func Breakdowns() []string { return []string{"country", "city", "age", "gender"} }
+
+// allMetrics returns every metric name once: the media metrics, then the
+// account metrics that are not media metrics.
+func allMetrics() []string {
+	out := MediaMetrics()
+	for _, m := range AccountMetrics() {
+		if !containsString(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
 
 // GetInsightsArgs are the arguments of the get_insights tool.
 type GetInsightsArgs struct {
-	PostID    string   `json:"post_id,omitempty" jsonschema:"maxLength=30" jsonschema_description:"Numeric id of a post for post metrics; omit for account metrics."`
-	Metrics   []string `json:"metrics,omitempty" jsonschema:"maxItems=9,enum=views,enum=likes,enum=replies,enum=reposts,enum=quotes,enum=shares,enum=clicks,enum=followers_count,enum=follower_demographics" jsonschema_description:"Metrics to fetch. With post_id: views, likes, replies, reposts, quotes, shares (default all six). Without: views, likes, replies, reposts, quotes, clicks, followers_count, follower_demographics (default all but follower_demographics)."`
+	PostID    string   `json:"post_id,omitempty" jsonschema_description:"Numeric id of a post for post metrics; omit for account metrics."`
+	Metrics   []string `json:"metrics,omitempty"`
 	Since     string   `json:"since,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: start, RFC 3339 or YYYY-MM-DD (UTC midnight); not before 2024-04-13T07:00:00Z (as a date: 2024-04-14 or later)."`
 	Until     string   `json:"until,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: end, RFC 3339 or YYYY-MM-DD (UTC), after since and not in the future."`
-	Breakdown string   `json:"breakdown,omitempty" jsonschema:"enum=country,enum=city,enum=age,enum=gender" jsonschema_description:"Required with follower_demographics, and only with it."`
+	Breakdown string   `json:"breakdown,omitempty" jsonschema_description:"Required with follower_demographics, and only with it."`
 	AccountArg
 }
 
-// JSONSchemaExtend adds the id pattern.
+// JSONSchemaExtend adds the id pattern and generates the metrics and
+// breakdown enums and the metrics description from the metric lists.
 func (GetInsightsArgs) JSONSchemaExtend(s *jsonschema.Schema) {
-	setPattern(s, "post_id", IDPattern)
+	setID(s, "post_id")
+	setEnum(s, "breakdown", Breakdowns())
+	p := property(s, "metrics")
+	if p == nil {
+		return
+	}
+	all := allMetrics()
+	n := uint64(len(all))
+	p.MaxItems = &n
+	if p.Items != nil {
+		p.Items.Enum = make([]any, len(all))
+		for i, m := range all {
+			p.Items.Enum[i] = m
+		}
+	}
+	p.Description = fmt.Sprintf("Metrics to fetch. With post_id: %s (default all). Without: %s (default all but %s).",
+		strings.Join(MediaMetrics(), ", "), strings.Join(AccountMetrics(), ", "), followerDemographics)
 }
 
 // Normalize trims every field, lower-cases metrics and breakdown, and drops
@@ -79,7 +110,7 @@ func (a *GetInsightsArgs) Defaults() {
 	case a.PostID != "":
 		a.Metrics = MediaMetrics()
 	case a.Breakdown != "":
-		a.Metrics = []string{"follower_demographics"}
+		a.Metrics = []string{followerDemographics}
 	default:
 		a.Metrics = DefaultAccountMetrics()
 	}
@@ -121,15 +152,15 @@ func (a *GetInsightsArgs) ValidateAt(now time.Time) error {
 	account := AccountMetrics()
 	demographics := false
 	for i, m := range a.Metrics {
-		if m == "follower_demographics" {
+		if m == followerDemographics {
 			demographics = true
 		}
 		if containsString(account, m) {
 			continue
 		}
 		fix := "use only " + strings.Join(account, ", ") + " without post_id"
-		if m == "shares" {
-			fix = "shares is a post metric: set post_id to get it, or drop it from metrics"
+		if containsString(MediaMetrics(), m) {
+			fix = m + " is a post metric: set post_id to get it, or drop it from metrics"
 		}
 		errs.add(newFieldError(fmt.Sprintf("metrics[%d]", i), "not an account metric", m, fmt.Sprintf("got %s; account metrics: %s", quote(m), strings.Join(account, ", ")), fix))
 	}

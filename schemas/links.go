@@ -45,9 +45,12 @@ func Links(text string) []string {
 	return out
 }
 
-// UniqueLinks returns the links that count against MaxLinks (decision 4): the
-// unique URLs of text, plus linkAttachment when it is set and differs from
-// every URL in the text.
+// UniqueLinks returns the links that count against MaxLinks: the unique URLs
+// of text, plus linkAttachment when it is set and differs from every URL in
+// the text. Meta documents the limit of 5 unique links per post, counted over
+// the text and link_attachment, and the THREADS_API__LINK_LIMIT_EXCEEDED
+// error beyond it (https://developers.facebook.com/docs/threads/posts,
+// changelog entry of December 22, 2025).
 func UniqueLinks(text, linkAttachment string) []string {
 	out := Links(text)
 	la := strings.TrimSpace(linkAttachment)

@@ -67,6 +67,9 @@ func reflectSchema(v any, allowAdditional bool) (json.RawMessage, error) {
 		AllowAdditionalProperties:  allowAdditional,
 	}
 	s := r.ReflectFromType(t)
+	if !allowAdditional { // an input schema
+		extendShared(s)
+	}
 	s.Version = ""
 	s.ID = ""
 	s.Definitions = nil
@@ -114,9 +117,9 @@ func NewValidator(schema json.RawMessage) (*Validator, error) {
 // schema. It returns nil or FieldErrors naming each field (items[3].url),
 // the rule, the value and the fix.
 //
-// maxLength on a top-level "text" property is checked with CountText instead
-// of code points (decision 1): a text of combining-mark scripts may exceed 500
-// code points yet count at most 500, and Args.Validate enforces the real rule.
+// The schema cannot express the counted length of text (see CountText); its
+// maxLength on text is the byte bound MaxTextBytes, and Args.Validate
+// enforces both.
 func (v *Validator) Validate(args json.RawMessage) error {
 	inst, fe := parseArgs(args)
 	if fe != nil {
@@ -247,6 +250,17 @@ func (v *Validator) schemaAt(tokens []string) map[string]any {
 	return s
 }
 
+// required reports whether the property at tokens is listed as required by
+// the object schema that holds it.
+func (v *Validator) required(tokens []string) bool {
+	if len(tokens) == 0 {
+		return true
+	}
+	parent := v.schemaAt(tokens[:len(tokens)-1])
+	req, _ := parent["required"].([]any)
+	return slices.Contains(req, any(tokens[len(tokens)-1]))
+}
+
 // propertyNames lists the properties a schema object declares, sorted.
 func propertyNames(s map[string]any) []string {
 	props, _ := s["properties"].(map[string]any)
@@ -321,13 +335,20 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		var out FieldErrors
 		allowed := strings.Join(propertyNames(sch), ", ")
 		for _, p := range k.Properties {
-			out = append(out, newFieldError(joinField(path, p), "unknown field", p,
-				fmt.Sprintf("%q is not a parameter here", p), "remove it; allowed fields: "+allowed))
+			out = append(out, unknownFieldError(joinField(path, p), p, fmt.Sprintf("%q is not a parameter here", p), allowed))
 		}
 		return out
 	case *kind.Type:
-		return FieldErrors{newFieldError(field, "wrong type", value, fmt.Sprintf("got %s %s, want %s", k.Got, showValue(val), strings.Join(k.Want, " or ")),
-			fmt.Sprintf("send %s as a JSON %s", field, strings.Join(k.Want, " or ")))}
+		want := strings.Join(k.Want, " or ")
+		if val == nil {
+			fix := fmt.Sprintf("send %s as a JSON %s", field, want)
+			if !v.required(leaf.InstanceLocation) {
+				fix = fmt.Sprintf("omit %s to leave it unset, or send it as a JSON %s", field, want)
+			}
+			return FieldErrors{newFieldError(field, "wrong type", "", "got null, want "+want, fix)}
+		}
+		return FieldErrors{newFieldError(field, "wrong type", value, fmt.Sprintf("got %s %s, want %s", k.Got, showValue(val), want),
+			fmt.Sprintf("send %s as a JSON %s", field, want))}
 	case *kind.Enum:
 		want := make([]string, len(k.Want))
 		for i, w := range k.Want {
@@ -338,12 +359,10 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		return FieldErrors{newFieldError(field, "not the required value", value, fmt.Sprintf("got %s, want %s", quote(value), render(k.Want)), "use "+render(k.Want))}
 	case *kind.MaxLength:
 		if len(leaf.InstanceLocation) == 1 && leaf.InstanceLocation[0] == "text" {
+			// The schema's maxLength on text is MaxTextBytes (in code
+			// points, so never stricter than the byte bound).
 			s, _ := val.(string)
-			tc := CountText(s)
-			if tc.Length <= k.Want {
-				return nil
-			}
-			return FieldErrors{textLengthError(field, s, tc, k.Want)}
+			return FieldErrors{textBytesError(field, s)}
 		}
 		return FieldErrors{newFieldError(field, "too long", value, fmt.Sprintf("%d characters, limit %d", k.Got, k.Want), fmt.Sprintf("shorten it by at least %d characters", k.Got-k.Want))}
 	case *kind.MinLength:
@@ -351,7 +370,7 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 	case *kind.Pattern:
 		fix := "match the pattern " + k.Want
 		if k.Want == IDPattern {
-			fix = "give the numeric Threads id as a string of 1 to 30 digits, e.g. \"17889615691921648\""
+			fix = fmt.Sprintf("give the numeric Threads id as a string of 1 to %d digits, e.g. \"17889615691921648\"", MaxIDLength)
 		}
 		return FieldErrors{newFieldError(field, "invalid format", value, fmt.Sprintf("%s does not match %s", quote(value), k.Want), fix)}
 	case *kind.Format:
@@ -361,6 +380,9 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		}
 		return FieldErrors{newFieldError(field, "invalid "+k.Want, value, fmt.Sprintf("%s is not a valid %s (%v)", quote(value), k.Want, k.Err), fix)}
 	case *kind.MinItems:
+		if len(leaf.InstanceLocation) == 1 && leaf.InstanceLocation[0] == "items" && k.Want == MinCarouselItems {
+			return FieldErrors{tooFewItemsError(k.Got)}
+		}
 		return FieldErrors{newFieldError(field, "too few items", "", fmt.Sprintf("got %d, minimum %d", k.Got, k.Want), fmt.Sprintf("add at least %d item(s)", k.Want-k.Got))}
 	case *kind.MaxItems:
 		return FieldErrors{newFieldError(field, "too many items", "", fmt.Sprintf("got %d, maximum %d", k.Got, k.Want), fmt.Sprintf("remove at least %d item(s)", k.Got-k.Want))}
@@ -452,8 +474,7 @@ func walk(errs *FieldErrors, path string, v any, t reflect.Type) {
 				for i, f := range fields {
 					names[i] = f.name
 				}
-				errs.add(newFieldError(joinField(path, k), "unknown field", k, fmt.Sprintf("%q is not a parameter here (names are case-sensitive)", k),
-					"remove it; allowed fields: "+strings.Join(names, ", ")))
+				errs.add(unknownFieldError(joinField(path, k), k, fmt.Sprintf("%q is not a parameter here (names are case-sensitive)", k), strings.Join(names, ", ")))
 				continue
 			}
 			walk(errs, joinField(path, k), obj[k], ft)
@@ -512,6 +533,40 @@ func walk(errs *FieldErrors, path string, v any, t reflect.Type) {
 			walk(errs, joinField(path, k), e, t.Elem())
 		}
 	}
+}
+
+// SchedulingAdvice is the fix for an argument that asks for a later publish
+// time. No tool of this server schedules posts yet; when one does
+// (schedule_post), this constant points to it and every message follows.
+const SchedulingAdvice = "this server cannot schedule posts yet, and its publishing tools publish immediately: " +
+	"if the user asked for a later time, do not publish now; tell the user that scheduling is not available here"
+
+// unknownFieldError reports an argument the tool does not take. A name that
+// asks for scheduling (scheduled_publish_time, publish_at, schedule…) gets
+// SchedulingAdvice, because "remove it" would publish now what the user
+// wanted later.
+func unknownFieldError(field, name, detail, allowed string) *FieldError {
+	if looksLikeScheduling(name) {
+		return newFieldError(field, "scheduling not supported", name, detail,
+			SchedulingAdvice+"; only to publish now, remove it (allowed fields: "+allowed+")")
+	}
+	return newFieldError(field, "unknown field", name, detail, "remove it; allowed fields: "+allowed)
+}
+
+// looksLikeScheduling reports whether an argument name asks for a publish
+// time: it holds "schedul" (schedule, scheduled_publish_time, scheduleAt) or
+// is publish_at, publish_time, publish_date, post_at, send_at or their camel
+// case forms.
+func looksLikeScheduling(name string) bool {
+	n := strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(name))
+	if strings.Contains(n, "schedul") {
+		return true
+	}
+	switch n {
+	case "publishat", "publishtime", "publishdate", "publishon", "postat", "posttime", "sendat", "publishlater":
+		return true
+	}
+	return false
 }
 
 // jsonField is one JSON-visible field of a struct.

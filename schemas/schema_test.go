@@ -1,12 +1,16 @@
 package schemas
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	santhosh "github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // argTypes lists every tool Args type with a valid sample.
@@ -150,7 +154,8 @@ func TestInputSchemaKeywords(t *testing.T) {
 		key  string
 		want any
 	}{
-		{PublishTextArgs{}, "text", "maxLength", 500.0},
+		{PublishTextArgs{}, "text", "maxLength", float64(MaxTextBytes)},
+		{PublishTextArgs{}, "text", "minLength", 1.0},
 		{PublishTextArgs{}, "link_attachment", "format", "uri"},
 		{PublishTextArgs{}, "reply_control", "enum", enum5},
 		{PublishTextArgs{}, "quote_post_id", "pattern", IDPattern},
@@ -159,12 +164,12 @@ func TestInputSchemaKeywords(t *testing.T) {
 		{PublishCarouselArgs{}, "items.[].url", "format", "uri"},
 		{PublishCarouselArgs{}, "items.[].type", "enum", []any{"image", "video"}},
 		{PublishCarouselArgs{}, "items.[].alt_text", "maxLength", 1000.0},
-		{PublishCarouselArgs{}, "text", "maxLength", 500.0},
+		{PublishCarouselArgs{}, "text", "maxLength", float64(MaxTextBytes)},
 		{PublishCarouselArgs{}, "reply_control", "enum", enum5},
 		{ReplyArgs{}, "reply_to_id", "pattern", IDPattern},
 		{ReplyArgs{}, "image_url", "format", "uri"},
 		{ReplyArgs{}, "video_url", "format", "uri"},
-		{ReplyArgs{}, "text", "maxLength", 500.0},
+		{ReplyArgs{}, "text", "maxLength", float64(MaxTextBytes)},
 		{SetReplyControlArgs{}, "value", "enum", enum5},
 		{SetReplyControlArgs{}, "post_id", "pattern", IDPattern},
 		{GetInsightsArgs{}, "metrics.[]", "enum", []any{"views", "likes", "replies", "reposts", "quotes", "shares", "clicks", "followers_count", "follower_demographics"}},
@@ -265,7 +270,7 @@ func TestValidator(t *testing.T) {
 		{"enum", text, `{"text":"a","reply_control":"all"}`, []string{"reply_control: not an allowed value"}, []string{"allowed: everyone, accounts_you_follow"}},
 		{"pattern", text, `{"text":"a","quote_post_id":"12a"}`, []string{"quote_post_id: invalid format"}, []string{"1 to 30 digits"}},
 		{"format uri", text, `{"text":"a","link_attachment":"not a url"}`, []string{"link_attachment: invalid uri"}, []string{`"not a url" is not a valid uri`}},
-		{"text over 500 code points", text, `{"text":"` + strings.Repeat("a", 501) + `"}`, []string{"text: too long"}, []string{"counted 501 of 500"}},
+		{"text over the byte bound", text, `{"text":"Z` + strings.Repeat("\u0300", MaxTextBytes) + `"}`, []string{"text: too large"}, []string{"10001 UTF-8 bytes, limit 5000"}},
 		{"min items and nested", carousel, `{"items":[{"type":"gif","url":"x","extra":1}]}`,
 			[]string{"items: too few items", "items[0].type: not an allowed value", "items[0].url: invalid uri", "items[0].extra: unknown field"},
 			[]string{"allowed fields: alt_text, type, url"}},
@@ -289,7 +294,8 @@ func TestValidator(t *testing.T) {
 }
 
 // TestValidatorTextCountsGraphemes: 400 Devanagari clusters of 2 code points
-// each exceed maxLength 500 in code points but count 400 under decision 1.
+// each exceed 500 code points but count 400 (CountText charges a letter with
+// its vowel sign as one character).
 func TestValidatorTextCountsGraphemes(t *testing.T) {
 	t.Parallel()
 	v, err := NewValidator(MustInputSchema(PublishTextArgs{}))
@@ -384,5 +390,161 @@ func TestDecodeEmbedded(t *testing.T) {
 	}
 	if r.ID != "1" || !r.Sandbox || r.TokenDaysLeft == nil || *r.TokenDaysLeft != 3 || len(r.ItemContainerIDs) != 1 {
 		t.Errorf("decoded %+v", r)
+	}
+}
+
+// strictValidate validates args against schema with santhosh-tekuri/jsonschema
+// alone, as a strict client would: no FieldError conversion, no special case.
+func strictValidate(t *testing.T, schema json.RawMessage, args any) error {
+	t.Helper()
+	doc, err := santhosh.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := santhosh.NewCompiler()
+	c.DefaultDraft(santhosh.Draft2020)
+	c.AssertFormat()
+	if err := c.AddResource("mem:///s.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("mem:///s.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := santhosh.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch.Validate(inst)
+}
+
+// TestTextSchemaAgreesWithServer: the published schema never refuses a text
+// the server accepts, and the server refuses what the schema refuses.
+func TestTextSchemaAgreesWithServer(t *testing.T) {
+	t.Parallel()
+	// 500 counted Devanagari characters: "कि" (ka + vowel sign i) is one
+	// cluster costing 1, so 250 of them plus 250 "न" is 500 counted, 750
+	// code points and 2,250 bytes.
+	devanagari := strings.Repeat("कि", 250) + strings.Repeat("न", 250)
+	// Thai: "ที่" (tho thahan + sara ii + mai ek) is one cluster of 3 code points.
+	thai := strings.Repeat("ที่", 500)
+	// "Z" with MaxTextBytes combining grave accents: counts 1, 10,001 bytes.
+	bomb := "Z" + strings.Repeat("\u0300", MaxTextBytes)
+	tests := []struct {
+		name       string
+		text       string
+		counted    int
+		serverOK   bool
+		strictOK   bool
+		serverRule string
+	}{
+		{"devanagari 500 counted", devanagari, 500, true, true, ""},
+		{"thai 500 counted", thai, 500, true, true, ""},
+		{"ascii 500", strings.Repeat("a", 500), 500, true, true, ""},
+		{"ascii 501", strings.Repeat("a", 501), 501, false, true, "text: too long"},
+		{"combining-mark bomb", bomb, 1, false, false, "text: too large"},
+		{"exactly the byte bound", "Z" + strings.Repeat("\u0300", (MaxTextBytes-1)/2), 1, true, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := CountText(tt.text).Length; got != tt.counted {
+				t.Fatalf("CountText = %d, want %d", got, tt.counted)
+			}
+			for _, at := range []struct {
+				name string
+				args interface{ Validate() error }
+				sch  json.RawMessage
+				raw  map[string]any
+			}{
+				{"publish_text", &PublishTextArgs{Text: tt.text}, MustInputSchema(PublishTextArgs{}), map[string]any{"text": tt.text}},
+				{"publish_carousel", &PublishCarouselArgs{Text: tt.text, Items: items(2)}, MustInputSchema(PublishCarouselArgs{}),
+					map[string]any{"text": tt.text, "items": []map[string]string{{"type": "image", "url": "https://a.com/1.jpg"}, {"type": "image", "url": "https://a.com/2.jpg"}}}},
+				{"reply", &ReplyArgs{Text: tt.text, ReplyToID: "1"}, MustInputSchema(ReplyArgs{}), map[string]any{"text": tt.text, "reply_to_id": "1"}},
+			} {
+				err := at.args.Validate()
+				if tt.serverOK && err != nil {
+					t.Errorf("%s: server refused: %v", at.name, err)
+				}
+				if !tt.serverOK {
+					wantRules(t, err, tt.serverRule)
+				}
+				serr := strictValidate(t, at.sch, at.raw)
+				if tt.strictOK != (serr == nil) {
+					t.Errorf("%s: strict schema validation = %v, want ok=%v", at.name, serr, tt.strictOK)
+				}
+				if tt.serverOK && serr != nil {
+					t.Errorf("%s: the schema refuses a text the server accepts", at.name)
+				}
+			}
+		})
+	}
+}
+
+func TestTextBytesErrorMessage(t *testing.T) {
+	t.Parallel()
+	a := PublishTextArgs{Text: "Z" + strings.Repeat("\u0300", MaxTextBytes)}
+	err := a.Validate()
+	if err == nil {
+		t.Fatal("the combining-mark bomb was accepted")
+	}
+	got := err.Error()
+	want := `text: too large: 10001 UTF-8 bytes, limit 5000 (besides the limit of 500 counted characters, the server bounds the size); ` +
+		`the character at byte 0 carries 5000 combining code points (10001 bytes) but counts as 1. ` +
+		`Fix: shorten it by at least 5001 bytes, and remove the stacked combining marks.`
+	if got != want {
+		t.Errorf("message:\n got %s\nwant %s", got, want)
+	}
+	b := PublishTextArgs{Text: strings.Repeat("कि", 1000)} // 6,000 bytes, counted 1,000
+	es := AsFieldErrors(b.Validate())
+	if len(es) != 2 || es[0].Rule != "too large" || es[1].Rule != "too long" || strings.Contains(es[0].Error(), "combining") {
+		t.Errorf("errors = %v", es)
+	}
+}
+
+// TestSchedulingFieldMessage: an unknown field that asks for a later publish
+// time must not read "remove it" alone, or a model publishes now.
+func TestSchedulingFieldMessage(t *testing.T) {
+	t.Parallel()
+	v, err := NewValidator(MustInputSchema(PublishTextArgs{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const allowed = "account, idempotency_key, link_attachment, quote_post_id, reply_control, text, topic_tag"
+	const advice = "Fix: this server cannot schedule posts yet, and its publishing tools publish immediately: " +
+		"if the user asked for a later time, do not publish now; tell the user that scheduling is not available here; " +
+		"only to publish now, remove it (allowed fields: " + allowed + ")."
+	tests := []struct {
+		name, want string
+	}{
+		{"scheduled_publish_time", `scheduled_publish_time: scheduling not supported: "scheduled_publish_time" is not a parameter here. ` + advice},
+		{"publish_at", `publish_at: scheduling not supported: "publish_at" is not a parameter here. ` + advice},
+		{"schedule", `schedule: scheduling not supported: "schedule" is not a parameter here. ` + advice},
+		{"scheduledAt", `scheduledAt: scheduling not supported: "scheduledAt" is not a parameter here. ` + advice},
+		{"publishTime", `publishTime: scheduling not supported: "publishTime" is not a parameter here. ` + advice},
+		{"colour", `colour: unknown field: "colour" is not a parameter here. Fix: remove it; allowed fields: ` + allowed + "."},
+		{"published", `published: unknown field: "published" is not a parameter here. Fix: remove it; allowed fields: ` + allowed + "."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			raw := json.RawMessage(`{"text":"hi",` + strconv.Quote(tt.name) + `:"2030-01-01T09:00:00Z"}`)
+			err := v.Validate(raw)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Validate:\n got %v\nwant %s", err, tt.want)
+			}
+			var a PublishTextArgs
+			derr := Decode(raw, &a)
+			// Decode lists the fields in declaration order.
+			want := strings.Replace(tt.want, "is not a parameter here.", "is not a parameter here (names are case-sensitive).", 1)
+			want = strings.Replace(want, allowed, "text, topic_tag, link_attachment, reply_control, quote_post_id, account, idempotency_key", 1)
+			if derr == nil || derr.Error() != want {
+				t.Errorf("Decode:\n got %v\nwant %s", derr, want)
+			}
+		})
 	}
 }

@@ -11,7 +11,10 @@ import (
 // of appearance, without the '#'. Tags are compared case-insensitively; the
 // first spelling wins.
 //
-// Rules (threads-api.md §3.6, plus the choices below):
+// Rules: Meta's posts page (https://developers.facebook.com/docs/threads/posts)
+// documents one topic per post, tags of 1 to 50 characters without '.' or
+// '&', and that '#' plus a whole number is not a tag; the terminators and the
+// cases below are this package's reading of it:
 //   - a '#' starts a tag only at the start of the text or after a character
 //     that is not a letter, mark, number, '_' or '#': "C#", "a#b" and "##x"
 //     hold no tag, "(#go" and "x #go" do;
@@ -125,7 +128,7 @@ func checkTopicTag(field, tag string) *FieldError {
 	n := utf8.RuneCountInString(body)
 	switch {
 	case n == 0:
-		return newFieldError(field, "empty", tag, "", "give a topic of 1 to 50 characters without the '#', e.g. \"golang\", or omit topic_tag")
+		return newFieldError(field, "empty", tag, "", fmt.Sprintf("give a topic of 1 to %d characters without the '#', e.g. \"golang\", or omit topic_tag", MaxTopicTagLength))
 	case n > MaxTopicTagLength:
 		return newFieldError(field, "too long", tag, fmt.Sprintf("%d of %d characters", n, MaxTopicTagLength), fmt.Sprintf("shorten the topic by at least %d characters", n-MaxTopicTagLength))
 	case strings.TrimSpace(body) != body:
@@ -142,9 +145,12 @@ func checkTopicTag(field, tag string) *FieldError {
 	return nil
 }
 
-// checkOneTopic enforces decision 2 for a text and an optional topic_tag
-// (already normalized): more than one distinct in-text tag, or a topic_tag
-// plus a different in-text tag, is an error naming the tags found.
+// checkOneTopic enforces "only one topic tag is allowed per post" (Meta's
+// posts page, https://developers.facebook.com/docs/threads/posts) for a text
+// and an optional topic_tag (already normalized): more than one distinct
+// in-text tag, or a topic_tag plus a different in-text tag, is an error naming
+// the tags found. Which one Threads would keep is undocumented, so the server
+// refuses instead of guessing.
 func checkOneTopic(textField, text, topicTag string) *FieldError {
 	tags := TopicTags(text)
 	if len(tags) > 1 {

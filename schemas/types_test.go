@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -192,7 +193,7 @@ func TestReplyArgsValidate(t *testing.T) {
 
 func TestSetReplyControlArgsValidate(t *testing.T) {
 	t.Parallel()
-	for _, v := range ReplyControls {
+	for _, v := range ReplyControls() {
 		wantRules(t, (&SetReplyControlArgs{Value: v}).Validate())
 	}
 	wantRules(t, (&SetReplyControlArgs{Value: "everyone", PostID: "42"}).Validate())
@@ -206,14 +207,18 @@ func TestSetReplyControlArgsValidate(t *testing.T) {
 	}
 }
 
-func TestReplyControlsMatchesValidation(t *testing.T) {
+func TestReplyControls(t *testing.T) {
 	t.Parallel()
-	if !slices.Equal(ReplyControls, replyControls()) {
-		t.Errorf("ReplyControls = %q, replyControls() = %q", ReplyControls, replyControls())
+	// The five values of Meta's reply-management guide
+	// (https://developers.facebook.com/docs/threads/reply-management).
+	want := []string{"everyone", "accounts_you_follow", "mentioned_only", "parent_post_author_only", "followers_only"}
+	got := ReplyControls()
+	if !slices.Equal(got, want) {
+		t.Errorf("ReplyControls() = %q, want %q", got, want)
 	}
-	if len(ReplyControls) != 5 {
-		t.Errorf("%d reply controls, want 5 (threads-api.md §4.2)", len(ReplyControls))
-	}
+	got[0] = "nobody" // a caller's copy: validation must not see it
+	wantRules(t, (&SetReplyControlArgs{Value: "everyone"}).Validate())
+	wantRules(t, (&SetReplyControlArgs{Value: "nobody"}).Validate(), "value: not an allowed value")
 }
 
 func TestListRepliesArgs(t *testing.T) {
@@ -374,5 +379,83 @@ func TestAccountAndIdempotencyArgs(t *testing.T) {
 	a.Normalize()
 	if a.Account != "someone" {
 		t.Errorf("Normalize left account %q", a.Account)
+	}
+}
+
+// TestCarouselItemMessages: a carousel that is too small or repeats a URL
+// says that it needs different items and that a single media post is not
+// available, in the schema check and in the Go rules alike.
+func TestCarouselItemMessages(t *testing.T) {
+	t.Parallel()
+	v, err := NewValidator(MustInputSchema(PublishCarouselArgs{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const single = "a single image or video cannot be posted with this server yet, so do not pad a carousel with a repeated item."
+	one := `items: too few items: got 1 item; a carousel needs 2 to 20 different images or videos. ` +
+		`Fix: add at least 1 more different image or video (a repeated URL is refused); ` + single
+	tests := []struct {
+		name   string
+		args   string
+		schema string // message of the schema check; "" when it passes
+		rules  string // message of PublishCarouselArgs.Validate
+	}{
+		{"one item", `{"items":[{"type":"image","url":"https://a.com/1.jpg"}]}`, one, one},
+		{"no items", `{"items":[]}`,
+			`items: too few items: got 0 items; a carousel needs 2 to 20 different images or videos. ` +
+				`Fix: add at least 2 more different images or videos (a repeated URL is refused); ` + single,
+			`items: too few items: got 0 items; a carousel needs 2 to 20 different images or videos. ` +
+				`Fix: add at least 2 more different images or videos (a repeated URL is refused); ` + single},
+		{"same URL twice", `{"items":[{"type":"image","url":"https://a.com/1.jpg"},{"type":"image","url":"https://A.com/1.jpg"}]}`, "",
+			`items[1].url: repeated item: items[0] and items[1] have the same URL "https://A.com/1.jpg"; a carousel needs 2 to 20 different images or videos. ` +
+				`Fix: replace items[1] with a different image or video, or remove it; ` + single},
+		{"repeat after a different one", `{"items":[{"type":"image","url":"https://a.com/1.jpg"},{"type":"video","url":"https://a.com/2.mp4"},{"type":"image","url":"https://a.com/1.jpg"}]}`, "",
+			`items[2].url: repeated item: items[0] and items[2] have the same URL "https://a.com/1.jpg"; a carousel needs 2 to 20 different images or videos. ` +
+				`Fix: replace items[2] with a different image or video, or remove it; ` + single},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := ""
+			if err := v.Validate(json.RawMessage(tt.args)); err != nil {
+				got = err.Error()
+			}
+			if got != tt.schema {
+				t.Errorf("schema check:\n got %s\nwant %s", got, tt.schema)
+			}
+			var a PublishCarouselArgs
+			if err := Decode(json.RawMessage(tt.args), &a); err != nil {
+				t.Fatal(err)
+			}
+			a.Normalize()
+			got = ""
+			if err := a.Validate(); err != nil {
+				got = err.Error()
+			}
+			if got != tt.rules {
+				t.Errorf("Validate:\n got %s\nwant %s", got, tt.rules)
+			}
+		})
+	}
+}
+
+// TestNullOptionalFieldMessage: JSON null for a field reads "got null", and
+// for an optional field the fix is to omit it.
+func TestNullOptionalFieldMessage(t *testing.T) {
+	t.Parallel()
+	v, err := NewValidator(MustInputSchema(PublishTextArgs{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ args, want string }{
+		{`{"text":"hi","topic_tag":null}`, `topic_tag: wrong type: got null, want string. Fix: omit topic_tag to leave it unset, or send it as a JSON string.`},
+		{`{"text":null}`, `text: wrong type: got null, want string. Fix: send text as a JSON string.`},
+		{`{"text":5}`, `text: wrong type: got number 5, want string. Fix: send text as a JSON string.`},
+	}
+	for _, tt := range tests {
+		err := v.Validate(json.RawMessage(tt.args))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Validate(%s):\n got %v\nwant %s", tt.args, err, tt.want)
+		}
 	}
 }

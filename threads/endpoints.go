@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,6 +29,16 @@ var (
 	allQuotaFields      = []string{"quota_usage", "config", "reply_quota_usage", "reply_config",
 		"delete_quota_usage", "delete_config", "location_search_quota_usage", "location_search_config"}
 )
+
+// DefaultMediaMetrics returns the metrics MediaInsights asks for when none
+// are given: every lifetime metric of a post, in Meta's documented order
+// (https://developers.facebook.com/docs/threads/insights).
+func DefaultMediaMetrics() []string { return slices.Clone(defaultMediaMetrics) }
+
+// DefaultUserMetrics returns the metrics UserInsights asks for when none are
+// given: every account metric except follower_demographics, which needs a
+// breakdown (https://developers.facebook.com/docs/threads/insights).
+func DefaultUserMetrics() []string { return slices.Clone(defaultUserMetrics) }
 
 func fieldsOr(fields, def []string) string {
 	if len(fields) == 0 {

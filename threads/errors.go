@@ -396,20 +396,33 @@ func (e *ContainerError) Error() string {
 // Unwrap returns ErrWaitTimeout for timeouts, else nil.
 func (e *ContainerError) Unwrap() error { return e.Err }
 
-func mediaErrorHint(code string) string {
+// MediaErrorAdvice explains a container's error_message code (the
+// processing failures Meta lists at
+// https://developers.facebook.com/docs/threads/troubleshooting): problem says
+// what is wrong with the media, fix what to change. Both are empty for a code
+// it does not know.
+func MediaErrorAdvice(code string) (problem, fix string) {
 	switch code {
 	case "FAILED_DOWNLOADING_VIDEO":
-		return "Meta could not download the media; the URL must be public https"
+		return "Meta could not download the media; the URL must be public https",
+			"make sure the URL is public over https and serves the file directly (no login, no redirect to a page)."
 	case "FAILED_PROCESSING_AUDIO", "INVALID_AUDIO_CHANNELS", "INVALID_AUDIO_CHANNEL_LAYOUT":
-		return "the audio track is unsupported"
+		return "the audio track is unsupported", "re-encode the audio as AAC, 48 kHz max, mono or stereo."
 	case "FAILED_PROCESSING_VIDEO", "INVALID_BIT_RATE", "INVALID_FRAME_RATE":
-		return "the video encoding is unsupported"
+		return "the video encoding is unsupported",
+			"re-encode as MP4/MOV, H.264 or HEVC, 23–60 fps, at most 100 Mbps, moov atom at the front."
 	case "INVALID_ASPEC_RATIO":
-		return "the aspect ratio is outside 0.01:1–10:1"
+		return "the aspect ratio is outside 0.01:1–10:1", "use an aspect ratio between 0.01:1 and 10:1 (9:16 recommended)."
 	case "INVALID_DURATION":
-		return "the video must be longer than 0 s and at most 300 s"
+		return "the video must be longer than 0 s and at most 300 s", "use a video longer than 0 s and at most 300 s."
 	}
-	return ""
+	return "", ""
+}
+
+// mediaErrorHint is the problem half of MediaErrorAdvice.
+func mediaErrorHint(code string) string {
+	problem, _ := MediaErrorAdvice(code)
+	return problem
 }
 
 // flexInt decodes a JSON number or numeric string; a non-numeric string is

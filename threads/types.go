@@ -71,6 +71,14 @@ const (
 	ReplyFollowersOnly        ReplyControl = "followers_only"
 )
 
+// ReplyControls returns the reply_control values Threads accepts, in the
+// order Meta documents them
+// (https://developers.facebook.com/docs/threads/reply-management). The
+// schemas package generates its enums and checks from this list.
+func ReplyControls() []ReplyControl {
+	return []ReplyControl{ReplyEveryone, ReplyAccountsYouFollow, ReplyMentionedOnly, ReplyParentPostAuthorOnly, ReplyFollowersOnly}
+}
+
 // ContainerStatus is the processing state of a media container.
 type ContainerStatus string
 

@@ -73,17 +73,8 @@ func explainContainer(ce *threads.ContainerError) string {
 
 // mediaFix suggests what to change for a media processing error code.
 func mediaFix(code, status string) string {
-	switch code {
-	case "FAILED_DOWNLOADING_VIDEO":
-		return "make sure the URL is public over https and serves the file directly (no login, no redirect to a page)."
-	case "FAILED_PROCESSING_AUDIO", "INVALID_AUDIO_CHANNELS", "INVALID_AUDIO_CHANNEL_LAYOUT":
-		return "re-encode the audio as AAC, 48 kHz max, mono or stereo."
-	case "FAILED_PROCESSING_VIDEO", "INVALID_BIT_RATE", "INVALID_FRAME_RATE":
-		return "re-encode as MP4/MOV, H.264 or HEVC, 23–60 fps, at most 100 Mbps, moov atom at the front."
-	case "INVALID_ASPEC_RATIO":
-		return "use an aspect ratio between 0.01:1 and 10:1 (9:16 recommended)."
-	case "INVALID_DURATION":
-		return "use a video longer than 0 s and at most 300 s."
+	if _, fix := threads.MediaErrorAdvice(code); fix != "" {
+		return fix
 	}
 	if status == string(threads.StatusExpired) {
 		return "the container expired (24 h); publish again."

@@ -18,10 +18,10 @@ func GetInsights(d Deps) server.ServerTool {
 	return newTool[schemas.GetInsightsArgs](def{
 		name:  "get_insights",
 		title: "Get insights",
-		description: "Read Threads insights. With post_id: that post's views, likes, replies, reposts, quotes and " +
-			"shares (default all six). Without post_id: the account's metrics over since/until (RFC 3339 or " +
+		description: "Read Threads insights. With post_id: that post's " + schemas.JoinAnd(schemas.MediaMetrics()) +
+			" (default all). Without post_id: the account's metrics over since/until (RFC 3339 or " +
 			"YYYY-MM-DD; default the last 2 days; not before 2024-04-13), views as a daily series; " +
-			"follower_demographics needs a breakdown (country, city, age or gender). Returns metrics by name.",
+			"follower_demographics needs a breakdown (" + schemas.JoinOr(schemas.Breakdowns()) + "). Returns metrics by name.",
 		hints: readOnly(),
 	}, func(ctx context.Context, _ mcp.CallToolRequest, a *schemas.GetInsightsArgs) (*schemas.InsightsResult, error) {
 		acct, err := d.account(ctx, a.Account)

@@ -3,6 +3,8 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -18,8 +20,8 @@ func PublishText(d Deps) server.ServerTool {
 	return newTool[schemas.PublishTextArgs](def{
 		name:  "publish_text",
 		title: "Publish a text post",
-		description: "Publish a text post to Threads. text: up to 500 counted characters (emoji, symbols and curly " +
-			"quotes count as their UTF-8 bytes); at most one topic tag (topic_tag or one #tag in the text); at most 5 " +
+		description: "Publish a text post to Threads. text: " + schemas.TextLengthRule() + "; at most one topic tag " +
+			"(topic_tag or one #tag in the text); at most " + strconv.Itoa(schemas.MaxLinks) + " " +
 			"links in text plus link_attachment. reply_control defaults to the account default (see set_reply_control). " +
 			"Never posts twice: an identical call within 10 minutes, or a retry with the same idempotency_key " +
 			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
@@ -54,9 +56,10 @@ func PublishCarousel(d Deps) server.ServerTool {
 	return newTool[schemas.PublishCarouselArgs](def{
 		name:  "publish_carousel",
 		title: "Publish a carousel",
-		description: "Publish a carousel of 2–20 images and/or videos to Threads, with an optional caption (same " +
-			"rules as publish_text). Each item: type image|video, a public https url, optional alt_text (≤ 1000 " +
-			"characters). Media are processed by Threads (videos can take minutes); progress notifications are sent " +
+		description: fmt.Sprintf("Publish a carousel of %d–%d images and/or videos to Threads, with an optional caption (same "+
+			"rules as publish_text). Each item: type %s, a public https url, optional alt_text (≤ %d "+
+			"characters). ", schemas.MinCarouselItems, schemas.MaxCarouselItems, strings.Join(schemas.MediaTypes(), "|"), schemas.MaxAltTextLength) +
+			"Media are processed by Threads (videos can take minutes); progress notifications are sent " +
 			"when the client asks for them; retry with the same idempotency_key after a timeout. Returns the post id, " +
 			"permalink and item container ids.",
 		hints: additive(),

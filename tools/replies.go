@@ -93,7 +93,7 @@ func SetReplyControl(d Deps) server.ServerTool {
 		name:  "set_reply_control",
 		title: "Set who may reply",
 		description: "Set the default audience allowed to reply to posts and replies published from now on: " +
-			"everyone, accounts_you_follow, mentioned_only, parent_post_author_only or followers_only. Kept across " +
+			schemas.JoinOr(schemas.ReplyControls()) + ". Kept across " +
 			"restarts; a publishing tool's own reply_control overrides it. Threads cannot change who may reply to an " +
 			"already published post: to silence replies there, hide them in the Threads app. Returns the previous " +
 			"and new default.",

@@ -1,0 +1,136 @@
+package schemas
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+)
+
+// This file generates the schema keywords and descriptions that state a
+// Threads rule, from the Go definition of that rule, in the JSONSchemaExtend
+// methods of the argument types. A struct tag cannot refer to a constant, so
+// a limit or an enum written in a tag would be a second copy of the rule.
+
+// CountingNote says how CountText charges the characters that cost more than
+// one; tool descriptions quote it next to MaxTextLength.
+const CountingNote = "emoji, symbols and curly quotes count as their UTF-8 bytes"
+
+// TextLengthRule is the counted-length rule as a phrase for tool
+// descriptions: "up to 500 counted characters (emoji, … UTF-8 bytes)".
+func TextLengthRule() string {
+	return fmt.Sprintf("up to %d counted characters (%s)", MaxTextLength, CountingNote)
+}
+
+// textDescription describes a text property: lead ("Post text"), the
+// counted and byte limits, the tag and link rules, then tail.
+func textDescription(lead, tail string) string {
+	d := fmt.Sprintf("%s, at most %d counted characters: %s (an emoji costs 4), while a letter with its accents "+
+		"or marks costs 1 in any script. maxLength is the separate bound of %d UTF-8 bytes. "+
+		"At most one #tag and at most %d links.", lead, MaxTextLength, CountingNote, MaxTextBytes, MaxLinks)
+	if tail != "" {
+		d += " " + tail
+	}
+	return d
+}
+
+// property returns the schema of property name of s, or nil.
+func property(s *jsonschema.Schema, name string) *jsonschema.Schema {
+	if s == nil || s.Properties == nil {
+		return nil
+	}
+	p, _ := s.Properties.Get(name)
+	return p
+}
+
+// setText makes property name of s a post text: maxLength MaxTextBytes (a
+// bound in code points never stricter than the byte bound the server
+// enforces), minLength minLen when above 0, and textDescription(lead, tail).
+func setText(s *jsonschema.Schema, name string, minLen uint64, lead, tail string) {
+	p := property(s, name)
+	if p == nil {
+		return
+	}
+	maxLen := uint64(MaxTextBytes)
+	p.MaxLength = &maxLen
+	if minLen > 0 {
+		p.MinLength = &minLen
+	}
+	p.Description = textDescription(lead, tail)
+}
+
+// setEnum sets the enum of property name of s to values.
+func setEnum(s *jsonschema.Schema, name string, values []string) {
+	p := property(s, name)
+	if p == nil {
+		return
+	}
+	p.Enum = make([]any, len(values))
+	for i, v := range values {
+		p.Enum[i] = v
+	}
+}
+
+// quotedOr formats values as `"a" or "b"` (`"a", "b" or "c"` for more).
+func quotedOr(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = quote(v)
+	}
+	return JoinOr(q)
+}
+
+// JoinOr joins items as "a, b or c", for descriptions and messages.
+func JoinOr(items []string) string { return joinLast(items, " or ") }
+
+// JoinAnd joins items as "a, b and c", for descriptions and messages.
+func JoinAnd(items []string) string { return joinLast(items, " and ") }
+
+// joinLast joins items with ", " and last before the final item.
+func joinLast(items []string, last string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
+}
+
+// setID gives property name of s the shape of a Threads id: IDPattern and at
+// most MaxIDLength characters.
+func setID(s *jsonschema.Schema, name string) {
+	if p := property(s, name); p != nil {
+		n := uint64(MaxIDLength)
+		p.MaxLength = &n
+		p.Pattern = IDPattern
+	}
+}
+
+// setURL makes property name of s a URL: format uri, at most MaxURLLength
+// characters, and description desc when not empty.
+func setURL(s *jsonschema.Schema, name, desc string) {
+	if p := property(s, name); p != nil {
+		n := uint64(MaxURLLength)
+		p.MaxLength = &n
+		p.Format = "uri"
+		if desc != "" {
+			p.Description = desc
+		}
+	}
+}
+
+// setTopicTag sets the topic_tag limit and describes it: lead, the length
+// and the forbidden characters, then tail.
+func setTopicTag(s *jsonschema.Schema, lead, tail string) {
+	p := property(s, "topic_tag")
+	if p == nil {
+		return
+	}
+	n := uint64(MaxTopicTagLength)
+	p.MaxLength = &n
+	p.Description = fmt.Sprintf("%s, 1-%d characters, no '.' or '&'.", lead, MaxTopicTagLength)
+	if tail != "" {
+		p.Description += " " + tail
+	}
+}
