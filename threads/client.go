@@ -54,26 +54,43 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // PollPolicy controls how the client waits for a container to finish
-// processing: the first poll comes after Initial, each later interval is
-// multiplied by Multiplier up to Max, and waiting stops after Deadline
-// (VideoDeadline for videos and carousels holding a video).
+// processing. Checks come at ages (time since waiting began) that grow
+// geometrically: each check comes Multiplier times as late as the one
+// before, but never less than Initial and never more than Max after it, so
+// the wait overshoots the processing time by at most a fraction
+// Multiplier−1 (plus one round trip). Videos, and carousel items once only
+// videos are pending, use VideoMultiplier and VideoMax instead. Waiting stops
+// after Deadline (VideoDeadline for videos and carousels holding a video).
+//
+// Meta's troubleshooting page recommends checking a container's status
+// about once a minute for at most five minutes
+// (https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id);
+// images usually finish within seconds, so the defaults check text and
+// images early and back off toward one check a minute for video.
 type PollPolicy struct {
-	Initial       time.Duration
-	Max           time.Duration
-	Multiplier    float64
-	Deadline      time.Duration
-	VideoDeadline time.Duration
+	Initial         time.Duration
+	Max             time.Duration
+	Multiplier      float64
+	Deadline        time.Duration
+	VideoMax        time.Duration
+	VideoMultiplier float64
+	VideoDeadline   time.Duration
 }
 
 // DefaultPollPolicy returns the policy used unless WithPollPolicy is given:
-// 250 ms growing ×1.5 up to 2 s, 2 min deadline (5 min for video).
+// first check after 250 ms; images at ages ×1.125 (12.5 % overshoot) at most
+// 2 s apart, 2 min deadline; videos at ages ×1.25 at most 1 min apart, 5 min
+// deadline. A video that takes the whole 5 minutes costs about 30 status
+// calls, a 2 s image about 6 (TestPollingBudget states the budgets).
 func DefaultPollPolicy() PollPolicy {
 	return PollPolicy{
-		Initial:       250 * time.Millisecond,
-		Max:           2 * time.Second,
-		Multiplier:    1.5,
-		Deadline:      2 * time.Minute,
-		VideoDeadline: 5 * time.Minute,
+		Initial:         250 * time.Millisecond,
+		Max:             2 * time.Second,
+		Multiplier:      1.125,
+		Deadline:        2 * time.Minute,
+		VideoMax:        time.Minute,
+		VideoMultiplier: 1.25,
+		VideoDeadline:   5 * time.Minute,
 	}
 }
 
@@ -213,6 +230,12 @@ func WithPollPolicy(p PollPolicy) Option {
 		if p.Deadline > 0 {
 			d.Deadline = p.Deadline
 		}
+		if p.VideoMax > 0 {
+			d.VideoMax = p.VideoMax
+		}
+		if p.VideoMultiplier >= 1 {
+			d.VideoMultiplier = p.VideoMultiplier
+		}
 		if p.VideoDeadline > 0 {
 			d.VideoDeadline = p.VideoDeadline
 		}
@@ -250,8 +273,11 @@ func WithUserID(id string) Option {
 	}
 }
 
-// WithCarouselConcurrency bounds how many carousel item containers are
-// created at once (default 5).
+// WithCarouselConcurrency bounds how many carousel item requests (creates,
+// status checks) are in flight at once (default MaxCarouselItems, so that
+// every item starts processing at the same time: Meta documents no
+// concurrency limit, and its call-volume limit counts calls per 24 hours,
+// not calls in flight).
 func WithCarouselConcurrency(n int) Option {
 	return func(c *Client) {
 		if n > 0 {

@@ -369,6 +369,11 @@ type Post struct {
 	// again if the flow has to recreate it. A caller that records it can
 	// later finish an interrupted publish with ResumePublish.
 	OnContainer func(containerID string, itemIDs []string)
+	// SkipReadBack, when true, returns as soon as the post is live, without
+	// the request that reads back its permalink and timestamp: Permalink is
+	// then empty and PublishedAt is the local time of publish. Read them
+	// later with GetMedia(ctx, result.ID, "permalink", "timestamp").
+	SkipReadBack bool
 }
 
 // CarouselItem is one item of a carousel: exactly one of ImageURL and VideoURL.
