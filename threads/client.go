@@ -162,7 +162,7 @@ func WithBaseURL(u string) Option {
 	return func(c *Client) {
 		p, err := url.Parse(strings.TrimRight(u, "/"))
 		if err != nil || p.Scheme == "" || p.Host == "" {
-			c.baseErr = fmt.Errorf("threads: invalid base URL %q", redactURL(u))
+			c.baseErr = fmt.Errorf("threads: invalid base URL %q", RedactURL(u))
 			return
 		}
 		c.baseURL = p
@@ -324,7 +324,8 @@ const (
 	retryRead retryMode = iota
 	// retryCreate: non-idempotent POST/DELETE — only failures proving nothing happened.
 	retryCreate
-	// retryNever: threads_publish; the flow applies decision 6 itself.
+	// retryNever: threads_publish (it may have published even when it
+	// fails); the flows settle its outcome from the container status.
 	retryNever
 )
 
@@ -514,39 +515,6 @@ func (c *Client) doOnce(ctx context.Context, rq request, v any, attempt int) (*R
 	return resp, nil
 }
 
-// sensitiveParams are query parameters never kept in a URL the client returns.
-var sensitiveParams = []string{"access_token", "client_secret", "input_token", "code"}
-
-// redactURL removes credentials from a URL string; unparsable input is
-// returned without its query.
-func redactURL(s string) string {
-	if s == "" {
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		if i := strings.IndexAny(s, "?#"); i >= 0 {
-			return s[:i]
-		}
-		return s
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		changed := false
-		for _, k := range sensitiveParams {
-			if q.Has(k) {
-				q.Del(k)
-				changed = true
-			}
-		}
-		if changed {
-			u.RawQuery = q.Encode()
-		}
-	}
-	u.User = nil
-	return u.String()
-}
-
 // redact replaces every occurrence of token in s.
 func redact(s, token string) string {
 	if token == "" || s == "" {
@@ -559,7 +527,7 @@ func redact(s, token string) string {
 func sanitizeError(err error, token string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: redact(redactURL(ue.URL), token), Err: ue.Err}
+		return &url.Error{Op: ue.Op, URL: redact(RedactURL(ue.URL), token), Err: ue.Err}
 	}
 	return err
 }

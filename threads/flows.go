@@ -1,44 +1,5 @@
 package threads
 
-// The publishing flows and what they cost. Meta's flow is create a
-// container, wait until it is FINISHED, publish it
-// (https://developers.facebook.com/docs/threads/posts); every flow here adds
-// as few requests as exactly-once allows. Graph requests per post when
-// nothing goes wrong (k = status checks until FINISHED, at least 1;
-// TestRequestBudget counts them through the emulator):
-//
-//	text post or text reply     create, publish, read back                  3
-//	text with auto_publish_text create (it publishes), read back            2
-//	image or video (or reply)   create, k status, publish, read back        3 + k
-//	carousel of n items         n creates, k + n − 1 status, parent create,
-//	                            publish, read back                          2n + 2 + k
-//
-// Post.SkipReadBack drops the read back (one request fewer in every row).
-//
-// Text and carousel parent containers are not polled before publishing:
-// they are FINISHED when created (the carousel's children already are). If
-// Meta nevertheless answers 24/4279009 ("media not ready"), the flow polls
-// the status then and publishes once it is FINISHED, so nothing is
-// published early and nothing twice. Images and videos are polled first, as
-// Meta asks ("only publish when status is FINISHED"). Carousel items are
-// created together and polled as a group: one item per check, in turn, and
-// when one is FINISHED every other pending item is checked at once, so the
-// cost grows with the processing time only once per carousel, not once per
-// item.
-//
-// Exactly once: threads_publish is never retried blindly. After an
-// ambiguous failure (no answer, 5xx, code 10, transient or rate-limit
-// errors, an undecodable success) the container status decides: PUBLISHED
-// means the post is live and its id is recovered from the user's recent
-// posts, FINISHED means a new attempt is safe, ERROR or EXPIRED fail. This
-// is the recovery Meta's troubleshooting page describes for a publish that
-// returns no media id
-// (https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id);
-// a publish that returned HTTP 500 code 10 although the post went live is
-// the case that made it necessary. Post.OnContainer hears of every
-// container before it is published, so a caller can record it and finish an
-// interrupted publish with ResumePublish.
-
 import (
 	"context"
 	"errors"
@@ -382,8 +343,8 @@ type schedule struct {
 	growth      float64
 }
 
-// interval is the wait before the next check when the first check of this
-// wait was age ago... more precisely, when waiting began age ago.
+// interval is the wait before the next check when waiting began age ago:
+// age×(growth−1), so that the check comes at age×growth, within [floor, ceil].
 func (s schedule) interval(age time.Duration) time.Duration {
 	d := time.Duration(float64(age) * (s.growth - 1))
 	return min(max(d, s.floor), s.ceil)

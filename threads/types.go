@@ -62,7 +62,9 @@ const (
 // ReplyControl is who may reply to a post (reply_control on creation).
 type ReplyControl string
 
-// The five reply_control values Threads accepts (threads-api.md 4.2).
+// The five reply_control values Threads accepts at creation; the last two
+// were added on 2025-07-07. Meta doc:
+// https://developers.facebook.com/docs/threads/reply-management#reply-controls
 const (
 	ReplyEveryone             ReplyControl = "everyone"
 	ReplyAccountsYouFollow    ReplyControl = "accounts_you_follow"
@@ -74,7 +76,8 @@ const (
 // ContainerStatus is the processing state of a media container.
 type ContainerStatus string
 
-// Container states (threads-api.md 3.3).
+// Container states, as GET /{container-id}?fields=status reports them. Meta
+// doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
 const (
 	StatusInProgress ContainerStatus = "IN_PROGRESS"
 	StatusFinished   ContainerStatus = "FINISHED"
@@ -129,8 +132,9 @@ type TextEntity struct {
 	Length     int    `json:"length"`
 }
 
-// ContainerParams are the parameters of POST /{user-id}/threads
-// (threads-api.md 3.2). Zero values are not sent.
+// ContainerParams are the parameters of POST /{user-id}/threads. Zero
+// values are not sent. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/publishing
 type ContainerParams struct {
 	MediaType               MediaType
 	Text                    string
@@ -400,7 +404,7 @@ type PublishResult struct {
 	PublishedAt time.Time // timestamp read back, or the local time of publish
 	Timings     Timings
 	// Recovered is true when the publish outcome was ambiguous and success was
-	// established from the container status (decision 6).
+	// established from the container status (PUBLISHED), not from the answer.
 	Recovered bool
 	// Note explains anything unusual, e.g. "published; post id could not be recovered".
 	Note string
