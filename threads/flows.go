@@ -570,11 +570,13 @@ func ambiguousPublish(err error) bool {
 	return false
 }
 
-// answered reports whether err is an answer of the server (an error
-// response), as opposed to a request that may still be in flight there.
+// answered reports whether err is Meta's answer to the request (a Graph
+// error), as opposed to a request that may still be in flight there: no
+// response at all, or a 5xx without a Graph error body (a gateway that gave
+// up waiting, e.g. 502 or 504).
 func answered(err error) bool {
 	var ae *APIError
-	return errors.As(err, &ae) && ae.Err == nil && ae.HTTPStatus != 0
+	return errors.As(err, &ae) && ae.Err == nil && ae.HTTPStatus != 0 && (ae.Code != 0 || ae.HTTPStatus < 500)
 }
 
 // target is a container about to be published.

@@ -174,3 +174,18 @@ func TestResumeOutcomeUnknown(t *testing.T) {
 		t.Fatalf("error = %v, want an *OutcomeUnknownError for %s", err, ct.ID)
 	}
 }
+
+// TestGatewayTimeoutsAreUnknown: a publish answered only by a gateway (5xx
+// without a Graph error) may still be committed behind it; when such
+// answers outlast the retries, the outcome is unknown even though the
+// status read between them said FINISHED.
+func TestGatewayTimeoutsAreUnknown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.srv.InjectError(http.MethodPost, "threads_publish", emulator.ErrorSpec{HTTPStatus: 504}, 0)
+	_, err := e.c.PublishText(t.Context(), threads.Post{Text: "behind a gateway"})
+	var ou *threads.OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.ContainerID == "" || !errors.Is(err, threads.ErrTransient) {
+		t.Fatalf("error = %v, want an *OutcomeUnknownError wrapping the transient 504", err)
+	}
+}
