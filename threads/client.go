@@ -68,20 +68,30 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 // images usually finish within seconds, so the defaults check text and
 // images early and back off toward one check a minute for video.
 type PollPolicy struct {
-	Initial         time.Duration
-	Max             time.Duration
-	Multiplier      float64
-	Deadline        time.Duration
-	VideoMax        time.Duration
+	// Initial is the wait before the first check of a media container and
+	// the least interval between checks.
+	Initial time.Duration
+	// Max is the greatest interval between checks of images (and of text
+	// and carousel containers when Meta says they are not ready).
+	Max time.Duration
+	// Multiplier is how much later than the previous one each image check
+	// comes, measured from the start of waiting (>= 1).
+	Multiplier float64
+	// Deadline bounds the wait for anything but video.
+	Deadline time.Duration
+	// VideoMax is the greatest interval between checks of videos.
+	VideoMax time.Duration
+	// VideoMultiplier is Multiplier for videos.
 	VideoMultiplier float64
-	VideoDeadline   time.Duration
+	// VideoDeadline bounds the wait for a video or a carousel holding one.
+	VideoDeadline time.Duration
 }
 
 // DefaultPollPolicy returns the policy used unless WithPollPolicy is given:
 // first check after 250 ms; images at ages ×1.125 (12.5 % overshoot) at most
 // 2 s apart, 2 min deadline; videos at ages ×1.25 at most 1 min apart, 5 min
 // deadline. A video that takes the whole 5 minutes costs about 30 status
-// calls, a 2 s image about 6 (TestPollingBudget states the budgets).
+// calls, a 2 s image 8 (TestPollingBudget states the budgets).
 func DefaultPollPolicy() PollPolicy {
 	return PollPolicy{
 		Initial:         250 * time.Millisecond,

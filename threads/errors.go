@@ -427,8 +427,7 @@ func (e *OutcomeUnknownError) Error() string {
 	if e.ContainerID != "" {
 		what = "container " + e.ContainerID
 	}
-	return fmt.Sprintf("threads: publish of %s: outcome unknown, the post may or may not be live "+
-		"(resume from the container status, do not publish anew): %v", what, e.Err)
+	return fmt.Sprintf("threads: publish of %s: outcome unknown, the post may or may not be live: %v", what, e.Err)
 }
 
 // Unwrap returns the last failure.
