@@ -400,7 +400,7 @@ func (e *ContainerError) Unwrap() error { return e.Err }
 // establish: the post may be live or not. It is returned when a publish
 // request got no answer (connection dropped, timeout, cancelled context) and
 // the container status that would settle it could not be read either, when
-// ResumePublish cannot read the container status, and when an
+// ResumePublish cannot read the container status for now, and when an
 // auto_publish_text create got no answer and no matching post was found.
 //
 // The contract: nothing is known to have failed, so a caller that records

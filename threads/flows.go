@@ -89,8 +89,8 @@ func mediaTypeOf(p Post) MediaType {
 // started, matching p's content. FINISHED or IN_PROGRESS: nothing was
 // published, so it waits and publishes, with the same never-blindly-retried
 // publish as the flows. ERROR or EXPIRED: a *ContainerError, and the caller
-// must start over. If the status cannot be read, an *OutcomeUnknownError:
-// try again later.
+// must start over. If the status cannot be read for now (no answer, a
+// transient or rate-limit error), an *OutcomeUnknownError: try again later.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
 func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, started time.Time) (*PublishResult, error) {
@@ -99,8 +99,12 @@ func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, 
 	f := c.newFlow(p, 3)
 	st, _, err := c.ContainerStatus(ctx, containerID)
 	if err != nil {
-		return nil, &OutcomeUnknownError{ContainerID: containerID,
-			Err: fmt.Errorf("threads: resuming container %s: reading its status: %w", containerID, err)}
+		err = fmt.Errorf("threads: resuming container %s: reading its status: %w", containerID, err)
+		var ae *APIError
+		if answered(err) && errors.As(err, &ae) && !ae.Retryable() {
+			return nil, err // refused for good (e.g. no such container): resuming again cannot help
+		}
+		return nil, &OutcomeUnknownError{ContainerID: containerID, Err: err}
 	}
 	res := &PublishResult{ContainerID: containerID}
 	switch st.Status {

@@ -173,6 +173,12 @@ func TestResumeOutcomeUnknown(t *testing.T) {
 	if !errors.As(err, &ou) || ou.ContainerID != ct.ID {
 		t.Fatalf("error = %v, want an *OutcomeUnknownError for %s", err, ct.ID)
 	}
+	// A container Meta does not know is a definite failure: resuming again
+	// cannot help.
+	_, err = e.c.ResumePublish(t.Context(), "17000000000000000", threads.Post{Text: "resume"}, e.clk.Now())
+	if err == nil || errors.As(err, &ou) || !errors.Is(err, threads.ErrNotFound) {
+		t.Errorf("unknown container: error = %v, want a not-found error", err)
+	}
 }
 
 // TestGatewayTimeoutsAreUnknown: a publish answered only by a gateway (5xx
