@@ -54,26 +54,53 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // PollPolicy controls how the client waits for a container to finish
-// processing: the first poll comes after Initial, each later interval is
-// multiplied by Multiplier up to Max, and waiting stops after Deadline
-// (VideoDeadline for videos and carousels holding a video).
+// processing. Checks come at ages (time since waiting began) that grow
+// geometrically: each check comes Multiplier times as late as the one
+// before, but never less than Initial and never more than Max after it, so
+// the wait overshoots the processing time by at most a fraction
+// Multiplier−1 (plus one round trip). Videos, and carousel items once only
+// videos are pending, use VideoMultiplier and VideoMax instead. Waiting stops
+// after Deadline (VideoDeadline for videos and carousels holding a video).
+//
+// Meta's troubleshooting page recommends checking a container's status
+// about once a minute for at most five minutes
+// (https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id);
+// images usually finish within seconds, so the defaults check text and
+// images early and back off toward one check a minute for video.
 type PollPolicy struct {
-	Initial       time.Duration
-	Max           time.Duration
-	Multiplier    float64
-	Deadline      time.Duration
+	// Initial is the wait before the first check of a media container and
+	// the least interval between checks.
+	Initial time.Duration
+	// Max is the greatest interval between checks of images (and of text
+	// and carousel containers when Meta says they are not ready).
+	Max time.Duration
+	// Multiplier is how much later than the previous one each image check
+	// comes, measured from the start of waiting (>= 1).
+	Multiplier float64
+	// Deadline bounds the wait for anything but video.
+	Deadline time.Duration
+	// VideoMax is the greatest interval between checks of videos.
+	VideoMax time.Duration
+	// VideoMultiplier is Multiplier for videos.
+	VideoMultiplier float64
+	// VideoDeadline bounds the wait for a video or a carousel holding one.
 	VideoDeadline time.Duration
 }
 
 // DefaultPollPolicy returns the policy used unless WithPollPolicy is given:
-// 250 ms growing ×1.5 up to 2 s, 2 min deadline (5 min for video).
+// first check after 250 ms; images at ages ×1.125 (12.5 % overshoot) at most
+// 2 s apart, 2 min deadline; videos at ages ×1.25 at most 1 min apart, 5 min
+// deadline. A video that takes the whole 5 minutes costs about 30 status
+// calls, a 2 s image 8 (TestPollingBudget states the budgets).
 func DefaultPollPolicy() PollPolicy {
 	return PollPolicy{
-		Initial:       250 * time.Millisecond,
-		Max:           2 * time.Second,
-		Multiplier:    1.5,
-		Deadline:      2 * time.Minute,
-		VideoDeadline: 5 * time.Minute,
+		Initial:         250 * time.Millisecond,
+		Max:             2 * time.Second,
+		Multiplier:      1.125,
+		Deadline:        2 * time.Minute,
+		VideoMax:        time.Minute,
+		VideoMultiplier: 1.25,
+		VideoDeadline:   5 * time.Minute,
 	}
 }
 
@@ -145,7 +172,7 @@ func WithBaseURL(u string) Option {
 	return func(c *Client) {
 		p, err := url.Parse(strings.TrimRight(u, "/"))
 		if err != nil || p.Scheme == "" || p.Host == "" {
-			c.baseErr = fmt.Errorf("threads: invalid base URL %q", redactURL(u))
+			c.baseErr = fmt.Errorf("threads: invalid base URL %q", RedactURL(u))
 			return
 		}
 		c.baseURL = p
@@ -213,6 +240,12 @@ func WithPollPolicy(p PollPolicy) Option {
 		if p.Deadline > 0 {
 			d.Deadline = p.Deadline
 		}
+		if p.VideoMax > 0 {
+			d.VideoMax = p.VideoMax
+		}
+		if p.VideoMultiplier >= 1 {
+			d.VideoMultiplier = p.VideoMultiplier
+		}
 		if p.VideoDeadline > 0 {
 			d.VideoDeadline = p.VideoDeadline
 		}
@@ -250,8 +283,11 @@ func WithUserID(id string) Option {
 	}
 }
 
-// WithCarouselConcurrency bounds how many carousel item containers are
-// created at once (default 5).
+// WithCarouselConcurrency bounds how many carousel item requests (creates,
+// status checks) are in flight at once (default MaxCarouselItems, so that
+// every item starts processing at the same time: Meta documents no
+// concurrency limit, and its call-volume limit counts calls per 24 hours,
+// not calls in flight).
 func WithCarouselConcurrency(n int) Option {
 	return func(c *Client) {
 		if n > 0 {
@@ -298,7 +334,8 @@ const (
 	retryRead retryMode = iota
 	// retryCreate: non-idempotent POST/DELETE — only failures proving nothing happened.
 	retryCreate
-	// retryNever: threads_publish; the flow applies decision 6 itself.
+	// retryNever: threads_publish (it may have published even when it
+	// fails); the flows settle its outcome from the container status.
 	retryNever
 )
 
@@ -488,39 +525,6 @@ func (c *Client) doOnce(ctx context.Context, rq request, v any, attempt int) (*R
 	return resp, nil
 }
 
-// sensitiveParams are query parameters never kept in a URL the client returns.
-var sensitiveParams = []string{"access_token", "client_secret", "input_token", "code"}
-
-// redactURL removes credentials from a URL string; unparsable input is
-// returned without its query.
-func redactURL(s string) string {
-	if s == "" {
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		if i := strings.IndexAny(s, "?#"); i >= 0 {
-			return s[:i]
-		}
-		return s
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		changed := false
-		for _, k := range sensitiveParams {
-			if q.Has(k) {
-				q.Del(k)
-				changed = true
-			}
-		}
-		if changed {
-			u.RawQuery = q.Encode()
-		}
-	}
-	u.User = nil
-	return u.String()
-}
-
 // redact replaces every occurrence of token in s.
 func redact(s, token string) string {
 	if token == "" || s == "" {
@@ -533,7 +537,7 @@ func redact(s, token string) string {
 func sanitizeError(err error, token string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: redact(redactURL(ue.URL), token), Err: ue.Err}
+		return &url.Error{Op: ue.Op, URL: redact(RedactURL(ue.URL), token), Err: ue.Err}
 	}
 	return err
 }

@@ -780,17 +780,52 @@ func TestNoTokenInErrorsOrURLs(t *testing.T) {
 
 func TestRedactURL(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"https://h/p?access_token=T&after=A", "https://h/p?after=A"},
-		{"https://h/p?client_secret=S", "https://h/p"},
-		{"https://u:pw@h/p?x=1", "https://h/p?x=1"},
-		{"https://h/p?x=1", "https://h/p?x=1"},
-		{"%zz?access_token=T", "%zz"},
+	tests := []struct{ in, strip, redact string }{
+		{"", "", ""},
+		{"https://h/p?access_token=T&after=A", "https://h/p?after=A", "https://h/p?access_token=REDACTED&after=A"},
+		{"https://h/p?client_secret=S", "https://h/p", "https://h/p?client_secret=REDACTED"},
+		{"https://h/oauth/access_token?code=C&code_verifier=V&redirect_uri=R", "https://h/oauth/access_token?redirect_uri=R",
+			"https://h/oauth/access_token?code=REDACTED&code_verifier=REDACTED&redirect_uri=R"},
+		{"https://h/debug_token?input_token=I&token=T", "https://h/debug_token", "https://h/debug_token?input_token=REDACTED&token=REDACTED"},
+		{"https://h/access_token?fb_exchange_token=F", "https://h/access_token", "https://h/access_token?fb_exchange_token=REDACTED"},
+		{"https://u:pw@h/p?x=1", "https://h/p?x=1", "https://h/p?x=1"},
+		{"https://h/p?x=1", "https://h/p?x=1", "https://h/p?x=1"},
+		{"%zz?access_token=T", "%zz", "%zz"},
 	}
 	for _, tc := range tests {
-		if got := redactURL(tc.in); got != tc.want {
-			t.Errorf("redactURL(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := stripSecrets(tc.in); got != tc.strip {
+			t.Errorf("stripSecrets(%q) = %q, want %q", tc.in, got, tc.strip)
+		}
+		if got := RedactURL(tc.in); got != tc.redact {
+			t.Errorf("RedactURL(%q) = %q, want %q", tc.in, got, tc.redact)
+		}
+	}
+	// Every secret parameter is masked.
+	for _, k := range SecretParams() {
+		if got := RedactURL("https://h/p?" + k + "=SECRET"); strings.Contains(got, "SECRET") {
+			t.Errorf("RedactURL leaves %s: %s", k, got)
+		}
+	}
+}
+
+func TestGraphRoot(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"https://graph.threads.net/v1.0", "https://graph.threads.net"},
+		{"https://graph.threads.net/v1.0/", "https://graph.threads.net"},
+		{"https://graph.threads.net/v22", "https://graph.threads.net"},
+		{"http://127.0.0.1:8080/v1.0", "http://127.0.0.1:8080"},
+		{"http://127.0.0.1:8080/prefix/v1.0", "http://127.0.0.1:8080/prefix"},
+		{"https://graph.threads.net", "https://graph.threads.net"},
+		{"https://graph.threads.net/", "https://graph.threads.net"},
+		{"https://graph.threads.net/video", "https://graph.threads.net/video"},
+		{"https://graph.threads.net/v", "https://graph.threads.net/v"},
+		{"https://v1.example.com", "https://v1.example.com"},
+		{"", "https://graph.threads.net"},
+	}
+	for _, tc := range tests {
+		if got := GraphRoot(tc.in); got != tc.want {
+			t.Errorf("GraphRoot(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -382,8 +382,9 @@ func TestEmulatorMediaErrorAndSlowProcessing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("slow video: %v", err)
 	}
-	if el := e.clk.Now().Sub(start); el < 90*time.Second || el > 95*time.Second {
-		t.Errorf("virtual wait = %v, want just over 90s (adaptive polling capped at 2s)", el)
+	// Video checks back off to ages ×1.25: at most 25 % past the 90 s.
+	if el := e.clk.Now().Sub(start); el < 90*time.Second || el > 90*time.Second*5/4 {
+		t.Errorf("virtual wait = %v, want 90s to 112.5s (video checks at ages ×1.25)", el)
 	}
 	if res.Timings.Process < 90*time.Second {
 		t.Errorf("timings = %+v", res.Timings)
@@ -418,13 +419,18 @@ func TestWaitForContainerBacksOff(t *testing.T) {
 	for _, r := range e.srv.Requests() {
 		at = append(at, r.At)
 	}
-	// 250ms, 375ms, ... capped at 2s: about 14 polls for 20 s, never a fixed interval.
-	if len(at) < 8 || len(at) > 20 {
+	// Image checks: every 250 ms for the first 2 s, then at ages ×1.125,
+	// at most 2 s apart: about 29 polls for 20 s, never more than 12.5 %
+	// (or 250 ms) late.
+	if len(at) < 20 || len(at) > 32 {
 		t.Fatalf("%d polls for 20s", len(at))
 	}
 	first, last := at[1].Sub(at[0]), at[len(at)-1].Sub(at[len(at)-2])
 	if first != 250*time.Millisecond || last != 2*time.Second {
 		t.Errorf("intervals: first %v, last %v", first, last)
+	}
+	if over := at[len(at)-1].Sub(at[0]) - 20*time.Second; over > 20*time.Second/8 {
+		t.Errorf("finished seen %v after it finished", over)
 	}
 }
 

@@ -134,7 +134,7 @@ func containerValues(p ContainerParams) (url.Values, error) {
 func (c *Client) CreateContainer(ctx context.Context, p ContainerParams) (*Container, *Response, error) {
 	mode := retryCreate
 	if p.AutoPublishText {
-		mode = retryNever // it publishes: decision 6 applies
+		mode = retryNever // it publishes: a blind retry could post twice
 	}
 	return c.createContainer(ctx, p, mode)
 }
@@ -280,8 +280,8 @@ func (c *Client) list(ctx context.Context, path string, params url.Values) (*Med
 	for i := range ml.Data {
 		normalizeMedia(&ml.Data[i])
 	}
-	ml.Paging.Next = redactURL(ml.Paging.Next)
-	ml.Paging.Previous = redactURL(ml.Paging.Previous)
+	ml.Paging.Next = stripSecrets(ml.Paging.Next)
+	ml.Paging.Previous = stripSecrets(ml.Paging.Previous)
 	if ml.Data == nil {
 		ml.Data = []Media{}
 	}

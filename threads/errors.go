@@ -396,6 +396,44 @@ func (e *ContainerError) Error() string {
 // Unwrap returns ErrWaitTimeout for timeouts, else nil.
 func (e *ContainerError) Unwrap() error { return e.Err }
 
+// OutcomeUnknownError reports a publish whose outcome the client could not
+// establish: the post may be live or not. It is returned when a publish
+// request got no answer (connection dropped, timeout, cancelled context) and
+// the container status that would settle it could not be read either, when
+// ResumePublish cannot read the container status for now, and when an
+// auto_publish_text create got no answer and no matching post was found.
+//
+// The contract: nothing is known to have failed, so a caller that records
+// publishes (an idempotency ledger) must keep ContainerID and resume later
+// with ResumePublish, which reads the status and either recovers the post
+// (PUBLISHED) or publishes it (FINISHED) — never start over, and never
+// report the publish as failed. A definite failure is any other error: a
+// *ContainerError (processing ERROR or EXPIRED, or the wait deadline) or an
+// *APIError refusing the request; after those nothing was published.
+//
+// Match it with errors.As; Unwrap exposes the last failure, so errors.Is
+// with context.Canceled or a sentinel such as ErrTransient still works.
+type OutcomeUnknownError struct {
+	// ContainerID is the container whose publish outcome is unknown; "" for
+	// an auto_publish_text create, which has no container.
+	ContainerID string
+	// Err is the last failure seen.
+	Err error
+}
+
+// Error says that the outcome is unknown and what to do about it.
+func (e *OutcomeUnknownError) Error() string {
+	what := "auto_publish_text post"
+	if e.ContainerID != "" {
+		what = "container " + e.ContainerID
+	}
+	return fmt.Sprintf("threads: publish of %s: outcome unknown, the post may or may not be live: %v", what, e.Err)
+}
+
+// Unwrap returns the last failure.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+
 // MediaErrorAdvice explains a container's error_message code (the
 // processing failures Meta lists at
 // https://developers.facebook.com/docs/threads/troubleshooting): problem says

@@ -9,21 +9,16 @@ import (
 	"time"
 )
 
-// defaultConcurrency bounds carousel item creations in flight.
-const defaultConcurrency = 5
+// defaultConcurrency bounds carousel item requests in flight.
+const defaultConcurrency = MaxCarouselItems
 
-// Carousel bounds (decision 3).
+// Carousel bounds: 2 to 20 items, images and videos mixed freely (20 since
+// Meta raised the limit from 10 on 2024-09-19). Meta doc:
+// https://developers.facebook.com/docs/threads/posts#carousel-posts
 const (
 	MinCarouselItems = 2
 	MaxCarouselItems = 20
 )
-
-// recoverySlack widens the since window when looking for a post whose
-// publish outcome was ambiguous, to absorb clock skew with Meta.
-const recoverySlack = 5 * time.Minute
-
-// minSince is the earliest since Threads accepts on list endpoints.
-const minSince = 1688540400
 
 // flow tracks one publishing flow: progress and timings.
 type flow struct {
@@ -92,8 +87,10 @@ func mediaTypeOf(p Post) MediaType {
 // publishing twice: it reads the container's status. PUBLISHED: the post
 // exists, and its id is recovered from the user's posts (or replies) since
 // started, matching p's content. FINISHED or IN_PROGRESS: nothing was
-// published, so it waits and publishes (decision 6 rules apply). ERROR or
-// EXPIRED: a *ContainerError, and the caller must start over.
+// published, so it waits and publishes, with the same never-blindly-retried
+// publish as the flows. ERROR or EXPIRED: a *ContainerError, and the caller
+// must start over. If the status cannot be read for now (no answer, a
+// transient or rate-limit error), an *OutcomeUnknownError: try again later.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
 func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, started time.Time) (*PublishResult, error) {
@@ -102,7 +99,12 @@ func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, 
 	f := c.newFlow(p, 3)
 	st, _, err := c.ContainerStatus(ctx, containerID)
 	if err != nil {
-		return nil, fmt.Errorf("threads: resuming container %s: %w", containerID, err)
+		err = fmt.Errorf("threads: resuming container %s: reading its status: %w", containerID, err)
+		var ae *APIError
+		if answered(err) && errors.As(err, &ae) && !ae.Retryable() {
+			return nil, err // refused for good (e.g. no such container): resuming again cannot help
+		}
+		return nil, &OutcomeUnknownError{ContainerID: containerID, Err: err}
 	}
 	res := &PublishResult{ContainerID: containerID}
 	switch st.Status {
@@ -110,7 +112,7 @@ func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, 
 		id, note := c.recoverID(ctx, started, params)
 		res.ID, res.Recovered, res.Note = id, true, note
 		f.report(StepPublished, "already published")
-		if id != "" {
+		if id != "" && !p.SkipReadBack {
 			c.readBack(ctx, res)
 		} else {
 			res.PublishedAt = c.clock.Now()
@@ -119,17 +121,30 @@ func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, 
 		return res, nil
 	case StatusError, StatusExpired:
 		return nil, &ContainerError{ContainerID: containerID, Index: -1, Status: st.Status, ErrorMessage: st.ErrorMessage}
-	case StatusInProgress:
-		deadline := c.poll.Deadline
-		if mt == MediaTypeVideo || mt == MediaTypeCarousel {
-			deadline = c.poll.VideoDeadline
-		}
+	}
+	w := c.waitFor(hasVideo(p))
+	if st.Status == StatusInProgress {
 		f.report(StepProcessing, "waiting for processing")
-		if _, err := c.waitContainer(ctx, containerID, deadline, itemRef{index: -1}, true); err != nil {
+		w.pollFirst = false
+		if _, err := c.waitContainer(ctx, containerID, w, itemRef{index: -1}); err != nil {
 			return nil, err
 		}
 	}
-	return c.finish(ctx, f, res, params, nil)
+	w.pollFirst = true
+	return c.finish(ctx, f, p, res, target{id: containerID, checked: true, wait: w}, params, nil)
+}
+
+// hasVideo reports whether p is a video or a carousel holding one.
+func hasVideo(p Post) bool {
+	if len(p.Items) == 0 {
+		return p.VideoURL != ""
+	}
+	for _, it := range p.Items {
+		if it.VideoURL != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // readMediaType maps a create-time media type to the type Threads reports.
@@ -200,19 +215,23 @@ func (c *Client) Reply(ctx context.Context, p Post) (*PublishResult, error) {
 	return c.PublishPost(ctx, p)
 }
 
-// PublishText publishes a text post: create the container, wait until it is
-// FINISHED, publish, read back the permalink. With Extra.AutoPublishText the
-// post is published by the create call itself.
+// PublishText publishes a text post: create the container, publish it, read
+// back the permalink (3 requests). The container is not polled first: text
+// containers are FINISHED when created, and a 24/4279009 answer makes the
+// flow poll then. With Extra.AutoPublishText the post is published by the
+// create call itself (2 requests).
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#text-posts
 func (c *Client) PublishText(ctx context.Context, p Post) (*PublishResult, error) {
 	if strings.TrimSpace(p.Text) == "" {
 		return nil, errors.New("threads: PublishText: Text is required")
 	}
-	return c.publishSingle(ctx, p, baseParams(p, MediaTypeText), "", c.poll.Deadline)
+	return c.publishSingle(ctx, p, baseParams(p, MediaTypeText), "")
 }
 
-// PublishImage publishes a single-image post (p.ImageURL, optional Text and AltText).
+// PublishImage publishes a single-image post (p.ImageURL, optional Text and
+// AltText): create, poll until FINISHED, publish, read back (3 + k requests
+// for k status checks).
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#single-thread-posts
 func (c *Client) PublishImage(ctx context.Context, p Post) (*PublishResult, error) {
@@ -222,11 +241,12 @@ func (c *Client) PublishImage(ctx context.Context, p Post) (*PublishResult, erro
 	params := baseParams(p, MediaTypeImage)
 	params.ImageURL = p.ImageURL
 	params.AltText = firstNonEmpty(p.AltText, p.Extra.AltText)
-	return c.publishSingle(ctx, p, params, p.ImageURL, c.poll.Deadline)
+	return c.publishSingle(ctx, p, params, p.ImageURL)
 }
 
-// PublishVideo publishes a single-video post (p.VideoURL); processing may take
-// minutes and is awaited up to PollPolicy.VideoDeadline.
+// PublishVideo publishes a single-video post (p.VideoURL) like PublishImage;
+// processing may take minutes and is awaited up to PollPolicy.VideoDeadline
+// with the video schedule (about 30 checks for 5 minutes).
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#single-thread-posts
 func (c *Client) PublishVideo(ctx context.Context, p Post) (*PublishResult, error) {
@@ -236,30 +256,82 @@ func (c *Client) PublishVideo(ctx context.Context, p Post) (*PublishResult, erro
 	params := baseParams(p, MediaTypeVideo)
 	params.VideoURL = p.VideoURL
 	params.AltText = firstNonEmpty(p.AltText, p.Extra.AltText)
-	return c.publishSingle(ctx, p, params, p.VideoURL, c.poll.VideoDeadline)
+	return c.publishSingle(ctx, p, params, p.VideoURL)
 }
 
 // PublishCarousel publishes a carousel of 2–20 images and videos. Item
-// containers are created concurrently (bounded) and awaited concurrently; the
-// parent is created once every item is FINISHED. The first failing item
-// cancels the rest and is reported by index and URL.
+// containers are created concurrently and polled as a group (one item per
+// check, in turn; once one is FINISHED all others are checked at once); the
+// parent is created once every item is FINISHED and published without a
+// status check of its own. n items cost 2n + 2 + k requests for k group
+// checks. The first failing item cancels the rest and is reported by index
+// and URL.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#carousel-posts
 func (c *Client) PublishCarousel(ctx context.Context, p Post) (*PublishResult, error) {
-	return c.publishCarousel(ctx, p, false)
+	n := len(p.Items)
+	if n < MinCarouselItems || n > MaxCarouselItems {
+		return nil, fmt.Errorf("threads: a carousel has %d–%d items, got %d", MinCarouselItems, MaxCarouselItems, n)
+	}
+	for i, it := range p.Items {
+		if (it.ImageURL == "") == (it.VideoURL == "") {
+			return nil, fmt.Errorf("threads: carousel item %d of %d needs exactly one of ImageURL and VideoURL", i+1, n)
+		}
+	}
+	w := c.waitFor(hasVideo(p))
+	f := c.newFlow(p, 2*n+4)
+	ids, err := c.createItems(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.waitItems(ctx, f, p, ids, w.deadline); err != nil {
+		return nil, err
+	}
+	params := baseParams(p, MediaTypeCarousel)
+	params.Children = ids
+	params.AltText = ""
+	ct, _, err := c.CreateContainer(ctx, params)
+	if err != nil {
+		return nil, fmt.Errorf("threads: creating carousel container: %w", err)
+	}
+	f.markCreated()
+	p.containerCreated(ct.ID, ids)
+	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids}
+	f.mu.Lock()
+	res.Timings.Create = f.lastCreated
+	f.mu.Unlock()
+	f.report(StepCreate, "carousel container created")
+	f.report(StepProcessing, "waiting for the carousel container")
+	recreate := func(ctx context.Context) (target, error) {
+		nc, _, err := c.CreateContainer(ctx, params)
+		if err != nil {
+			return target{}, err
+		}
+		p.containerCreated(nc.ID, ids)
+		return target{id: nc.ID, wait: w}, nil
+	}
+	publishStart := f.elapsed()
+	out, err := c.finish(ctx, f, p, res, target{id: ct.ID, wait: w}, params, recreate)
+	if err != nil {
+		return nil, err
+	}
+	out.Timings.Process = max(publishStart-out.Timings.Create, 0)
+	return out, nil
 }
 
 // WaitForContainer polls a container until it is FINISHED (or PUBLISHED),
-// backing off from PollPolicy.Initial to PollPolicy.Max. ERROR and EXPIRED
-// give a *ContainerError, as does the deadline passing (wrapping
+// checking at once and then on the image schedule of PollPolicy. ERROR and
+// EXPIRED give a *ContainerError, as does the deadline passing (wrapping
 // ErrWaitTimeout). A zero deadline means PollPolicy.Deadline.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
 func (c *Client) WaitForContainer(ctx context.Context, containerID string, deadline time.Duration) (*Container, error) {
-	if deadline <= 0 {
-		deadline = c.poll.Deadline
+	w := c.waitFor(false)
+	w.pollFirst = true
+	if deadline > 0 {
+		w.deadline = deadline
 	}
-	return c.waitContainer(ctx, containerID, deadline, itemRef{index: -1}, true)
+	return c.waitContainer(ctx, containerID, w, itemRef{index: -1})
 }
 
 // itemRef names the container being awaited in errors.
@@ -268,115 +340,184 @@ type itemRef struct {
 	url          string
 }
 
-func (c *Client) waitContainer(ctx context.Context, id string, deadline time.Duration, ref itemRef, pollFirst bool) (*Container, error) {
-	end := c.clock.Now().Add(deadline)
-	interval := c.poll.Initial
-	if !pollFirst {
-		if err := c.clock.Sleep(ctx, min(interval, deadline)); err != nil {
+// schedule is a polling schedule: checks at ages growing ×growth, at least
+// floor and at most ceil apart.
+type schedule struct {
+	floor, ceil time.Duration
+	growth      float64
+}
+
+// interval is the wait before the next check when waiting began age ago:
+// age×(growth−1), so that the check comes at age×growth, within [floor, ceil].
+func (s schedule) interval(age time.Duration) time.Duration {
+	d := time.Duration(float64(age) * (s.growth - 1))
+	return min(max(d, s.floor), s.ceil)
+}
+
+func (c *Client) schedule(video bool) schedule {
+	if video {
+		return schedule{floor: c.poll.Initial, ceil: c.poll.VideoMax, growth: c.poll.VideoMultiplier}
+	}
+	return schedule{floor: c.poll.Initial, ceil: c.poll.Max, growth: c.poll.Multiplier}
+}
+
+// waitSpec says how to wait for one container.
+type waitSpec struct {
+	deadline  time.Duration
+	video     bool // use the video schedule
+	pollFirst bool // check at once instead of after PollPolicy.Initial
+}
+
+// waitFor is the wait of a post that is (or holds) a video or not.
+func (c *Client) waitFor(video bool) waitSpec {
+	if video {
+		return waitSpec{deadline: c.poll.VideoDeadline, video: true}
+	}
+	return waitSpec{deadline: c.poll.Deadline}
+}
+
+func (c *Client) waitContainer(ctx context.Context, id string, w waitSpec, ref itemRef) (*Container, error) {
+	start := c.clock.Now()
+	end := start.Add(w.deadline)
+	s := c.schedule(w.video)
+	if !w.pollFirst {
+		if err := c.clock.Sleep(ctx, min(s.floor, w.deadline)); err != nil {
 			return nil, fmt.Errorf("threads: waiting for container %s: %w", id, err)
 		}
-		interval = c.nextInterval(interval)
 	}
 	for {
-		ct, _, err := c.ContainerStatus(ctx, id)
-		if err != nil {
-			if ref.index >= 0 {
-				return nil, fmt.Errorf("threads: carousel item %d of %d (%s): checking container %s: %w",
-					ref.index+1, ref.total, ref.url, id, err)
-			}
-			return nil, fmt.Errorf("threads: checking container %s: %w", id, err)
+		ct, err := c.checkContainer(ctx, id, ref)
+		if err != nil || ready(ct) {
+			return ct, err
 		}
-		switch ct.Status {
-		case StatusFinished, StatusPublished:
-			return ct, nil
-		case StatusError, StatusExpired:
-			return ct, &ContainerError{ContainerID: id, Index: ref.index, Total: ref.total, URL: ref.url,
-				Status: ct.Status, ErrorMessage: ct.ErrorMessage}
-		}
-		remaining := end.Sub(c.clock.Now())
+		now := c.clock.Now()
+		remaining := end.Sub(now)
 		if remaining <= 0 {
 			return ct, &ContainerError{ContainerID: id, Index: ref.index, Total: ref.total, URL: ref.url,
 				Status: ct.Status, Err: ErrWaitTimeout,
-				ErrorMessage: fmt.Sprintf("not finished after %s", deadline)}
+				ErrorMessage: fmt.Sprintf("not finished after %s", w.deadline)}
 		}
-		if err := c.clock.Sleep(ctx, min(interval, remaining)); err != nil {
+		if err := c.clock.Sleep(ctx, min(s.interval(now.Sub(start)), remaining)); err != nil {
 			return nil, fmt.Errorf("threads: waiting for container %s: %w", id, err)
 		}
-		interval = c.nextInterval(interval)
 	}
 }
 
-func (c *Client) nextInterval(d time.Duration) time.Duration {
-	return min(time.Duration(float64(d)*c.poll.Multiplier), c.poll.Max)
+// checkContainer reads a container's status once; ERROR and EXPIRED become
+// a *ContainerError naming ref.
+func (c *Client) checkContainer(ctx context.Context, id string, ref itemRef) (*Container, error) {
+	ct, _, err := c.ContainerStatus(ctx, id)
+	if err != nil {
+		if ref.index >= 0 {
+			return nil, fmt.Errorf("threads: carousel item %d of %d (%s): checking container %s: %w",
+				ref.index+1, ref.total, ref.url, id, err)
+		}
+		return nil, fmt.Errorf("threads: checking container %s: %w", id, err)
+	}
+	switch ct.Status {
+	case StatusError, StatusExpired:
+		return ct, &ContainerError{ContainerID: id, Index: ref.index, Total: ref.total, URL: ref.url,
+			Status: ct.Status, ErrorMessage: ct.ErrorMessage}
+	}
+	return ct, nil
+}
+
+// ready reports whether a container may be published (or already was).
+func ready(ct *Container) bool {
+	return ct != nil && (ct.Status == StatusFinished || ct.Status == StatusPublished)
 }
 
 // publishSingle runs the flow of a text, image or video post.
-func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerParams, mediaURL string, deadline time.Duration) (*PublishResult, error) {
+func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerParams, mediaURL string) (*PublishResult, error) {
 	f := c.newFlow(p, 4)
 	since := c.clock.Now()
 	ct, _, err := c.CreateContainer(ctx, params)
-	if err != nil && params.AutoPublishText && ctx.Err() == nil && ambiguousPublish(err) {
-		// auto_publish_text publishes in the create call: never retry it
-		// blindly, look for the post instead (decision 6).
-		if id, note := c.recoverID(ctx, since, params); id != "" {
-			res := &PublishResult{ID: id, Recovered: true, Note: note}
-			f.report(StepPublished, "published (auto_publish_text, recovered)")
-			c.readBack(ctx, res)
-			res.Timings.Total = f.elapsed()
-			return res, nil
-		}
-		return nil, fmt.Errorf("threads: auto-published text post: outcome unknown and no matching post found; check the user's recent posts before retrying: %w", err)
+	if params.AutoPublishText {
+		return c.autoPublished(ctx, f, p, params, since, ct, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("threads: creating %s container: %w", strings.ToLower(string(params.MediaType)), err)
 	}
 	res := &PublishResult{ContainerID: ct.ID}
 	res.Timings.Create = f.elapsed()
-	if !params.AutoPublishText {
-		p.containerCreated(ct.ID, nil)
-	}
+	p.containerCreated(ct.ID, nil)
 	f.report(StepCreate, "container created")
-	if params.AutoPublishText {
-		res.ID = ct.ID
-		res.ContainerID = ""
-		f.report(StepPublished, "published (auto_publish_text)")
-		c.readBack(ctx, res)
-		res.Timings.Total = f.elapsed()
-		return res, nil
-	}
 	f.report(StepProcessing, "waiting for processing")
-	pollFirst := params.MediaType == MediaTypeText
+	w := c.waitFor(params.MediaType == MediaTypeVideo)
 	ref := itemRef{index: -1, url: mediaURL}
-	if _, err := c.waitContainer(ctx, ct.ID, deadline, ref, pollFirst); err != nil {
+	// prepare waits for a media container; text is published at once.
+	prepare := func(ctx context.Context, id string) (target, error) {
+		tg := target{id: id, wait: w, ref: ref}
+		if params.MediaType == MediaTypeText {
+			return tg, nil
+		}
+		if _, err := c.waitContainer(ctx, id, w, ref); err != nil {
+			return target{}, err
+		}
+		tg.checked = true
+		return tg, nil
+	}
+	tg, err := prepare(ctx, ct.ID)
+	if err != nil {
 		return nil, err
 	}
 	res.Timings.Process = f.elapsed() - res.Timings.Create
-	recreate := func(ctx context.Context) (string, error) {
+	recreate := func(ctx context.Context) (target, error) {
 		nc, _, err := c.CreateContainer(ctx, params)
 		if err != nil {
-			return "", err
+			return target{}, err
 		}
 		p.containerCreated(nc.ID, nil)
-		if _, err := c.waitContainer(ctx, nc.ID, deadline, ref, pollFirst); err != nil {
-			return "", err
-		}
-		return nc.ID, nil
+		return prepare(ctx, nc.ID)
 	}
-	return c.finish(ctx, f, res, params, recreate)
+	return c.finish(ctx, f, p, res, tg, params, recreate)
 }
 
-// finish publishes res.ContainerID safely, reads the post back and fills timings.
-func (c *Client) finish(ctx context.Context, f *flow, res *PublishResult, params ContainerParams,
-	recreate func(context.Context) (string, error)) (*PublishResult, error) {
+// autoPublished ends an auto_publish_text flow, whose create call publishes.
+// It is never retried blindly: after an ambiguous failure the post is looked
+// for among the user's recent posts.
+func (c *Client) autoPublished(ctx context.Context, f *flow, p Post, params ContainerParams, since time.Time,
+	ct *Container, err error) (*PublishResult, error) {
+	res := &PublishResult{}
+	switch {
+	case err == nil:
+		res.ID = ct.ID
+		f.report(StepCreate, "container created")
+		f.report(StepPublished, "published (auto_publish_text)")
+	case ctx.Err() == nil && ambiguousPublish(err):
+		id, note := c.recoverID(ctx, since, params)
+		if id == "" {
+			return nil, &OutcomeUnknownError{Err: fmt.Errorf("threads: auto-published text post: no matching post found "+
+				"among the user's recent posts; check them before retrying: %w", err)}
+		}
+		res.ID, res.Recovered, res.Note = id, true, note
+		f.report(StepPublished, "published (auto_publish_text, recovered)")
+	case ctx.Err() != nil:
+		return nil, &OutcomeUnknownError{Err: fmt.Errorf("threads: auto-published text post interrupted: %w", err)}
+	default:
+		return nil, fmt.Errorf("threads: creating text container: %w", err)
+	}
+	if p.SkipReadBack {
+		res.PublishedAt = c.clock.Now()
+	} else {
+		c.readBack(ctx, res)
+	}
+	res.Timings.Total = f.elapsed()
+	return res, nil
+}
+
+// finish publishes tg safely, reads the post back and fills timings.
+func (c *Client) finish(ctx context.Context, f *flow, p Post, res *PublishResult, tg target, params ContainerParams,
+	recreate func(context.Context) (target, error)) (*PublishResult, error) {
 	before := f.elapsed()
 	f.report(StepPublishing, "publishing")
-	out, err := c.publishSafely(ctx, res.ContainerID, params, recreate)
+	out, err := c.publishSafely(ctx, tg, params, recreate)
 	if err != nil {
 		return nil, err
 	}
 	res.ID, res.ContainerID, res.Recovered, res.Note = out.id, out.containerID, out.recovered, out.note
 	f.report(StepPublished, "published")
-	if res.ID != "" {
+	if res.ID != "" && !p.SkipReadBack {
 		c.readBack(ctx, res)
 	} else {
 		res.PublishedAt = c.clock.Now()
@@ -415,8 +556,9 @@ type publishOutcome struct {
 }
 
 // ambiguousPublish reports whether a failed threads_publish may nevertheless
-// have published (decision 6): network errors, 5xx, code 10, transient and
-// rate-limit errors, undecodable success bodies.
+// have published: network errors, 5xx, code 10 (a publish answered HTTP 500
+// code 10 "Application does not have permission" although the post went
+// live), transient and rate-limit errors, undecodable success bodies.
 func ambiguousPublish(err error) bool {
 	var ae *APIError
 	if !errors.As(err, &ae) {
@@ -432,91 +574,166 @@ func ambiguousPublish(err error) bool {
 	return false
 }
 
-// publishSafely applies decision 6: threads_publish is never retried blindly.
-// On 24/4279009 it waits and retries (NotReadyAttempts), then recreates the
-// container once. On an ambiguous failure it reads the container status:
-// PUBLISHED is success (the post id is recovered from the user's list),
-// FINISHED means publishing again is safe, ERROR/EXPIRED fail.
-func (c *Client) publishSafely(ctx context.Context, cid string, params ContainerParams,
-	recreate func(context.Context) (string, error)) (publishOutcome, error) {
+// answered reports whether err is Meta's answer to the request (a Graph
+// error), as opposed to a request that may still be in flight there: no
+// response at all, or a 5xx without a Graph error body (a gateway that gave
+// up waiting, e.g. 502 or 504).
+func answered(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Err == nil && ae.HTTPStatus != 0 && (ae.Code != 0 || ae.HTTPStatus < 500)
+}
+
+// target is a container about to be published.
+type target struct {
+	id      string
+	checked bool     // its status was seen FINISHED
+	wait    waitSpec // how to wait for it if Meta says it is not ready
+	ref     itemRef
+}
+
+// publishSafely publishes tg.id without ever publishing twice.
+// threads_publish is never retried blindly. On 24/4279009 (not ready) it
+// first waits for a FINISHED status if none was seen, then retries
+// (RetryPolicy.NotReadyAttempts, for the propagation lag after FINISHED),
+// then recreates the container once. On an ambiguous failure it reads the
+// container status: PUBLISHED is success (the post id is recovered from the
+// user's list), FINISHED means publishing again is safe, ERROR/EXPIRED
+// fail. When the outcome cannot be settled it returns an
+// *OutcomeUnknownError.
+func (c *Client) publishSafely(ctx context.Context, tg target, params ContainerParams,
+	recreate func(context.Context) (target, error)) (publishOutcome, error) {
 	since := c.clock.Now()
 	isReply := params.ReplyToID != ""
 	notReady, retries, recreated := 0, 0, false
+	inFlight := false // an attempt on tg.id may still be committed by Meta
+	// giveUp returns err, or an *OutcomeUnknownError when an attempt may
+	// still have published (a processing failure settles it: not published).
+	giveUp := func(err error) (publishOutcome, error) {
+		var ce *ContainerError
+		if inFlight && !errors.As(err, &ce) {
+			return publishOutcome{}, &OutcomeUnknownError{ContainerID: tg.id, Err: err}
+		}
+		return publishOutcome{}, err
+	}
 	for {
-		id, _, err := c.publish(ctx, cid, isReply)
+		id, _, err := c.publish(ctx, tg.id, isReply)
 		if err == nil {
-			return publishOutcome{id: id, containerID: cid}, nil
+			return publishOutcome{id: id, containerID: tg.id}, nil
 		}
 		if ctx.Err() != nil {
-			return publishOutcome{}, fmt.Errorf("threads: publishing container %s interrupted, the post may or may not be live: %w", cid, err)
+			inFlight = true
+			return giveUp(fmt.Errorf("threads: publishing container %s interrupted: %w", tg.id, err))
 		}
 		var ae *APIError
-		if errors.As(err, &ae) && ae.Kind() == KindMediaNotReady {
+		isAE := errors.As(err, &ae)
+		if isAE && ae.Kind() == KindMediaNotReady {
 			if notReady < c.retry.NotReadyAttempts {
 				notReady++
-				if err := c.clock.Sleep(ctx, c.expDelay(notReady)); err != nil {
-					return publishOutcome{}, fmt.Errorf("threads: publishing container %s: %w", cid, err)
+				if !tg.checked {
+					// Published without a status check (text, carousel
+					// parent): wait until Meta reports it FINISHED.
+					w := tg.wait
+					w.pollFirst = true
+					if _, werr := c.waitContainer(ctx, tg.id, w, tg.ref); werr != nil {
+						return giveUp(werr)
+					}
+					tg.checked = true
+					continue
+				}
+				// FINISHED yet not ready: the propagation lag; wait and retry.
+				if serr := c.clock.Sleep(ctx, c.expDelay(notReady)); serr != nil {
+					return giveUp(fmt.Errorf("threads: publishing container %s: %w", tg.id, serr))
 				}
 				continue
 			}
 			if recreated || recreate == nil {
-				return publishOutcome{}, err
+				return giveUp(err)
 			}
-			nid, rerr := recreate(ctx)
+			nt, rerr := recreate(ctx)
 			if rerr != nil {
-				return publishOutcome{}, fmt.Errorf("threads: recreating container after %v: %w", err, rerr)
+				return giveUp(fmt.Errorf("threads: recreating container after %v: %w", err, rerr))
 			}
-			cid, recreated, notReady = nid, true, 0
+			tg, recreated, notReady, inFlight = nt, true, 0, false
 			continue
 		}
-		if !ambiguousPublish(err) {
+		if !ambiguousPublish(err) && tg.checked && !inFlight {
 			return publishOutcome{}, err
 		}
-		st, _, serr := c.ContainerStatus(ctx, cid)
+		// Ambiguous, or a refusal of a container whose status is unknown
+		// (never read, or an earlier attempt may have published it): the
+		// container status settles it.
+		if !answered(err) {
+			inFlight = true
+		}
+		st, _, serr := c.ContainerStatus(ctx, tg.id)
 		if serr != nil {
-			return publishOutcome{}, fmt.Errorf("threads: publish outcome of container %s unknown (status check failed: %v): %w", cid, serr, err)
+			if !ambiguousPublish(err) && !inFlight {
+				return publishOutcome{}, err
+			}
+			inFlight = true
+			return giveUp(fmt.Errorf("threads: publish outcome of container %s unknown (status check failed: %v): %w", tg.id, serr, err))
 		}
 		switch st.Status {
 		case StatusPublished:
 			rid, note := c.recoverID(ctx, since, params)
-			return publishOutcome{id: rid, containerID: cid, recovered: true, note: note}, nil
+			return publishOutcome{id: rid, containerID: tg.id, recovered: true, note: note}, nil
 		case StatusError, StatusExpired:
-			return publishOutcome{}, &ContainerError{ContainerID: cid, Index: -1, Status: st.Status, ErrorMessage: st.ErrorMessage}
+			return publishOutcome{}, &ContainerError{ContainerID: tg.id, Index: -1, URL: tg.ref.url,
+				Status: st.Status, ErrorMessage: st.ErrorMessage}
 		}
-		// FINISHED (or still IN_PROGRESS): nothing was published, so a new
-		// attempt is safe — but only worth it for failures that may pass.
-		if ae != nil && ae.Err == nil {
+		// FINISHED or IN_PROGRESS after the attempt: it did not publish (an
+		// attempt without an answer may still commit late, so inFlight
+		// stays: giving up then is an unknown outcome, not a failure).
+		tg.checked = st.Status == StatusFinished
+		if !ambiguousPublish(err) {
+			return giveUp(err)
+		}
+		// A new attempt is safe, but only worth it for failures that may pass.
+		if isAE && ae.Err == nil {
 			switch ae.Kind() {
 			case KindTransient, KindRateLimited, KindUnknown:
 			default:
-				return publishOutcome{}, err
+				return giveUp(err)
 			}
 		}
 		retries++
 		if retries >= max(c.retry.MaxAttempts, 1) {
-			return publishOutcome{}, err
+			return giveUp(err)
 		}
 		delay := c.backoff(retries)
-		if ae != nil && ae.retryAfter > 0 {
+		if isAE && ae.retryAfter > 0 {
 			if ae.retryAfter > c.retry.Max {
-				return publishOutcome{}, err
+				return giveUp(err)
 			}
 			delay = max(delay, ae.retryAfter)
 		}
-		if err := c.clock.Sleep(ctx, delay); err != nil {
-			return publishOutcome{}, fmt.Errorf("threads: publishing container %s: %w", cid, err)
+		if serr := c.clock.Sleep(ctx, delay); serr != nil {
+			return giveUp(fmt.Errorf("threads: publishing container %s: %w", tg.id, serr))
 		}
 		if st.Status == StatusInProgress {
-			if _, err := c.waitContainer(ctx, cid, c.poll.VideoDeadline, itemRef{index: -1}, true); err != nil {
-				return publishOutcome{}, err
+			w := tg.wait
+			w.pollFirst = true
+			if _, werr := c.waitContainer(ctx, tg.id, w, tg.ref); werr != nil {
+				return giveUp(werr)
 			}
+			tg.checked = true
 		}
 	}
 }
 
+// recoverySlack widens the since window when looking for a post whose
+// publish outcome was ambiguous, to absorb clock skew with Meta.
+const recoverySlack = 5 * time.Minute
+
+// minSince is the earliest since Threads accepts on list endpoints
+// (2023-07-05, the Threads launch). Meta doc:
+// https://developers.facebook.com/docs/threads/reference/user#retrieve-a-list-of-all-a-user-s-threads
+const minSince = 1688540400
+
 // recoverID finds the post a PUBLISHED container became, by listing the
 // user's posts (or replies) since the publish started and matching text,
-// media type and reply target. It returns "" and a note when none matches.
+// media type and reply target: a newer post with other content is skipped,
+// never taken for it. It returns "" and a note when none matches.
 func (c *Client) recoverID(ctx context.Context, since time.Time, params ContainerParams) (string, string) {
 	isReply := params.ReplyToID != ""
 	fields := []string{"id", "text", "media_type", "timestamp"}
@@ -564,139 +781,160 @@ func (c *Client) recoverID(ctx context.Context, since time.Time, params Containe
 	return "", notFound
 }
 
-// publishCarousel runs the carousel flow; serial creates and awaits one item
-// after another (the naive way, kept for comparison in benchmarks).
-func (c *Client) publishCarousel(ctx context.Context, p Post, serial bool) (*PublishResult, error) {
-	n := len(p.Items)
-	if n < MinCarouselItems || n > MaxCarouselItems {
-		return nil, fmt.Errorf("threads: a carousel has %d–%d items, got %d", MinCarouselItems, MaxCarouselItems, n)
-	}
-	hasVideo := false
-	for i, it := range p.Items {
-		if (it.ImageURL == "") == (it.VideoURL == "") {
-			return nil, fmt.Errorf("threads: carousel item %d of %d needs exactly one of ImageURL and VideoURL", i+1, n)
-		}
-		hasVideo = hasVideo || it.VideoURL != ""
-	}
-	deadline := c.poll.Deadline
-	if hasVideo {
-		deadline = c.poll.VideoDeadline
-	}
-	f := c.newFlow(p, 2*n+4)
-	ids, err := c.createItems(ctx, f, p, serial)
-	if err != nil {
-		return nil, err
-	}
-	params := baseParams(p, MediaTypeCarousel)
-	params.Children = ids
-	params.AltText = ""
-	ct, _, err := c.CreateContainer(ctx, params)
-	if err != nil {
-		return nil, fmt.Errorf("threads: creating carousel container: %w", err)
-	}
-	f.markCreated()
-	p.containerCreated(ct.ID, ids)
-	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids}
-	f.mu.Lock()
-	res.Timings.Create = f.lastCreated
-	f.mu.Unlock()
-	f.report(StepCreate, "carousel container created")
-	f.report(StepProcessing, "waiting for the carousel container")
-	if _, err := c.waitContainer(ctx, ct.ID, deadline, itemRef{index: -1}, true); err != nil {
-		return nil, err
-	}
-	recreate := func(ctx context.Context) (string, error) {
-		nc, _, err := c.CreateContainer(ctx, params)
-		if err != nil {
-			return "", err
-		}
-		p.containerCreated(nc.ID, ids)
-		if _, err := c.waitContainer(ctx, nc.ID, deadline, itemRef{index: -1}, true); err != nil {
-			return "", err
-		}
-		return nc.ID, nil
-	}
-	publishStart := f.elapsed()
-	out, err := c.finish(ctx, f, res, params, recreate)
-	if err != nil {
-		return nil, err
-	}
-	out.Timings.Process = max(publishStart-out.Timings.Create, 0)
-	return out, nil
-}
-
-// createItems creates and awaits every carousel item, concurrently unless
-// serial. The first failure cancels the others and is returned.
-func (c *Client) createItems(ctx context.Context, f *flow, p Post, serial bool) ([]string, error) {
+// createItems creates every carousel item container concurrently (at most
+// WithCarouselConcurrency at once). The first failure cancels the others
+// and is returned.
+func (c *Client) createItems(ctx context.Context, f *flow, p Post) ([]string, error) {
 	n := len(p.Items)
 	ids := make([]string, n)
-	if serial {
-		for i := range p.Items {
-			id, err := c.createItem(ctx, f, p, i, nil)
-			if err != nil {
-				return nil, err
-			}
-			ids[i] = id
+	err := c.forEach(ctx, n, func(ctx context.Context, i int) error {
+		it := p.Items[i]
+		params := ContainerParams{IsCarouselItem: true, AltText: it.AltText}
+		if it.ImageURL != "" {
+			params.MediaType, params.ImageURL = MediaTypeImage, it.ImageURL
+		} else {
+			params.MediaType, params.VideoURL = MediaTypeVideo, it.VideoURL
 		}
-		return ids, nil
-	}
-	ictx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sem := make(chan struct{}, max(c.concurrency, 1))
-	var wg sync.WaitGroup
-	for i := range p.Items {
-		wg.Go(func() {
-			id, err := c.createItem(ictx, f, p, i, sem)
-			if err != nil {
-				cancel(err)
-				return
-			}
-			ids[i] = id
-		})
-	}
-	wg.Wait()
-	if ictx.Err() != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("threads: creating carousel items: %w", ctx.Err())
+		ct, _, err := c.CreateContainer(ctx, params)
+		if err != nil {
+			return fmt.Errorf("threads: carousel item %d of %d (%s): %w", i+1, n, it.ImageURL+it.VideoURL, err)
 		}
-		return nil, context.Cause(ictx)
+		ids[i] = ct.ID
+		f.markCreated()
+		f.report(StepCreateItem, fmt.Sprintf("item %d of %d created", i+1, n))
+		return nil
+	})
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("threads: creating carousel items: %w", err)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return ids, nil
 }
 
-// createItem creates item i's container (holding a slot of sem while the
-// create call runs) and waits for it to finish.
-func (c *Client) createItem(ctx context.Context, f *flow, p Post, i int, sem chan struct{}) (string, error) {
-	n := len(p.Items)
-	it := p.Items[i]
-	params := ContainerParams{IsCarouselItem: true, AltText: it.AltText}
-	deadline := c.poll.Deadline
-	mediaURL := it.ImageURL
-	if it.ImageURL != "" {
-		params.MediaType, params.ImageURL = MediaTypeImage, it.ImageURL
-	} else {
-		params.MediaType, params.VideoURL = MediaTypeVideo, it.VideoURL
-		deadline, mediaURL = c.poll.VideoDeadline, it.VideoURL
+// forEach runs fn for 0..n-1 concurrently, at most WithCarouselConcurrency
+// at once. The first failure cancels the others and is returned; if ctx
+// ends first, its error is.
+func (c *Client) forEach(ctx context.Context, n int, fn func(context.Context, int) error) error {
+	fctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, max(c.concurrency, 1))
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-fctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			if err := fn(fctx, i); err != nil {
+				cancel(err)
+			}
+		})
 	}
-	if sem != nil {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			return "", context.Cause(ctx)
+	wg.Wait()
+	if fctx.Err() != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return context.Cause(fctx)
+	}
+	return nil
+}
+
+// waitItems waits until every carousel item is FINISHED, polling the items
+// as a group: each check reads one pending item, in turn, on the image
+// schedule while an image is pending and the video schedule after that;
+// when a check finds an item FINISHED, every other pending item is checked
+// at once (items created together tend to finish together). So the status
+// calls are about one schedule's worth plus one per item, instead of one
+// schedule per item, and an item failing early is still seen within one
+// round of checks. The first ERROR or EXPIRED item is returned as a
+// *ContainerError naming it.
+func (c *Client) waitItems(ctx context.Context, f *flow, p Post, ids []string, deadline time.Duration) error {
+	n := len(ids)
+	refs := make([]itemRef, n)
+	pending := make([]int, n)
+	for i, it := range p.Items {
+		refs[i] = itemRef{index: i, total: n, url: it.ImageURL + it.VideoURL}
+		pending[i] = i
+	}
+	isVideo := func(i int) bool { return p.Items[i].VideoURL != "" }
+	done := func(i int) { f.report(StepItemReady, fmt.Sprintf("item %d of %d ready", i+1, n)) }
+	start := c.clock.Now()
+	end := start.Add(deadline)
+	sleep := func(d time.Duration) error {
+		if err := c.clock.Sleep(ctx, d); err != nil {
+			return fmt.Errorf("threads: waiting for carousel items: %w", err)
+		}
+		return nil
+	}
+	if err := sleep(min(c.poll.Initial, deadline)); err != nil {
+		return err
+	}
+	for turn := 0; ; {
+		k := turn % len(pending)
+		i := pending[k]
+		ct, err := c.checkContainer(ctx, ids[i], refs[i])
+		if err != nil {
+			return err
+		}
+		if ready(ct) {
+			done(i)
+			rest := append(append([]int(nil), pending[:k]...), pending[k+1:]...)
+			if pending, err = c.sweep(ctx, rest, ids, refs, done); err != nil {
+				return err
+			}
+			if len(pending) == 0 {
+				return nil
+			}
+		} else {
+			turn++
+		}
+		video := true
+		for _, j := range pending {
+			video = video && isVideo(j)
+		}
+		now := c.clock.Now()
+		remaining := end.Sub(now)
+		if remaining <= 0 {
+			j := pending[0]
+			return &ContainerError{ContainerID: ids[j], Index: j, Total: n, URL: refs[j].url,
+				Status: StatusInProgress, Err: ErrWaitTimeout, ErrorMessage: fmt.Sprintf("not finished after %s", deadline)}
+		}
+		if err := sleep(min(c.schedule(video).interval(now.Sub(start)), remaining)); err != nil {
+			return err
 		}
 	}
-	ct, _, err := c.CreateContainer(ctx, params)
-	if sem != nil {
-		<-sem
-	}
+}
+
+// sweep checks every pending item at once and returns those still
+// processing.
+func (c *Client) sweep(ctx context.Context, pending []int, ids []string, refs []itemRef, done func(int)) ([]int, error) {
+	still := make([]bool, len(pending))
+	err := c.forEach(ctx, len(pending), func(ctx context.Context, k int) error {
+		i := pending[k]
+		ct, err := c.checkContainer(ctx, ids[i], refs[i])
+		if err != nil {
+			return err
+		}
+		if ready(ct) {
+			done(i)
+		} else {
+			still[k] = true
+		}
+		return nil
+	})
 	if err != nil {
-		return "", fmt.Errorf("threads: carousel item %d of %d (%s): %w", i+1, n, mediaURL, err)
+		return nil, err
 	}
-	f.markCreated()
-	f.report(StepCreateItem, fmt.Sprintf("item %d of %d created", i+1, n))
-	if _, err := c.waitContainer(ctx, ct.ID, deadline, itemRef{index: i, total: n, url: mediaURL}, false); err != nil {
-		return "", err
+	var out []int
+	for k, i := range pending {
+		if still[k] {
+			out = append(out, i)
+		}
 	}
-	f.report(StepItemReady, fmt.Sprintf("item %d of %d ready", i+1, n))
-	return ct.ID, nil
+	return out, nil
 }

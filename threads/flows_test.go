@@ -21,28 +21,28 @@ func TestPublishAmbiguousThenContainerStatus(t *testing.T) {
 	}{
 		{
 			name:       "ERROR fails with the reason",
-			statuses:   []step{{200, `{"id":"c1","status":"FINISHED"}`, nil, false}, {200, `{"id":"c1","status":"ERROR","error_message":"UNKNOWN"}`, nil, false}},
+			statuses:   []step{{200, `{"id":"c1","status":"ERROR","error_message":"UNKNOWN"}`, nil, false}},
 			publishes:  []step{{500, publish500, nil, false}},
 			wantErr:    true,
 			wantStatus: StatusError,
 		},
 		{
 			name:       "EXPIRED fails",
-			statuses:   []step{{200, `{"id":"c1","status":"FINISHED"}`, nil, false}, {200, `{"id":"c1","status":"EXPIRED"}`, nil, false}},
+			statuses:   []step{{200, `{"id":"c1","status":"EXPIRED"}`, nil, false}},
 			publishes:  []step{{hijack: true}},
 			wantErr:    true,
 			wantStatus: StatusExpired,
 		},
 		{
 			name: "IN_PROGRESS waits, then publishes again",
-			statuses: []step{{200, `{"id":"c1","status":"FINISHED"}`, nil, false}, {200, `{"id":"c1","status":"IN_PROGRESS"}`, nil, false},
+			statuses: []step{{200, `{"id":"c1","status":"IN_PROGRESS"}`, nil, false},
 				{200, `{"id":"c1","status":"FINISHED"}`, nil, false}},
 			publishes: []step{{500, publish500, nil, false}, {200, `{"id":"m1"}`, nil, false}},
 			wantID:    "m1",
 		},
 		{
 			name:      "status check fails: outcome unknown",
-			statuses:  []step{{200, `{"id":"c1","status":"FINISHED"}`, nil, false}, {400, paramBody, nil, false}},
+			statuses:  []step{{400, paramBody, nil, false}},
 			publishes: []step{{500, publish500, nil, false}},
 			wantErr:   true,
 		},

@@ -62,7 +62,9 @@ const (
 // ReplyControl is who may reply to a post (reply_control on creation).
 type ReplyControl string
 
-// The five reply_control values Threads accepts (threads-api.md 4.2).
+// The five reply_control values Threads accepts at creation; the last two
+// were added on 2025-07-07. Meta doc:
+// https://developers.facebook.com/docs/threads/reply-management#reply-controls
 const (
 	ReplyEveryone             ReplyControl = "everyone"
 	ReplyAccountsYouFollow    ReplyControl = "accounts_you_follow"
@@ -82,7 +84,8 @@ func ReplyControls() []ReplyControl {
 // ContainerStatus is the processing state of a media container.
 type ContainerStatus string
 
-// Container states (threads-api.md 3.3).
+// Container states, as GET /{container-id}?fields=status reports them. Meta
+// doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
 const (
 	StatusInProgress ContainerStatus = "IN_PROGRESS"
 	StatusFinished   ContainerStatus = "FINISHED"
@@ -137,8 +140,9 @@ type TextEntity struct {
 	Length     int    `json:"length"`
 }
 
-// ContainerParams are the parameters of POST /{user-id}/threads
-// (threads-api.md 3.2). Zero values are not sent.
+// ContainerParams are the parameters of POST /{user-id}/threads. Zero
+// values are not sent. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/publishing
 type ContainerParams struct {
 	MediaType               MediaType
 	Text                    string
@@ -377,6 +381,11 @@ type Post struct {
 	// again if the flow has to recreate it. A caller that records it can
 	// later finish an interrupted publish with ResumePublish.
 	OnContainer func(containerID string, itemIDs []string)
+	// SkipReadBack, when true, returns as soon as the post is live, without
+	// the request that reads back its permalink and timestamp: Permalink is
+	// then empty and PublishedAt is the local time of publish. Read them
+	// later with GetMedia(ctx, result.ID, "permalink", "timestamp").
+	SkipReadBack bool
 }
 
 // CarouselItem is one item of a carousel: exactly one of ImageURL and VideoURL.
@@ -403,7 +412,7 @@ type PublishResult struct {
 	PublishedAt time.Time // timestamp read back, or the local time of publish
 	Timings     Timings
 	// Recovered is true when the publish outcome was ambiguous and success was
-	// established from the container status (decision 6).
+	// established from the container status (PUBLISHED), not from the answer.
 	Recovered bool
 	// Note explains anything unusual, e.g. "published; post id could not be recovered".
 	Note string
