@@ -24,6 +24,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
+	srvtransport "github.com/threads-mcp/threads-mcp/tools/transport"
 )
 
 // proc is a running threads-mcp binary with its captured output.
@@ -470,8 +471,8 @@ func testConfig(t *testing.T, tr string) *config {
 	return c
 }
 
-// startInProcess serves the sandboxed app with serveHTTPOn (the binary's
-// own server, timeouts included) on a loopback port.
+// startInProcess serves the sandboxed app with transport.ServeHTTP and the
+// binary's options (timeouts included) on a loopback port.
 func startInProcess(t *testing.T, c *config) string {
 	t.Helper()
 	logger, err := newLogger(io.Discard, c.logLevel)
@@ -489,11 +490,11 @@ func startInProcess(t *testing.T, c *config) string {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- serveHTTPOn(ctx, a, c, ln) }()
+	go func() { done <- srvtransport.ServeHTTP(ctx, a.mcp, ln, httpOptions(a, c)) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("serveHTTPOn: %v", err)
+			t.Errorf("srvtransport.ServeHTTP: %v", err)
 		}
 		a.close()
 	})
@@ -501,18 +502,6 @@ func startInProcess(t *testing.T, c *config) string {
 }
 
 func TestHTTPTimeouts(t *testing.T) {
-	t.Run("defaults", func(t *testing.T) {
-		hs := newHTTPServer(http.NotFoundHandler(), &config{})
-		if hs.ReadHeaderTimeout <= 0 || hs.ReadHeaderTimeout > 30*time.Second {
-			t.Errorf("ReadHeaderTimeout %v", hs.ReadHeaderTimeout)
-		}
-		if hs.IdleTimeout <= 0 || hs.IdleTimeout > 5*time.Minute {
-			t.Errorf("IdleTimeout %v", hs.IdleTimeout)
-		}
-		if hs.ReadTimeout <= 0 {
-			t.Errorf("ReadTimeout %v", hs.ReadTimeout)
-		}
-	})
 	const short = 300 * time.Millisecond
 	for _, tr := range []string{"http", "sse"} {
 		c := testConfig(t, tr)
@@ -1011,57 +1000,5 @@ func TestStdioAnswersEverythingBeforeEOF(t *testing.T) {
 		if !answered[id] {
 			t.Errorf("request %s was never answered", id)
 		}
-	}
-}
-
-func TestPendingRequests(t *testing.T) {
-	steps := []struct {
-		in, out string // a line read from stdin, or one written to stdout
-		want    int    // pending requests after the step
-	}{
-		{in: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, want: 1},
-		{in: `{"jsonrpc":"2.0","id":"1","method":"ping"}`, want: 2},             // a string id is another id
-		{in: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, want: 2}, // no id: no answer due
-		{in: `{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}`, want: 2},         // not a valid id
-		{in: `not json`, want: 2},
-		{out: `{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}`, want: 2},
-		{out: `{"jsonrpc":"2.0","id":7,"method":"sampling/createMessage"}`, want: 2}, // a server request
-		{out: `{"jsonrpc":"2.0","id":1.0,"result":{}}`, want: 1},
-		{out: `{"jsonrpc":"2.0","id":1,"result":{}}`, want: 1}, // answered already
-		{out: `{"jsonrpc":"2.0","id":"1","error":{"code":1,"message":"x"}}`, want: 0},
-	}
-	p := &pendingRequests{ids: map[string]int{}}
-	var stdout bytes.Buffer
-	w := &answerWriter{w: &stdout, p: p}
-	for i, s := range steps {
-		if s.in != "" {
-			p.add([]byte(s.in + "\n"))
-		} else {
-			// Written in two pieces: lines are tracked across writes.
-			line := s.out + "\n"
-			if _, err := w.Write([]byte(line[:5])); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.Write([]byte(line[5:])); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if p.n != s.want {
-			t.Fatalf("step %d (%s%s): %d pending, want %d", i, s.in, s.out, p.n, s.want)
-		}
-	}
-	start := time.Now()
-	p.wait(time.Second)
-	if time.Since(start) > 100*time.Millisecond {
-		t.Error("wait blocked with nothing pending")
-	}
-	p.add([]byte(`{"jsonrpc":"2.0","id":5,"method":"ping"}`))
-	start = time.Now()
-	p.wait(200 * time.Millisecond)
-	if d := time.Since(start); d < 200*time.Millisecond {
-		t.Errorf("wait returned after %v with a request pending", d)
-	}
-	if !strings.Contains(stdout.String(), `"id":"1","error"`) {
-		t.Errorf("answerWriter did not pass the output through: %s", stdout.String())
 	}
 }
