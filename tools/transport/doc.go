@@ -24,6 +24,35 @@
 // shutdown the tool calls counted by Inflight are waited for (bounded) before
 // the transport and the server stop.
 //
+// # Streamable HTTP: stateless, no standalone GET stream
+//
 // Streamable HTTP runs stateless: no Mcp-Session-Id is issued or checked,
-// as the 2026-07-28 revision has no protocol sessions.
+// as the 2026-07-28 revision has no protocol sessions, and any number of
+// server processes can sit behind one URL. A request's notifications
+// (progress above all) travel on the SSE stream of that request's own POST
+// response, which mcp-go opens when the first one is sent.
+//
+// GET /mcp answers 405 Method Not Allowed (server.WithDisableStreaming),
+// which the specification allows and every client handles (the TypeScript
+// SDK v1 and mcp-remote open that stream by default and carry on without
+// it). The reason: in mcp-go v1.2.1's stateless mode every client has the
+// same empty session key, so an open GET stream registers the session ""
+// and every legacy-era POST (revisions up to 2025-11-25) then runs in it.
+// Their notifications all go to that session's one channel, read at once by
+// the GET stream and by every POST in flight: a client lost part of its own
+// progress and received part of other clients'. TestProgressStaysWithItsRequest
+// holds a GET stream open next to two legacy clients and a 2026-07-28 one.
+//
+// What this means for server-initiated messages outside a request
+// (resources/updated, list_changed, logging not tied to a call): they have
+// no path to legacy-era clients over Streamable HTTP. A 2026-07-28 client
+// receives them on its subscriptions/listen stream, a POST like any other,
+// which mcp-go routes per request and which therefore keeps working here.
+// Serving them to legacy clients needs stateful sessions
+// (server.WithStateful, one Mcp-Session-Id per client, sticky routing
+// between processes) with the GET stream back on; even then mcp-go shares
+// one channel between a session's GET stream and its POSTs, so a request's
+// progress may arrive on the client's GET stream instead of its POST (same
+// client, still delivered). Stdio and SSE have one stream per client and are
+// not affected.
 package transport

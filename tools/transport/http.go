@@ -78,7 +78,15 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 		mux.Handle("/message", s)
 		shutdown = s.Shutdown
 	default:
-		s := server.NewStreamableHTTPServer(srv, server.WithStateLess(true))
+		s := server.NewStreamableHTTPServer(srv,
+			server.WithStateLess(true),
+			// Stateless, every client shares the session key "": an open
+			// GET stream would register it and then take a share of every
+			// request's notifications, other clients' included. GET
+			// answers 405 instead (see the package doc).
+			server.WithDisableStreaming(true),
+			server.WithStreamableHTTPLogger(loggerOr(o.Logger)),
+		)
 		mux.Handle("/mcp", s)
 		shutdown = s.Shutdown
 	}
