@@ -73,9 +73,9 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 	mux := http.NewServeMux()
 	switch o.Kind {
 	case KindSSE:
-		s := server.NewSSEServer(srv)
+		s := server.NewSSEServer(srv, sseOptions()...)
 		mux.Handle("/sse", s)
-		mux.Handle("/message", s)
+		mux.Handle("/message", sseLegacyOnly(s, s))
 		shutdown = s.Shutdown
 	default:
 		s := server.NewStreamableHTTPServer(srv,
