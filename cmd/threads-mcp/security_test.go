@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -162,6 +164,9 @@ func openSSE(t *testing.T, sseURL string, hdr map[string]string) (status int, en
 	return 0, "", nil
 }
 
+// testHTTPToken is a bearer token strong enough for the server to accept.
+const testHTTPToken = "7f3c9a1e5b2d8f4067a9c3e1b5d7f20a"
+
 func bearerHdr(tok string) map[string]string {
 	if tok == "" {
 		return nil
@@ -225,6 +230,12 @@ func TestHTTPListenAddress(t *testing.T) {
 			}
 		})
 	}
+	t.Run("refuses --allowed-hosts without a token", func(t *testing.T) {
+		_, _, err := parseConfig("serve", []string{"--transport", "http", "--allowed-hosts", "mcp.example.com"}, stdio{err: io.Discard}, func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), "--http-token") {
+			t.Errorf("parseConfig: %v, want a refusal naming --http-token", err)
+		}
+	})
 	t.Run("starts off loopback with a token", func(t *testing.T) {
 		for _, tr := range []string{"http", "sse"} {
 			env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN=s3cret-http-token")
@@ -412,6 +423,51 @@ func TestHTTPOriginAllowList(t *testing.T) {
 			closeFn()
 			if st != want["/sse"] {
 				t.Errorf("/sse: %d, want %d", st, want["/sse"])
+			}
+		})
+	}
+}
+
+// TestHTTPAllowedHosts runs the binary behind a real reverse proxy that
+// forwards Host: mcp.example.com (as Caddy and Traefik do by default):
+// refused without --allowed-hosts, served with the flag or the variable.
+func TestHTTPAllowedHosts(t *testing.T) {
+	const host = "mcp.example.com"
+	cases := []struct {
+		name string
+		args []string
+		env  []string
+		want int
+	}{
+		{"not allowed", nil, nil, http.StatusForbidden},
+		{"flag", []string{"--allowed-hosts", "other.example.org," + host}, nil, http.StatusOK},
+		{"environment", nil, []string{"THREADS_MCP_ALLOWED_HOSTS=" + host}, http.StatusOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--transport", "http", "--listen", "127.0.0.1:0"}, tc.args...)
+			env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+testHTTPToken)
+			p := startBinary(t, append(env, tc.env...), args...)
+			backend, err := url.Parse(p.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+				r.SetURL(&url.URL{Scheme: "http", Host: backend.Host})
+				r.Out.Host = r.In.Host // keep the client's Host
+			}})
+			defer proxy.Close()
+			hdr := map[string]string{"Host": host, "Authorization": "Bearer " + testHTTPToken}
+			res, body := do(t, http.MethodPost, proxy.URL+"/mcp", strings.NewReader(initFrame(0)), hdr)
+			if res.StatusCode != tc.want {
+				t.Fatalf("Host %s through the proxy: %d %s, want %d", host, res.StatusCode, body, tc.want)
+			}
+			if tc.want == http.StatusForbidden && !strings.Contains(body, "--allowed-hosts") {
+				t.Errorf("the 403 does not say how to allow the host: %s", body)
+			}
+			hdr["Host"] = "evil.example"
+			if res, body := do(t, http.MethodPost, proxy.URL+"/mcp", strings.NewReader(initFrame(0)), hdr); res.StatusCode != http.StatusForbidden {
+				t.Errorf("Host evil.example: %d %s, want 403", res.StatusCode, body)
 			}
 		})
 	}

@@ -36,6 +36,7 @@ type config struct {
 	logLevel  string
 	httpToken string
 	origins   string
+	hosts     string
 	// ledgerLease is how long a crashed publisher's claim blocks a retry
 	// with the same key (THREADS_MCP_LEDGER_LEASE, a Go duration).
 	ledgerLease time.Duration
@@ -62,6 +63,7 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 	fs.StringVar(&c.logLevel, "log-level", or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
 	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
+	fs.StringVar(&c.hosts, "allowed-hosts", getenv("THREADS_MCP_ALLOWED_HOSTS"), "comma-separated Host names allowed besides loopback (the public name behind a reverse proxy)")
 	c.token = getenv("THREADS_ACCESS_TOKEN")
 	c.ledgerLease = ledger.DefaultLease
 	if v := getenv("THREADS_MCP_LEDGER_LEASE"); v != "" {
@@ -84,6 +86,10 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 	if c.transport != "stdio" && c.httpToken == "" && !httpmw.IsLoopbackAddr(c.listen) {
 		return nil, nil, fmt.Errorf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you. "+
 			"Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1", c.listen)
+	}
+	if c.hosts != "" && c.httpToken == "" {
+		return nil, nil, fmt.Errorf("refusing --allowed-hosts (THREADS_MCP_ALLOWED_HOSTS) without a bearer token: behind a reverse proxy " +
+			"anyone who can reach the proxy could post as you. Set --http-token (or THREADS_MCP_HTTP_TOKEN)")
 	}
 	return c, fs.Args(), nil
 }
@@ -269,19 +275,24 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 
 // httpOptions are the HTTP transport options of c.
 func httpOptions(a *app, c *config) transport.HTTPOptions {
-	var origins []string
-	if c.origins != "" {
-		origins = strings.Split(c.origins, ",")
-	}
 	return transport.HTTPOptions{
 		Kind:              c.transport,
 		BearerToken:       c.httpToken,
-		AllowedOrigins:    origins,
+		AllowedOrigins:    list(c.origins),
+		AllowedHosts:      list(c.hosts),
 		ReadHeaderTimeout: c.readHeaderTimeout,
 		IdleTimeout:       c.idleTimeout,
 		Inflight:          a.inflight,
 		Logger:            slog.New(a.logger).With("version", version),
 	}
+}
+
+// list splits a comma-separated flag value.
+func list(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
 }
 
 // serveHTTP serves Streamable HTTP at /mcp or SSE at /sse (+ /message).

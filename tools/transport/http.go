@@ -44,6 +44,9 @@ type HTTPOptions struct {
 	BearerToken string
 	// AllowedOrigins are browser Origins accepted besides loopback ones.
 	AllowedOrigins []string
+	// AllowedHosts are Host header values accepted besides loopback ones,
+	// for a server behind a reverse proxy that forwards the public name.
+	AllowedHosts []string
 	// MaxBody caps request bodies; 0 means httpmw.DefaultMaxBody.
 	MaxBody int64
 	// ReadHeaderTimeout and IdleTimeout override the defaults when > 0.
@@ -73,7 +76,9 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 	mux := http.NewServeMux()
 	switch o.Kind {
 	case KindSSE:
-		s := server.NewSSEServer(srv, sseOptions()...)
+		s := server.NewSSEServer(srv, append(sseOptions(),
+			// httpmw checks Host against loopback and AllowedHosts.
+			server.WithSSEDisableLocalhostProtection(true))...)
 		mux.Handle("/sse", s)
 		mux.Handle("/message", sseLegacyOnly(s, s))
 		shutdown = s.Shutdown
@@ -86,6 +91,8 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 			// answers 405 instead (see the package doc).
 			server.WithDisableStreaming(true),
 			server.WithStreamableHTTPLogger(loggerOr(o.Logger)),
+			// httpmw checks Host against loopback and AllowedHosts.
+			server.WithDisableLocalhostProtection(true),
 		)
 		mux.Handle("/mcp", s)
 		shutdown = s.Shutdown
@@ -93,6 +100,7 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 	return httpmw.Guard(bufferBody(streamsUntimed(mux)), httpmw.Options{
 		BearerToken:    o.BearerToken,
 		AllowedOrigins: o.AllowedOrigins,
+		AllowedHosts:   o.AllowedHosts,
 		MaxBody:        o.MaxBody,
 	}), shutdown
 }
