@@ -230,6 +230,40 @@ func TestHTTPListenAddress(t *testing.T) {
 			}
 		})
 	}
+	weak := []struct{ name, tok, want string }{
+		{"blank", "   ", "blank"},
+		{"short", "s3cret-http-token", "17 bytes"},
+		{"repetitive", strings.Repeat("a", 40), "repetitive"},
+	}
+	for _, w := range weak {
+		t.Run("refuses a "+w.name+" token", func(t *testing.T) {
+			cmd := exec.Command(binary, "--transport", "http", "--listen", "0.0.0.0:0")
+			cmd.Env = append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+w.tok)
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("the server started with a weak token")
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitUsage {
+				t.Fatalf("exit %v, want %d\n%s", err, exitUsage, errb.String())
+			}
+			for _, s := range []string{w.want, "openssl rand -hex 32", "THREADS_MCP_HTTP_TOKEN"} {
+				if !strings.Contains(errb.String(), s) {
+					t.Errorf("message lacks %q: %s", s, errb.String())
+				}
+			}
+		})
+	}
 	t.Run("refuses --allowed-hosts without a token", func(t *testing.T) {
 		_, _, err := parseConfig("serve", []string{"--transport", "http", "--allowed-hosts", "mcp.example.com"}, stdio{err: io.Discard}, func(string) string { return "" })
 		if err == nil || !strings.Contains(err.Error(), "--http-token") {
@@ -238,18 +272,18 @@ func TestHTTPListenAddress(t *testing.T) {
 	})
 	t.Run("starts off loopback with a token", func(t *testing.T) {
 		for _, tr := range []string{"http", "sse"} {
-			env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN=s3cret-http-token")
+			env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+testHTTPToken)
 			p := startBinary(t, env, "--transport", tr, "--listen", "0.0.0.0:0")
 			u := loopbackURL(t, p.url)
 			if tr == "sse" {
-				st, _, closeFn := openSSE(t, u, bearerHdr("s3cret-http-token"))
+				st, _, closeFn := openSSE(t, u, bearerHdr(testHTTPToken))
 				closeFn()
 				if st != http.StatusOK {
 					t.Errorf("sse with token: %d", st)
 				}
 				continue
 			}
-			if res, body := do(t, http.MethodPost, u, strings.NewReader(initFrame(0)), bearerHdr("s3cret-http-token")); res.StatusCode != http.StatusOK {
+			if res, body := do(t, http.MethodPost, u, strings.NewReader(initFrame(0)), bearerHdr(testHTTPToken)); res.StatusCode != http.StatusOK {
 				t.Errorf("http with token: %d %s", res.StatusCode, body)
 			}
 			if res, _ := do(t, http.MethodPost, u, strings.NewReader(initFrame(0)), nil); res.StatusCode != http.StatusUnauthorized {
@@ -260,7 +294,7 @@ func TestHTTPListenAddress(t *testing.T) {
 }
 
 func TestHTTPBearerAuth(t *testing.T) {
-	const tok = "correct-horse-battery-staple"
+	const tok = "correct-horse-battery-staple-2f9c41d7"
 	env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+tok)
 	mcpURL := startBinary(t, env, "--transport", "http", "--listen", "127.0.0.1:0").url
 	sseURL := startBinary(t, env, "--transport", "sse", "--listen", "127.0.0.1:0").url
@@ -667,6 +701,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
+// clientHTTPToken is the HTTP bearer token of TestThreadsTokenNeverCrossesHTTP.
+const clientHTTPToken = "CLIENT-HTTP-TOKEN-5e0b7c2a9d4f1836"
+
 // TestThreadsTokenNeverCrossesHTTP runs the binary live against an emulator
 // whose tokens carry a sentinel prefix, drives a full session over both HTTP
 // transports with client-supplied credentials everywhere, and checks that the
@@ -674,7 +711,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // reached a client, stdout or stderr.
 func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 	const sentinel = "SENTINELTOKEN"
-	clientSecrets := []string{"CLIENT-HTTP-TOKEN", "CLIENT-QUERY-TOKEN", "CLIENT-ARG-TOKEN", "CLIENT-META-TOKEN", "CLIENT-OTHER-BEARER"}
+	clientSecrets := []string{clientHTTPToken, "CLIENT-QUERY-TOKEN", "CLIENT-ARG-TOKEN", "CLIENT-META-TOKEN", "CLIENT-OTHER-BEARER"}
 	liveEnv := func(t *testing.T, emu *emulator.Server, extra ...string) []string {
 		return append([]string{
 			"PATH=" + os.Getenv("PATH"),
@@ -690,9 +727,9 @@ func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 		httpToken string // the server's --http-token; the client sends it
 		bearer    string // what the client sends as its bearer
 	}{
-		{"http", "CLIENT-HTTP-TOKEN", "CLIENT-HTTP-TOKEN"},
+		{"http", clientHTTPToken, clientHTTPToken},
 		{"http", "", "CLIENT-OTHER-BEARER"},
-		{"sse", "CLIENT-HTTP-TOKEN", "CLIENT-HTTP-TOKEN"},
+		{"sse", clientHTTPToken, clientHTTPToken},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/http-token=%v", tc.transport, tc.httpToken != ""), func(t *testing.T) {
@@ -708,7 +745,7 @@ func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 			}
 			p := startBinary(t, liveEnv(t, emu, extra...), "--transport", tc.transport, "--listen", "127.0.0.1:0")
 			rec := &recorder{next: http.DefaultTransport.(*http.Transport).Clone()}
-			hdr := map[string]string{"Authorization": "Bearer " + tc.bearer, "X-Access-Token": "CLIENT-HTTP-TOKEN"}
+			hdr := map[string]string{"Authorization": "Bearer " + tc.bearer, "X-Access-Token": clientHTTPToken}
 			u := p.url + "?access_token=CLIENT-QUERY-TOKEN"
 			var c *mcpclient.Client
 			var err error

@@ -83,6 +83,14 @@ func parseConfig(name string, args []string, s stdio, getenv env) (*config, []st
 	default:
 		return nil, nil, fmt.Errorf("--transport must be stdio, sse or http, not %q", c.transport)
 	}
+	if c.transport != "stdio" && c.httpToken != "" {
+		tok, err := httpmw.CheckToken(c.httpToken)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--http-token / THREADS_MCP_HTTP_TOKEN: %w", err)
+		}
+		c.httpToken = tok
+		c.redact.Add(tok)
+	}
 	if c.transport != "stdio" && c.httpToken == "" && !httpmw.IsLoopbackAddr(c.listen) {
 		return nil, nil, fmt.Errorf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you. "+
 			"Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1", c.listen)

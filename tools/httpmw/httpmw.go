@@ -13,8 +13,6 @@
 package httpmw
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"net"
 	"net/http"
@@ -50,57 +48,68 @@ type Options struct {
 // Guard wraps next with the Host check, the Origin check, bearer
 // authentication and the body limit, in that order.
 func Guard(next http.Handler, o Options) http.Handler {
-	maxBody := o.MaxBody
-	if maxBody <= 0 {
-		maxBody = DefaultMaxBody
+	return newGuard(next, o)
+}
+
+// guard is the handler Guard returns.
+type guard struct {
+	next    http.Handler
+	hosts   hostList
+	origins map[string]bool
+	token   *tokenMatcher // nil: no token required
+	maxBody int64
+	realm   string
+}
+
+func newGuard(next http.Handler, o Options) *guard {
+	g := &guard{next: next, hosts: newHostList(o.AllowedHosts), origins: map[string]bool{}, maxBody: o.MaxBody, realm: o.Realm}
+	if g.maxBody <= 0 {
+		g.maxBody = DefaultMaxBody
 	}
-	realm := o.Realm
-	if realm == "" {
-		realm = "threads-mcp"
+	if g.realm == "" {
+		g.realm = "threads-mcp"
 	}
-	allowed := make(map[string]bool, len(o.AllowedOrigins))
 	for _, a := range o.AllowedOrigins {
 		if a = strings.TrimRight(strings.TrimSpace(a), "/"); a != "" {
-			allowed[strings.ToLower(a)] = true
+			g.origins[strings.ToLower(a)] = true
 		}
 	}
-	hosts := newHostList(o.AllowedHosts)
-	var want [32]byte
 	if o.BearerToken != "" {
-		want = sha256.Sum256([]byte(o.BearerToken))
+		g.token = newTokenMatcher(o.BearerToken)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !hosts.allowed(r) {
-			http.Error(w, fmt.Sprintf("Forbidden: Host %q is not allowed (add it with --allowed-hosts or THREADS_MCP_ALLOWED_HOSTS)", r.Host), http.StatusForbidden)
+	return g
+}
+
+func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !g.hosts.allowed(r) {
+		http.Error(w, fmt.Sprintf("Forbidden: Host %q is not allowed (add it with --allowed-hosts or THREADS_MCP_ALLOWED_HOSTS)", r.Host), http.StatusForbidden)
+		return
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, g.origins) {
+		http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
+		return
+	}
+	if g.token != nil {
+		got, ok := bearer(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+g.realm+`"`)
+			http.Error(w, "Unauthorized: bearer token required", http.StatusUnauthorized)
 			return
 		}
-		if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, allowed) {
-			http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
+		if !g.token.match(got) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+g.realm+`", error="invalid_token", error_description="the bearer token is not valid for this server"`)
+			http.Error(w, "Unauthorized: invalid bearer token", http.StatusUnauthorized)
 			return
 		}
-		if o.BearerToken != "" {
-			got, ok := bearer(r)
-			if !ok {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`"`)
-				http.Error(w, "Unauthorized: bearer token required", http.StatusUnauthorized)
-				return
-			}
-			sum := sha256.Sum256([]byte(got))
-			if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`", error="invalid_token", error_description="the bearer token is not valid for this server"`)
-				http.Error(w, "Unauthorized: invalid bearer token", http.StatusUnauthorized)
-				return
-			}
-		}
-		if r.ContentLength > maxBody {
-			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		}
-		next.ServeHTTP(w, r)
-	})
+	}
+	if r.ContentLength > g.maxBody {
+		http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, g.maxBody)
+	}
+	g.next.ServeHTTP(w, r)
 }
 
 // bearer returns the bearer credential of r.
