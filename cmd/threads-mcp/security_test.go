@@ -914,6 +914,10 @@ func TestStdioGarbage(t *testing.T) {
 		{name: "unknown notification",
 			frame: `{"jsonrpc":"2.0","method":"notifications/bogus","params":{"x":1}}`},
 		{name: "empty line", frame: ``, nullError: true},
+		{name: "nested 20,000 levels (deeper than encoding/json parses)", id: 20, codes: []int{invalidRequest},
+			frame: `{"jsonrpc":"2.0","id":20,"method":"ping","params":{"x":` + strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + `}}`},
+		{name: "object id", frame: `{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}`, nullError: true},
+		{name: "boolean id", frame: `{"jsonrpc":"2.0","id":true,"method":"tools/list"}`, nullError: true},
 	}
 	cmd := exec.Command(binary)
 	cmd.Env = sandboxEnv(t)

@@ -13,6 +13,16 @@
 // writes its requests and closes its end (`printf … | threads-mcp`) still
 // gets every answer.
 //
+// # The envelope check (stdio and HTTP)
+//
+// Before mcp-go sees a message, CheckEnvelope looks at its top level: a
+// request whose id is not a string or a number gets -32600 with id null
+// (mcp-go would echo an object id), and a well-formed message nested deeper
+// than encoding/json's 10,000 levels gets -32600 under its own id, read by
+// a token scan of the top-level object, where mcp-go would answer a parse
+// error with id null and leave the client waiting. Over SSE that answer goes
+// on the session's event stream, where the client waits for it.
+//
 // # HTTP
 //
 // ServeHTTP serves KindHTTP (Streamable HTTP at /mcp) or KindSSE (/sse and
@@ -55,4 +65,13 @@
 // progress may arrive on the client's GET stream instead of its POST (same
 // client, still delivered). Stdio and SSE have one stream per client and are
 // not affected.
+//
+// # SSE: legacy revisions only
+//
+// HTTP+SSE cannot carry the 2026-07-28 revision (its requests need the
+// Mcp-Method and Mcp-Name headers of Streamable HTTP; mcp-go refuses them
+// with -32020 without). Over SSE the server advertises only
+// mcp.LegacyProtocolVersions(), and answers any request declaring a modern
+// revision, server/discover included, with "unsupported protocol version"
+// listing them, so that a modern client falls back to initialize.
 package transport

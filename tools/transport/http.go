@@ -80,7 +80,7 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 			// httpmw checks Host against loopback and AllowedHosts.
 			server.WithSSEDisableLocalhostProtection(true))...)
 		mux.Handle("/sse", s)
-		mux.Handle("/message", sseLegacyOnly(s, s))
+		mux.Handle("/message", checkedPOST(s, sseLegacyOnly(s, s)))
 		shutdown = s.Shutdown
 	default:
 		s := server.NewStreamableHTTPServer(srv,
@@ -94,7 +94,7 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 			// httpmw checks Host against loopback and AllowedHosts.
 			server.WithDisableLocalhostProtection(true),
 		)
-		mux.Handle("/mcp", s)
+		mux.Handle("/mcp", checkedPOST(nil, s))
 		shutdown = s.Shutdown
 	}
 	return httpmw.Guard(bufferBody(streamsUntimed(mux)), httpmw.Options{
