@@ -18,6 +18,8 @@ import (
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	srvtransport "github.com/threads-mcp/threads-mcp/tools/transport"
 )
 
 const loadCalls = 200
@@ -310,7 +312,7 @@ func leakRound(t *testing.T, tr string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, shutdown := httpHandler(a, c)
+	h, shutdown := srvtransport.NewHandler(a.mcp, httpOptions(a, c))
 	ts := httptest.NewServer(h)
 	hc := &http.Client{Transport: &http.Transport{}}
 	var cl *mcpclient.Client

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -24,6 +26,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
+	srvtransport "github.com/threads-mcp/threads-mcp/tools/transport"
 )
 
 // proc is a running threads-mcp binary with its captured output.
@@ -161,6 +164,9 @@ func openSSE(t *testing.T, sseURL string, hdr map[string]string) (status int, en
 	return 0, "", nil
 }
 
+// testHTTPToken is a bearer token strong enough for the server to accept.
+const testHTTPToken = "7f3c9a1e5b2d8f4067a9c3e1b5d7f20a"
+
 func bearerHdr(tok string) map[string]string {
 	if tok == "" {
 		return nil
@@ -224,20 +230,60 @@ func TestHTTPListenAddress(t *testing.T) {
 			}
 		})
 	}
+	weak := []struct{ name, tok, want string }{
+		{"blank", "   ", "blank"},
+		{"short", "s3cret-http-token", "17 bytes"},
+		{"repetitive", strings.Repeat("a", 40), "repetitive"},
+	}
+	for _, w := range weak {
+		t.Run("refuses a "+w.name+" token", func(t *testing.T) {
+			cmd := exec.Command(binary, "--transport", "http", "--listen", "0.0.0.0:0")
+			cmd.Env = append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+w.tok)
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("the server started with a weak token")
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitUsage {
+				t.Fatalf("exit %v, want %d\n%s", err, exitUsage, errb.String())
+			}
+			for _, s := range []string{w.want, "openssl rand -hex 32", "THREADS_MCP_HTTP_TOKEN"} {
+				if !strings.Contains(errb.String(), s) {
+					t.Errorf("message lacks %q: %s", s, errb.String())
+				}
+			}
+		})
+	}
+	t.Run("refuses --allowed-hosts without a token", func(t *testing.T) {
+		_, _, err := parseConfig("serve", []string{"--transport", "http", "--allowed-hosts", "mcp.example.com"}, stdio{err: io.Discard}, func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), "--http-token") {
+			t.Errorf("parseConfig: %v, want a refusal naming --http-token", err)
+		}
+	})
 	t.Run("starts off loopback with a token", func(t *testing.T) {
 		for _, tr := range []string{"http", "sse"} {
-			env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN=s3cret-http-token")
+			env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+testHTTPToken)
 			p := startBinary(t, env, "--transport", tr, "--listen", "0.0.0.0:0")
 			u := loopbackURL(t, p.url)
 			if tr == "sse" {
-				st, _, closeFn := openSSE(t, u, bearerHdr("s3cret-http-token"))
+				st, _, closeFn := openSSE(t, u, bearerHdr(testHTTPToken))
 				closeFn()
 				if st != http.StatusOK {
 					t.Errorf("sse with token: %d", st)
 				}
 				continue
 			}
-			if res, body := do(t, http.MethodPost, u, strings.NewReader(initFrame(0)), bearerHdr("s3cret-http-token")); res.StatusCode != http.StatusOK {
+			if res, body := do(t, http.MethodPost, u, strings.NewReader(initFrame(0)), bearerHdr(testHTTPToken)); res.StatusCode != http.StatusOK {
 				t.Errorf("http with token: %d %s", res.StatusCode, body)
 			}
 			if res, _ := do(t, http.MethodPost, u, strings.NewReader(initFrame(0)), nil); res.StatusCode != http.StatusUnauthorized {
@@ -248,7 +294,7 @@ func TestHTTPListenAddress(t *testing.T) {
 }
 
 func TestHTTPBearerAuth(t *testing.T) {
-	const tok = "correct-horse-battery-staple"
+	const tok = "correct-horse-battery-staple-2f9c41d7"
 	env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+tok)
 	mcpURL := startBinary(t, env, "--transport", "http", "--listen", "127.0.0.1:0").url
 	sseURL := startBinary(t, env, "--transport", "sse", "--listen", "127.0.0.1:0").url
@@ -416,6 +462,51 @@ func TestHTTPOriginAllowList(t *testing.T) {
 	}
 }
 
+// TestHTTPAllowedHosts runs the binary behind a real reverse proxy that
+// forwards Host: mcp.example.com (as Caddy and Traefik do by default):
+// refused without --allowed-hosts, served with the flag or the variable.
+func TestHTTPAllowedHosts(t *testing.T) {
+	const host = "mcp.example.com"
+	cases := []struct {
+		name string
+		args []string
+		env  []string
+		want int
+	}{
+		{"not allowed", nil, nil, http.StatusForbidden},
+		{"flag", []string{"--allowed-hosts", "other.example.org," + host}, nil, http.StatusOK},
+		{"environment", nil, []string{"THREADS_MCP_ALLOWED_HOSTS=" + host}, http.StatusOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--transport", "http", "--listen", "127.0.0.1:0"}, tc.args...)
+			env := append(sandboxEnv(t), "THREADS_MCP_HTTP_TOKEN="+testHTTPToken)
+			p := startBinary(t, append(env, tc.env...), args...)
+			backend, err := url.Parse(p.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+				r.SetURL(&url.URL{Scheme: "http", Host: backend.Host})
+				r.Out.Host = r.In.Host // keep the client's Host
+			}})
+			defer proxy.Close()
+			hdr := map[string]string{"Host": host, "Authorization": "Bearer " + testHTTPToken}
+			res, body := do(t, http.MethodPost, proxy.URL+"/mcp", strings.NewReader(initFrame(0)), hdr)
+			if res.StatusCode != tc.want {
+				t.Fatalf("Host %s through the proxy: %d %s, want %d", host, res.StatusCode, body, tc.want)
+			}
+			if tc.want == http.StatusForbidden && !strings.Contains(body, "--allowed-hosts") {
+				t.Errorf("the 403 does not say how to allow the host: %s", body)
+			}
+			hdr["Host"] = "evil.example"
+			if res, body := do(t, http.MethodPost, proxy.URL+"/mcp", strings.NewReader(initFrame(0)), hdr); res.StatusCode != http.StatusForbidden {
+				t.Errorf("Host evil.example: %d %s, want 403", res.StatusCode, body)
+			}
+		})
+	}
+}
+
 // chunked hides a reader's length so the request is sent chunked.
 type chunked struct{ io.Reader }
 
@@ -470,8 +561,8 @@ func testConfig(t *testing.T, tr string) *config {
 	return c
 }
 
-// startInProcess serves the sandboxed app with serveHTTPOn (the binary's
-// own server, timeouts included) on a loopback port.
+// startInProcess serves the sandboxed app with transport.ServeHTTP and the
+// binary's options (timeouts included) on a loopback port.
 func startInProcess(t *testing.T, c *config) string {
 	t.Helper()
 	logger, err := newLogger(io.Discard, c.logLevel)
@@ -489,11 +580,11 @@ func startInProcess(t *testing.T, c *config) string {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- serveHTTPOn(ctx, a, c, ln) }()
+	go func() { done <- srvtransport.ServeHTTP(ctx, a.mcp, ln, httpOptions(a, c)) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("serveHTTPOn: %v", err)
+			t.Errorf("srvtransport.ServeHTTP: %v", err)
 		}
 		a.close()
 	})
@@ -501,18 +592,6 @@ func startInProcess(t *testing.T, c *config) string {
 }
 
 func TestHTTPTimeouts(t *testing.T) {
-	t.Run("defaults", func(t *testing.T) {
-		hs := newHTTPServer(http.NotFoundHandler(), &config{})
-		if hs.ReadHeaderTimeout <= 0 || hs.ReadHeaderTimeout > 30*time.Second {
-			t.Errorf("ReadHeaderTimeout %v", hs.ReadHeaderTimeout)
-		}
-		if hs.IdleTimeout <= 0 || hs.IdleTimeout > 5*time.Minute {
-			t.Errorf("IdleTimeout %v", hs.IdleTimeout)
-		}
-		if hs.ReadTimeout <= 0 {
-			t.Errorf("ReadTimeout %v", hs.ReadTimeout)
-		}
-	})
 	const short = 300 * time.Millisecond
 	for _, tr := range []string{"http", "sse"} {
 		c := testConfig(t, tr)
@@ -622,6 +701,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
+// clientHTTPToken is the HTTP bearer token of TestThreadsTokenNeverCrossesHTTP.
+const clientHTTPToken = "CLIENT-HTTP-TOKEN-5e0b7c2a9d4f1836"
+
 // TestThreadsTokenNeverCrossesHTTP runs the binary live against an emulator
 // whose tokens carry a sentinel prefix, drives a full session over both HTTP
 // transports with client-supplied credentials everywhere, and checks that the
@@ -629,7 +711,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // reached a client, stdout or stderr.
 func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 	const sentinel = "SENTINELTOKEN"
-	clientSecrets := []string{"CLIENT-HTTP-TOKEN", "CLIENT-QUERY-TOKEN", "CLIENT-ARG-TOKEN", "CLIENT-META-TOKEN", "CLIENT-OTHER-BEARER"}
+	clientSecrets := []string{clientHTTPToken, "CLIENT-QUERY-TOKEN", "CLIENT-ARG-TOKEN", "CLIENT-META-TOKEN", "CLIENT-OTHER-BEARER"}
 	liveEnv := func(t *testing.T, emu *emulator.Server, extra ...string) []string {
 		return append([]string{
 			"PATH=" + os.Getenv("PATH"),
@@ -645,9 +727,9 @@ func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 		httpToken string // the server's --http-token; the client sends it
 		bearer    string // what the client sends as its bearer
 	}{
-		{"http", "CLIENT-HTTP-TOKEN", "CLIENT-HTTP-TOKEN"},
+		{"http", clientHTTPToken, clientHTTPToken},
 		{"http", "", "CLIENT-OTHER-BEARER"},
-		{"sse", "CLIENT-HTTP-TOKEN", "CLIENT-HTTP-TOKEN"},
+		{"sse", clientHTTPToken, clientHTTPToken},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/http-token=%v", tc.transport, tc.httpToken != ""), func(t *testing.T) {
@@ -663,7 +745,7 @@ func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 			}
 			p := startBinary(t, liveEnv(t, emu, extra...), "--transport", tc.transport, "--listen", "127.0.0.1:0")
 			rec := &recorder{next: http.DefaultTransport.(*http.Transport).Clone()}
-			hdr := map[string]string{"Authorization": "Bearer " + tc.bearer, "X-Access-Token": "CLIENT-HTTP-TOKEN"}
+			hdr := map[string]string{"Authorization": "Bearer " + tc.bearer, "X-Access-Token": clientHTTPToken}
 			u := p.url + "?access_token=CLIENT-QUERY-TOKEN"
 			var c *mcpclient.Client
 			var err error
@@ -832,6 +914,10 @@ func TestStdioGarbage(t *testing.T) {
 		{name: "unknown notification",
 			frame: `{"jsonrpc":"2.0","method":"notifications/bogus","params":{"x":1}}`},
 		{name: "empty line", frame: ``, nullError: true},
+		{name: "nested 20,000 levels (deeper than encoding/json parses)", id: 20, codes: []int{invalidRequest},
+			frame: `{"jsonrpc":"2.0","id":20,"method":"ping","params":{"x":` + strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + `}}`},
+		{name: "object id", frame: `{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}`, nullError: true},
+		{name: "boolean id", frame: `{"jsonrpc":"2.0","id":true,"method":"tools/list"}`, nullError: true},
 	}
 	cmd := exec.Command(binary)
 	cmd.Env = sandboxEnv(t)
@@ -1011,57 +1097,5 @@ func TestStdioAnswersEverythingBeforeEOF(t *testing.T) {
 		if !answered[id] {
 			t.Errorf("request %s was never answered", id)
 		}
-	}
-}
-
-func TestPendingRequests(t *testing.T) {
-	steps := []struct {
-		in, out string // a line read from stdin, or one written to stdout
-		want    int    // pending requests after the step
-	}{
-		{in: `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, want: 1},
-		{in: `{"jsonrpc":"2.0","id":"1","method":"ping"}`, want: 2},             // a string id is another id
-		{in: `{"jsonrpc":"2.0","method":"notifications/initialized"}`, want: 2}, // no id: no answer due
-		{in: `{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}`, want: 2},         // not a valid id
-		{in: `not json`, want: 2},
-		{out: `{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}`, want: 2},
-		{out: `{"jsonrpc":"2.0","id":7,"method":"sampling/createMessage"}`, want: 2}, // a server request
-		{out: `{"jsonrpc":"2.0","id":1.0,"result":{}}`, want: 1},
-		{out: `{"jsonrpc":"2.0","id":1,"result":{}}`, want: 1}, // answered already
-		{out: `{"jsonrpc":"2.0","id":"1","error":{"code":1,"message":"x"}}`, want: 0},
-	}
-	p := &pendingRequests{ids: map[string]int{}}
-	var stdout bytes.Buffer
-	w := &answerWriter{w: &stdout, p: p}
-	for i, s := range steps {
-		if s.in != "" {
-			p.add([]byte(s.in + "\n"))
-		} else {
-			// Written in two pieces: lines are tracked across writes.
-			line := s.out + "\n"
-			if _, err := w.Write([]byte(line[:5])); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.Write([]byte(line[5:])); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if p.n != s.want {
-			t.Fatalf("step %d (%s%s): %d pending, want %d", i, s.in, s.out, p.n, s.want)
-		}
-	}
-	start := time.Now()
-	p.wait(time.Second)
-	if time.Since(start) > 100*time.Millisecond {
-		t.Error("wait blocked with nothing pending")
-	}
-	p.add([]byte(`{"jsonrpc":"2.0","id":5,"method":"ping"}`))
-	start = time.Now()
-	p.wait(200 * time.Millisecond)
-	if d := time.Since(start); d < 200*time.Millisecond {
-		t.Errorf("wait returned after %v with a request pending", d)
-	}
-	if !strings.Contains(stdout.String(), `"id":"1","error"`) {
-		t.Errorf("answerWriter did not pass the output through: %s", stdout.String())
 	}
 }

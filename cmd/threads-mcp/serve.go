@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,13 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/log"
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/threads-mcp/threads-mcp/threads"
@@ -28,6 +22,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
 	"github.com/threads-mcp/threads-mcp/tools/state"
+	"github.com/threads-mcp/threads-mcp/tools/transport"
 )
 
 // config is the server's configuration from flags and environment.
@@ -43,6 +38,7 @@ type config struct {
 	origins   string
 	// account is the account of calls that name none ("" : the stored default).
 	account string
+	hosts   string
 	// ledgerLease is how long a crashed publisher's claim blocks a retry
 	// with the same key (THREADS_MCP_LEDGER_LEASE, a Go duration).
 	ledgerLease time.Duration
@@ -56,9 +52,6 @@ type config struct {
 	redact *redact.Set
 }
 
-// drainTimeout bounds how long shutdown waits for in-flight tool calls.
-const drainTimeout = 30 * time.Second
-
 // configFlags registers the server's flags on fs, each defaulting to its
 // environment variable.
 func configFlags(fs *flag.FlagSet, c *config, getenv env) {
@@ -71,6 +64,7 @@ func configFlags(fs *flag.FlagSet, c *config, getenv env) {
 	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
 	fs.StringVar(&c.account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
+	fs.StringVar(&c.hosts, "allowed-hosts", getenv("THREADS_MCP_ALLOWED_HOSTS"), "comma-separated Host names allowed besides loopback (the public name behind a reverse proxy)")
 }
 
 // parseConfig reads the server's flags (anywhere among args), falling back
@@ -104,9 +98,21 @@ func parseConfig(name string, args []string, s stdio, getenv env, extra ...func(
 	default:
 		return nil, nil, fmt.Errorf("--transport must be stdio, sse or http, not %q", c.transport)
 	}
+	if c.transport != "stdio" && c.httpToken != "" {
+		tok, err := httpmw.CheckToken(c.httpToken)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--http-token / THREADS_MCP_HTTP_TOKEN: %w", err)
+		}
+		c.httpToken = tok
+		c.redact.Add(tok)
+	}
 	if c.transport != "stdio" && c.httpToken == "" && !httpmw.IsLoopbackAddr(c.listen) {
 		return nil, nil, fmt.Errorf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you. "+
 			"Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1", c.listen)
+	}
+	if c.hosts != "" && c.httpToken == "" {
+		return nil, nil, fmt.Errorf("refusing --allowed-hosts (THREADS_MCP_ALLOWED_HOSTS) without a bearer token: behind a reverse proxy " +
+			"anyone who can reach the proxy could post as you. Set --http-token (or THREADS_MCP_HTTP_TOKEN)")
 	}
 	return c, rest, nil
 }
@@ -157,7 +163,7 @@ Give them one of these ways:
 type app struct {
 	mcp      *server.MCPServer
 	logger   *log.Logger
-	inflight *inflight
+	inflight *transport.Inflight
 	closers  []func()
 }
 
@@ -169,7 +175,7 @@ func (a *app) close() {
 
 // build wires the store, the Threads client (or the sandbox emulator) and the tools.
 func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
-	a := &app{logger: logger, inflight: &inflight{}}
+	a := &app{logger: logger, inflight: &transport.Inflight{}}
 	if c.redact == nil {
 		c.redact = &redact.Set{}
 	}
@@ -245,7 +251,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		Ledger:   led,
 	}
 	a.mcp = tools.NewServer(deps, version,
-		server.WithToolHandlerMiddleware(a.inflight.middleware),
+		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.redact.Middleware))
 	return a, nil
 }
@@ -304,7 +310,9 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 				"To try a tool by hand: threads-mcp call --sandbox publish_text '{\"text\":\"hello\"}'; "+
 				"to explore: npx @modelcontextprotocol/inspector "+selfPath()+" --sandbox. Ctrl-D quits.")
 		}
-		err = serveStdio(ctx, a, s)
+		err = transport.ServeStdio(ctx, a.mcp, s.in, s.out, transport.StdioOptions{
+			Logger: slog.New(logger).With("version", version),
+		})
 	default:
 		err = serveHTTP(ctx, a, c)
 	}
@@ -316,211 +324,26 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 	return exitOK
 }
 
-// serveStdio serves JSON-RPC on s.in/s.out. On stdin EOF or a signal it stops
-// reading, waits (bounded) until every request it read has been answered,
-// then returns. Counting answers rather than running calls matters: a call
-// still queued when stdin closes has not started, and mcp-go would cancel it.
-func serveStdio(ctx context.Context, a *app, s stdio) error {
-	a.logger.Info("serving", "transport", "stdio", "version", version)
-	reqs := &pendingRequests{ids: map[string]int{}}
-	out := &answerWriter{w: s.out, p: reqs}
-	pr, pw := io.Pipe()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			reqs.wait(drainTimeout)
-			_ = pw.Close()
-		})
-	}
-	defer context.AfterFunc(ctx, stop)()
-	go func() {
-		defer stop()
-		br := bufio.NewReader(s.in)
-		for ctx.Err() == nil {
-			line, err := br.ReadBytes('\n')
-			if len(line) > 0 && ctx.Err() == nil {
-				if line[len(line)-1] != '\n' {
-					line = append(line, '\n') // a last request without a newline is still served
-				}
-				reqs.add(line)
-				if _, werr := pw.Write(line); werr != nil {
-					return
-				}
-			}
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					a.logger.Debug("stdin", "err", err)
-				}
-				return
-			}
-		}
-	}()
-	srv := server.NewStdioServer(a.mcp)
-	srv.SetErrorLogger(a.logger.StandardLog())
-	// Listen's own context must outlive the signal so in-flight calls can finish.
-	err := srv.Listen(context.WithoutCancel(ctx), pr, out)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
-}
-
-// pendingRequests counts the JSON-RPC requests read from stdin and not yet
-// answered on stdout, by id.
-type pendingRequests struct {
-	mu  sync.Mutex
-	ids map[string]int
-	n   int
-}
-
-// rpcMessage is the part of a JSON-RPC message the stdio drain looks at.
-type rpcMessage struct {
-	ID     json.RawMessage `json:"id"`
-	Method *string         `json:"method"`
-}
-
-// rpcID is a comparable form of a request id (a string or a number).
-func rpcID(raw json.RawMessage) (string, bool) {
-	var v any
-	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
-		return "", false
-	}
-	switch id := v.(type) {
-	case string:
-		return "s:" + id, true
-	case float64:
-		return "n:" + strconv.FormatFloat(id, 'g', -1, 64), true
-	}
-	return "", false
-}
-
-// add records line if it is a request (it has a method and an id).
-func (p *pendingRequests) add(line []byte) {
-	var m rpcMessage
-	if json.Unmarshal(line, &m) != nil || m.Method == nil {
-		return
-	}
-	if id, ok := rpcID(m.ID); ok {
-		p.mu.Lock()
-		p.ids[id]++
-		p.n++
-		p.mu.Unlock()
+// httpOptions are the HTTP transport options of c.
+func httpOptions(a *app, c *config) transport.HTTPOptions {
+	return transport.HTTPOptions{
+		Kind:              c.transport,
+		BearerToken:       c.httpToken,
+		AllowedOrigins:    list(c.origins),
+		AllowedHosts:      list(c.hosts),
+		ReadHeaderTimeout: c.readHeaderTimeout,
+		IdleTimeout:       c.idleTimeout,
+		Inflight:          a.inflight,
+		Logger:            slog.New(a.logger).With("version", version),
 	}
 }
 
-// answered forgets the request line answers, if it is a response.
-func (p *pendingRequests) answered(line []byte) {
-	var m rpcMessage
-	if json.Unmarshal(line, &m) != nil || m.Method != nil {
-		return
+// list splits a comma-separated flag value.
+func list(v string) []string {
+	if v == "" {
+		return nil
 	}
-	id, ok := rpcID(m.ID)
-	if !ok {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ids[id] > 0 {
-		p.ids[id]--
-		p.n--
-		if p.ids[id] == 0 {
-			delete(p.ids, id)
-		}
-	}
-}
-
-// wait blocks until every request is answered or d has passed.
-func (p *pendingRequests) wait(d time.Duration) {
-	deadline := time.Now().Add(d)
-	for {
-		p.mu.Lock()
-		n := p.n
-		p.mu.Unlock()
-		if n == 0 || time.Now().After(deadline) {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// answerWriter passes stdout through, one write at a time, and tells p
-// about every response line it carries.
-type answerWriter struct {
-	w   io.Writer
-	p   *pendingRequests
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (a *answerWriter) Write(b []byte) (int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	n, err := a.w.Write(b)
-	a.buf = append(a.buf, b[:n]...)
-	for {
-		i := bytes.IndexByte(a.buf, '\n')
-		if i < 0 {
-			break
-		}
-		a.p.answered(a.buf[:i])
-		a.buf = append(a.buf[:0], a.buf[i+1:]...)
-	}
-	return n, err
-}
-
-// HTTP server timeouts (config fields of the same name override them in tests).
-const (
-	defaultReadHeaderTimeout = 10 * time.Second
-	defaultReadTimeout       = 60 * time.Second
-	// defaultWriteTimeout is longer than the longest tool call (a video
-	// carousel may process for 5 minutes); event streams lift it.
-	defaultWriteTimeout = 10 * time.Minute
-	defaultIdleTimeout  = 120 * time.Second
-)
-
-// httpHandler is the handler stack of the sse and http transports: the MCP
-// transport behind the Origin, bearer and body-limit guard. shutdown stops
-// the transport's sessions and background work.
-func httpHandler(a *app, c *config) (h http.Handler, shutdown func(context.Context) error) {
-	mux := http.NewServeMux()
-	switch c.transport {
-	case "sse":
-		s := server.NewSSEServer(a.mcp)
-		mux.Handle("/sse", s)
-		mux.Handle("/message", s)
-		shutdown = s.Shutdown
-	default:
-		s := server.NewStreamableHTTPServer(a.mcp, server.WithStateLess(true))
-		mux.Handle("/mcp", s)
-		shutdown = s.Shutdown
-	}
-	var origins []string
-	if c.origins != "" {
-		origins = strings.Split(c.origins, ",")
-	}
-	return httpmw.Guard(bufferBody(streamsUntimed(mux)), httpmw.Options{
-		BearerToken:    c.httpToken,
-		AllowedOrigins: origins,
-	}), shutdown
-}
-
-// newHTTPServer is the http.Server of the sse and http transports, with
-// every timeout set so slow or idle clients cannot hold connections.
-func newHTTPServer(h http.Handler, c *config) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: orDuration(c.readHeaderTimeout, defaultReadHeaderTimeout),
-		ReadTimeout:       defaultReadTimeout,
-		WriteTimeout:      defaultWriteTimeout,
-		IdleTimeout:       orDuration(c.idleTimeout, defaultIdleTimeout),
-	}
-}
-
-func orDuration(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
+	return strings.Split(v, ",")
 }
 
 // serveHTTP serves Streamable HTTP at /mcp or SSE at /sse (+ /message).
@@ -529,117 +352,7 @@ func serveHTTP(ctx context.Context, a *app, c *config) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	return serveHTTPOn(ctx, a, c, ln)
-}
-
-// serveHTTPOn serves the HTTP transports on ln until ctx ends, then drains.
-func serveHTTPOn(ctx context.Context, a *app, c *config, ln net.Listener) error {
-	h, shutdown := httpHandler(a, c)
-	hs := newHTTPServer(h, c)
-	path := "/mcp"
-	if c.transport == "sse" {
-		path = "/sse"
-	}
-	a.logger.Info("serving", "transport", c.transport, "url", "http://"+ln.Addr().String()+path, "version", version)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
-	defer cancel()
-	a.inflight.wait(drainTimeout)
-	_ = shutdown(sctx)
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-// bufferBody reads a request body in full before the transport sees it, so a
-// body over the Guard's limit gets 413 even when it is sent chunked (without
-// a Content-Length the Guard cannot tell up front, and the transports would
-// answer a JSON-RPC parse error with 400).
-func bufferBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Body == http.NoBody {
-			next.ServeHTTP(w, r)
-			return
-		}
-		b, err := io.ReadAll(r.Body)
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
-			return
-		case err != nil:
-			http.Error(w, "Bad request: reading the body failed", http.StatusBadRequest)
-			return
-		}
-		_ = r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		r.ContentLength = int64(len(b))
-		next.ServeHTTP(w, r)
-	})
-}
-
-// streamsUntimed lifts the write timeout on long-lived event streams (the SSE
-// GET stream and Streamable HTTP's GET listener); calls keep it.
-func streamsUntimed(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// inflight counts running tool calls so shutdown can wait for them.
-type inflight struct {
-	mu sync.Mutex
-	n  int
-	c  *sync.Cond
-}
-
-func (f *inflight) cond() *sync.Cond {
-	if f.c == nil {
-		f.c = sync.NewCond(&f.mu)
-	}
-	return f.c
-}
-
-func (f *inflight) middleware(next server.ToolHandlerFunc) server.ToolHandlerFunc {
-	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		f.mu.Lock()
-		f.n++
-		f.mu.Unlock()
-		defer func() {
-			f.mu.Lock()
-			f.n--
-			f.cond().Broadcast()
-			f.mu.Unlock()
-		}()
-		return next(ctx, req)
-	}
-}
-
-// wait blocks until no call is running or d has passed.
-func (f *inflight) wait(d time.Duration) {
-	done := make(chan struct{})
-	go func() {
-		f.mu.Lock()
-		for f.n > 0 {
-			f.cond().Wait()
-		}
-		f.mu.Unlock()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(d):
-	}
+	return transport.ServeHTTP(ctx, a.mcp, ln, httpOptions(a, c))
 }
 
 // stateDirOrDefault is the state directory the auth commands use.

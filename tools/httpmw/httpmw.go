@@ -1,15 +1,19 @@
 // Package httpmw hardens the MCP server's HTTP transports (Streamable HTTP and
-// SSE): bearer authentication with 401 + WWW-Authenticate, an Origin
-// allow-list answering 403 (DNS rebinding), and a request body limit.
+// SSE): a Host allow-list and an Origin allow-list answering 403 (DNS
+// rebinding), bearer authentication with 401 + WWW-Authenticate, and a
+// request body limit.
 //
-// mcp-go's HTTP servers check none of these; the MCP specification
-// (2025-11-25 and later) requires the Origin check, and any server reachable
-// beyond loopback must authenticate every request.
+// mcp-go's HTTP servers check neither Origin nor credentials; the MCP
+// specification (2025-11-25 and later) requires the Origin check, and any
+// server reachable beyond loopback must authenticate every request. mcp-go
+// does check Host, but only against loopback names, which refuses every
+// request a reverse proxy forwards with the public name (Caddy and Traefik
+// keep the client's Host by default); Guard's Host check replaces it and
+// takes the proxy's names as AllowedHosts.
 package httpmw
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -28,61 +32,84 @@ type Options struct {
 	// (http(s)://localhost, 127.0.0.1, [::1] on any port). A request with no
 	// Origin header (every non-browser client) is accepted.
 	AllowedOrigins []string
+	// AllowedHosts are Host header values accepted besides loopback names
+	// (localhost, *.localhost, 127.0.0.0/8, [::1]). An entry without a port
+	// matches that name on any port; "host:port" matches only that port.
+	// With none, a request arriving on a loopback address must name a
+	// loopback host (as mcp-go checks it); with some, every request must
+	// name a loopback host or one of them.
+	AllowedHosts []string
 	// MaxBody caps request bodies; 0 means DefaultMaxBody.
 	MaxBody int64
 	// Realm is the WWW-Authenticate realm; "" means "threads-mcp".
 	Realm string
 }
 
-// Guard wraps next with the origin check, bearer authentication and the body
-// limit, in that order.
+// Guard wraps next with the Host check, the Origin check, bearer
+// authentication and the body limit, in that order.
 func Guard(next http.Handler, o Options) http.Handler {
-	maxBody := o.MaxBody
-	if maxBody <= 0 {
-		maxBody = DefaultMaxBody
+	return newGuard(next, o)
+}
+
+// guard is the handler Guard returns.
+type guard struct {
+	next    http.Handler
+	hosts   hostList
+	origins map[string]bool
+	token   *tokenMatcher // nil: no token required
+	maxBody int64
+	realm   string
+}
+
+func newGuard(next http.Handler, o Options) *guard {
+	g := &guard{next: next, hosts: newHostList(o.AllowedHosts), origins: map[string]bool{}, maxBody: o.MaxBody, realm: o.Realm}
+	if g.maxBody <= 0 {
+		g.maxBody = DefaultMaxBody
 	}
-	realm := o.Realm
-	if realm == "" {
-		realm = "threads-mcp"
+	if g.realm == "" {
+		g.realm = "threads-mcp"
 	}
-	allowed := make(map[string]bool, len(o.AllowedOrigins))
 	for _, a := range o.AllowedOrigins {
 		if a = strings.TrimRight(strings.TrimSpace(a), "/"); a != "" {
-			allowed[strings.ToLower(a)] = true
+			g.origins[strings.ToLower(a)] = true
 		}
 	}
-	var want [32]byte
 	if o.BearerToken != "" {
-		want = sha256.Sum256([]byte(o.BearerToken))
+		g.token = newTokenMatcher(o.BearerToken)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, allowed) {
-			http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
+	return g
+}
+
+func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !g.hosts.allowed(r) {
+		http.Error(w, fmt.Sprintf("Forbidden: Host %q is not allowed (add it with --allowed-hosts or THREADS_MCP_ALLOWED_HOSTS)", r.Host), http.StatusForbidden)
+		return
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, g.origins) {
+		http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
+		return
+	}
+	if g.token != nil {
+		got, ok := bearer(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+g.realm+`"`)
+			http.Error(w, "Unauthorized: bearer token required", http.StatusUnauthorized)
 			return
 		}
-		if o.BearerToken != "" {
-			got, ok := bearer(r)
-			if !ok {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`"`)
-				http.Error(w, "Unauthorized: bearer token required", http.StatusUnauthorized)
-				return
-			}
-			sum := sha256.Sum256([]byte(got))
-			if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`", error="invalid_token", error_description="the bearer token is not valid for this server"`)
-				http.Error(w, "Unauthorized: invalid bearer token", http.StatusUnauthorized)
-				return
-			}
-		}
-		if r.ContentLength > maxBody {
-			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+		if !g.token.match(got) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+g.realm+`", error="invalid_token", error_description="the bearer token is not valid for this server"`)
+			http.Error(w, "Unauthorized: invalid bearer token", http.StatusUnauthorized)
 			return
 		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		}
-		next.ServeHTTP(w, r)
-	})
+	}
+	if r.ContentLength > g.maxBody {
+		http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, g.maxBody)
+	}
+	g.next.ServeHTTP(w, r)
 }
 
 // bearer returns the bearer credential of r.
@@ -107,6 +134,48 @@ func originAllowed(origin string, allowed map[string]bool) bool {
 		return false
 	}
 	return IsLoopbackHost(u.Hostname())
+}
+
+// hostList is the Host allow-list of Guard.
+type hostList struct {
+	names map[string]bool // entries without a port
+	exact map[string]bool // host:port entries
+}
+
+func newHostList(entries []string) hostList {
+	h := hostList{names: map[string]bool{}, exact: map[string]bool{}}
+	for _, e := range entries {
+		e = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(e), "."))
+		if e == "" {
+			continue
+		}
+		if host, port, err := net.SplitHostPort(e); err == nil && port != "" {
+			h.exact[net.JoinHostPort(strings.TrimSuffix(host, "."), port)] = true
+			continue
+		}
+		h.names[strings.Trim(e, "[]")] = true
+	}
+	return h
+}
+
+// allowed reports whether r's Host may be served.
+func (h hostList) allowed(r *http.Request) bool {
+	host := strings.ToLower(r.Host)
+	name := host
+	if n, _, err := net.SplitHostPort(host); err == nil {
+		name = n
+	}
+	name = strings.TrimSuffix(strings.Trim(name, "[]"), ".")
+	if IsLoopbackHost(name) {
+		return true
+	}
+	if len(h.names) == 0 && len(h.exact) == 0 {
+		// No list: refuse a foreign name only on a loopback connection,
+		// where DNS rebinding is the threat.
+		local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+		return !ok || local == nil || !IsLoopbackAddr(local.String())
+	}
+	return h.names[name] || h.exact[host]
 }
 
 // IsLoopbackHost reports whether host names this machine's loopback

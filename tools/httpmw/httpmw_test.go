@@ -1,7 +1,9 @@
 package httpmw
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,6 +72,51 @@ func TestGuard(t *testing.T) {
 			}
 			if strings.Contains(w.Body.String(), "s3cret") || strings.Contains(w.Header().Get("WWW-Authenticate"), "s3cret") {
 				t.Errorf("response echoes the bearer token")
+			}
+		})
+	}
+}
+
+func TestGuardHost(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	loopback := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+	public := &net.TCPAddr{IP: net.IPv4(192, 0, 2, 10), Port: 8080}
+	proxied := []string{"mcp.example.com", "api.example.org:8443", "[2001:db8::1]"}
+	tests := []struct {
+		name  string
+		local net.Addr // the connection's local address
+		hosts []string
+		host  string
+		want  int
+	}{
+		{"loopback name on loopback", loopback, nil, "127.0.0.1:8080", 200},
+		{"localhost on loopback", loopback, nil, "localhost:8080", 200},
+		{"foreign name on loopback (DNS rebinding)", loopback, nil, "evil.example", 403},
+		{"proxied name without the list", loopback, nil, "mcp.example.com", 403},
+		{"proxied name on the list", loopback, proxied, "mcp.example.com", 200},
+		{"proxied name with a port", loopback, proxied, "mcp.example.com:443", 200},
+		{"proxied name, other case, trailing dot", loopback, proxied, "MCP.Example.COM.", 200},
+		{"port-bound entry, its port", loopback, proxied, "api.example.org:8443", 200},
+		{"port-bound entry, another port", loopback, proxied, "api.example.org:9000", 403},
+		{"port-bound entry, no port", loopback, proxied, "api.example.org", 403},
+		{"ipv6 entry", loopback, proxied, "[2001:db8::1]:8080", 200},
+		{"lookalike of a listed name", loopback, proxied, "mcp.example.com.evil.example", 403},
+		{"loopback name with a list", loopback, proxied, "localhost:8080", 200},
+		{"any name off loopback without a list", public, nil, "whatever.example", 200},
+		{"unlisted name off loopback with a list", public, proxied, "evil.example", 403},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/mcp", nil)
+			r = r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, tc.local))
+			r.Host = tc.host
+			w := httptest.NewRecorder()
+			Guard(ok, Options{AllowedHosts: tc.hosts}).ServeHTTP(w, r)
+			if w.Code != tc.want {
+				t.Fatalf("status %d, want %d (%s)", w.Code, tc.want, w.Body.String())
+			}
+			if tc.want == 403 && !strings.Contains(w.Body.String(), "--allowed-hosts") {
+				t.Errorf("the refusal does not say how to allow the host: %s", w.Body.String())
 			}
 		})
 	}
