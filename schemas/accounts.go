@@ -17,21 +17,28 @@ type AccountArg struct {
 	Account string `json:"account,omitempty" jsonschema:"maxLength=100" jsonschema_description:"Optional: the stored account name or Threads username to act as (list_accounts shows them). Default: the server's default account."`
 }
 
-// normalize trims the account and one leading '@'.
-func (a *AccountArg) normalize() {
+// AccountArgument returns a. Promoted to every Args type that embeds
+// AccountArg, it lets the tool pipeline normalize, check and resolve the
+// shared account argument once for every tool; the Args types' own
+// Normalize and Validate leave it alone.
+func (a *AccountArg) AccountArgument() *AccountArg { return a }
+
+// NormalizeAccount trims the account and one leading '@'.
+func (a *AccountArg) NormalizeAccount() {
 	a.Account = strings.TrimPrefix(strings.TrimSpace(a.Account), "@")
 }
 
-// check validates the account argument's shape (whether it exists is the
-// server's to say).
-func (a *AccountArg) check(errs *FieldErrors) {
+// CheckAccount validates the account argument's shape (whether it exists is
+// the server's to say); nil when it is fine or empty.
+func (a *AccountArg) CheckAccount() *FieldError {
 	if a.Account == "" {
-		return
+		return nil
 	}
 	if len(a.Account) > MaxAccountLength || strings.IndexFunc(a.Account, unicode.IsControl) >= 0 || strings.ContainsAny(a.Account, " \t") {
-		errs.add(newFieldError("account", "invalid", a.Account, "an account is a stored name or a Threads username, without spaces, at most 100 characters",
-			"pass a name shown by list_accounts, or omit account to use the default"))
+		return newFieldError("account", "invalid", a.Account, "an account is a stored name or a Threads username, without spaces, at most 100 characters",
+			"pass a name shown by list_accounts, or omit account to use the default")
 	}
+	return nil
 }
 
 // IdempotencyArg is embedded in the publishing tools' arguments.
@@ -39,16 +46,23 @@ type IdempotencyArg struct {
 	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema:"maxLength=200" jsonschema_description:"Optional key that makes retrying safe: while a key is known (24 h), calls with it return the first result (replayed: true) instead of posting again. Use a new key for each new post; the same key with different arguments is refused."`
 }
 
-// check validates the key's shape: printable, at most 200 bytes.
-func (a *IdempotencyArg) check(errs *FieldErrors) {
+// IdempotencyArgument returns a. Promoted to every Args type that embeds
+// IdempotencyArg, it lets the tool pipeline check and use the key once for
+// every publishing tool.
+func (a *IdempotencyArg) IdempotencyArgument() *IdempotencyArg { return a }
+
+// CheckKey validates the key's shape: printable, at most 200 bytes; nil when
+// it is fine or empty.
+func (a *IdempotencyArg) CheckKey() *FieldError {
 	k := a.IdempotencyKey
 	if k == "" {
-		return
+		return nil
 	}
 	if len(k) > MaxIdempotencyKeyLength || strings.IndexFunc(k, unicode.IsControl) >= 0 || strings.TrimSpace(k) != k {
-		errs.add(newFieldError("idempotency_key", "invalid", k, "an idempotency key is 1 to 200 printable characters without surrounding spaces",
-			"use a short unique string per post, such as a UUID"))
+		return newFieldError("idempotency_key", "invalid", k, "an idempotency key is 1 to 200 printable characters without surrounding spaces",
+			"use a short unique string per post, such as a UUID")
 	}
+	return nil
 }
 
 // ListAccountsArgs are the (empty) arguments of list_accounts.
@@ -80,15 +94,9 @@ type GetPublishingLimitArgs struct {
 	AccountArg
 }
 
-// Normalize trims the account.
-func (a *GetPublishingLimitArgs) Normalize() { a.AccountArg.normalize() }
-
-// Validate checks the account's shape.
-func (a *GetPublishingLimitArgs) Validate() error {
-	var errs FieldErrors
-	a.AccountArg.check(&errs)
-	return errs.Err()
-}
+// Validate accepts every argument object: the only argument, account, is
+// checked by the tool pipeline (AccountArg.CheckAccount).
+func (a *GetPublishingLimitArgs) Validate() error { return nil }
 
 // Quota is one quota group's usage over the rolling 24 hours.
 type Quota struct {

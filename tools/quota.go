@@ -6,9 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
-
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
 )
@@ -29,28 +26,25 @@ const (
 	quotaWindow        = 86400
 )
 
-// GetPublishingLimit is the get_publishing_limit tool: posts, replies and
+// getPublishingLimit is the get_publishing_limit tool: posts, replies and
 // deletes used and left in the rolling 24 hours.
-func GetPublishingLimit(d Deps) server.ServerTool {
+func getPublishingLimit() Tool {
 	return newTool[schemas.GetPublishingLimitArgs](def{
 		name:  "get_publishing_limit",
 		title: "Get publishing limits",
 		description: "Show how many posts (250), replies (1,000) and deletes (100) the account has used and has " +
 			"left in the rolling 24 hours. Publishing tools refuse at once when the quota is spent.",
-		hints: readOnly(),
-	}, func(ctx context.Context, _ mcp.CallToolRequest, a *schemas.GetPublishingLimitArgs) (*schemas.PublishingLimitResult, error) {
-		acct, err := d.account(ctx, a.Account)
-		if err != nil {
-			return nil, err
-		}
+		toolset: ToolsetAccounts,
+		hints:   readOnly(),
+	}, func(ctx context.Context, c *call, _ *schemas.GetPublishingLimitArgs) (*schemas.PublishingLimitResult, error) {
+		acct := c.acct
 		lim, _, err := acct.API.PublishingLimit(ctx, "quota_usage", "config", "reply_quota_usage", "reply_config")
 		if err != nil {
 			return nil, err
 		}
 		out := &schemas.PublishingLimitResult{
-			ResultMeta: d.meta(acct),
-			Posts:      quota(lim.QuotaUsage, lim.Config, defaultPostQuota),
-			Replies:    quota(lim.ReplyQuotaUsage, lim.ReplyConfig, defaultReplyQuota),
+			Posts:   quota(lim.QuotaUsage, lim.Config, defaultPostQuota),
+			Replies: quota(lim.ReplyQuotaUsage, lim.ReplyConfig, defaultReplyQuota),
 		}
 		// Deletes need threads_delete, which the default login does not ask
 		// for: read them separately and leave them out when refused.

@@ -90,9 +90,10 @@ func listTools(args []string, s stdio) int {
 		fmt.Fprintln(s.err, "usage: threads-mcp tools")
 		return exitUsage
 	}
-	defs := make([]mcp.Tool, 0, 8)
-	for _, t := range tools.All(tools.Deps{}) {
-		defs = append(defs, t.Tool)
+	all := tools.Tools()
+	defs := make([]mcp.Tool, 0, len(all))
+	for _, t := range all {
+		defs = append(defs, t.Definition())
 	}
 	b, err := json.MarshalIndent(defs, "", "  ")
 	if err != nil {

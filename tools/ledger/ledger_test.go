@@ -37,13 +37,18 @@ func open(t *testing.T, dir string, clk *clock) *Ledger {
 	return l
 }
 
+// req is a live publish_text claim request.
+func req(account, key, hash string, ttl time.Duration) Request {
+	return Request{Scope: Scope{Account: account}, Key: key, Tool: "publish_text", ArgsHash: hash, TTL: ttl}
+}
+
 func TestClaimLifecycle(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)}
 	l := open(t, t.TempDir(), clk)
 	ctx := t.Context()
 	claim := func(key, hash string, ttl time.Duration) Claim {
 		t.Helper()
-		c, err := l.Claim(ctx, "acct", key, "publish_text", hash, ttl)
+		c, err := l.Claim(ctx, req("acct", key, hash, ttl))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +62,7 @@ func TestClaimLifecycle(t *testing.T) {
 	if c := claim("k", "h1", 24*time.Hour); c.Action != Wait {
 		t.Fatalf("live lease: action %v, want Wait", c.Action)
 	}
-	if _, err := l.Claim(ctx, "acct", "k", "publish_text", "other", 24*time.Hour); !errors.As(err, new(*MismatchError)) {
+	if _, err := l.Claim(ctx, req("acct", "k", "other", 24*time.Hour)); !errors.As(err, new(*MismatchError)) {
 		t.Fatalf("different args: err %v, want MismatchError", err)
 	}
 	if err := l.SetContainer(ctx, first, "c1", []string{"i1", "i2"}); err != nil {
@@ -93,10 +98,10 @@ func TestClaimLifecycle(t *testing.T) {
 		t.Fatalf("after failure: action %v, want Run", c.Action)
 	}
 	// Keys are per account.
-	if c, err := l.Claim(ctx, "other", "k", "publish_text", "zzz", time.Hour); err != nil || c.Action != Run {
+	if c, err := l.Claim(ctx, req("other", "k", "zzz", time.Hour)); err != nil || c.Action != Run {
 		t.Fatalf("other account: %+v %v", c, err)
 	}
-	if e, err := l.Get(ctx, "acct", "nope"); e != nil || err != nil {
+	if e, err := l.Get(ctx, Scope{Account: "acct"}, "nope"); e != nil || err != nil {
 		t.Fatalf("Get missing: %v %v", e, err)
 	}
 }
@@ -112,7 +117,7 @@ func TestConcurrentClaimsAcrossProcesses(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
-			c, err := ls[i%2].Claim(context.Background(), "a", "same", "publish_text", "h", time.Hour)
+			c, err := ls[i%2].Claim(context.Background(), req("a", "same", "h", time.Hour))
 			if err != nil {
 				t.Error(err)
 				return
