@@ -36,6 +36,8 @@ type env struct {
 	client *client.Client
 	notes  chan mcp.JSONRPCNotification
 	api    *threads.Client
+	led    *ledger.Ledger
+	dir    string
 }
 
 func newEnv(t *testing.T, opts ...emulator.Option) *env {
@@ -116,7 +118,7 @@ func newEnvWith(t *testing.T, emu *emulator.Server, token string, cfgs ...envCon
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	return &env{emu: emu, store: st, client: c, notes: notes, api: api}
+	return &env{emu: emu, store: st, client: c, notes: notes, api: api, led: led, dir: cfg.dir}
 }
 
 // call calls a tool and returns its result and structured content.
