@@ -32,10 +32,13 @@ func explain(err error) string {
 		ae  *threads.APIError
 		uae *unknownAccountError
 		ue  *userError
+		oue *outcomeUnknownError
 	)
 	switch {
 	case errors.As(err, &ue):
 		return ue.Error()
+	case errors.As(err, &oue):
+		return oue.Error()
 	case errors.As(err, &uae):
 		return uae.Error() + ". Fix: omit account to use the default account."
 	case errors.As(err, &ce):

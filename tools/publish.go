@@ -154,6 +154,24 @@ func (e *abortError) Error() string {
 
 func (e *abortError) Unwrap() error { return e.err }
 
+// outcomeUnknownError is a publish that failed after its container was
+// recorded without a definite refusal: the post may be live.
+type outcomeUnknownError struct {
+	err   error
+	keyed bool
+}
+
+func (e *outcomeUnknownError) Error() string {
+	retry := "call again with the same arguments within 10 minutes"
+	if e.keyed {
+		retry = "retry with the same idempotency_key"
+	}
+	return fmt.Sprintf("the publish outcome is unknown (%v): the post may be live. Fix: %s; the retry finishes the "+
+		"publish or returns the post without posting twice. Do not change the arguments.", e.err, retry)
+}
+
+func (e *outcomeUnknownError) Unwrap() error { return e.err }
+
 // runClaim publishes for a claim (fresh or resumed) and records the outcome.
 // It never publishes a container the ledger failed to record: the recording
 // hook cancels the flow's context, so the client makes no further request.
@@ -209,7 +227,11 @@ func runClaim[R any, PR interface {
 	post := r.post
 	post.OnContainer = func(id string, items []string) {
 		if err := c.Ledger.SetContainer(ctx, cl, id, items); err != nil {
-			stop(&recordError{err: err})
+			if errors.Is(err, ledger.ErrNotOwner) {
+				stop(&abortError{err: err})
+			} else {
+				stop(&recordError{err: err})
+			}
 			return
 		}
 		mu.Lock()
@@ -280,6 +302,10 @@ func runClaim[R any, PR interface {
 			// The outcome may be unknown: keep the container so the next call
 			// with this key resumes from its status instead of posting again.
 			_ = c.Ledger.Release(context.WithoutCancel(ctx), cl, err.Error())
+			var re *recordError
+			if !errors.As(err, &re) {
+				err = &outcomeUnknownError{err: err, keyed: c.key != ""}
+			}
 		default:
 			_ = c.Ledger.Fail(context.WithoutCancel(ctx), cl, err.Error())
 		}

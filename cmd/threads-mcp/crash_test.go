@@ -17,10 +17,15 @@ import (
 // liveServer is the binary in live mode (no sandbox) against an in-process
 // emulator, speaking raw JSON-RPC over its stdio.
 type liveServer struct {
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Scanner
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	frames chan []byte // stdout, one JSON-RPC frame each; closed at EOF
+	err    error       // the read error, once frames is closed
 }
+
+// frameWait bounds how long a test waits for one response from a server
+// process, so a hang fails quickly and says what it waited for.
+const frameWait = 30 * time.Second
 
 func startLive(t *testing.T, emu *emulator.Server, stateDir, token string) *liveServer {
 	t.Helper()
@@ -44,8 +49,16 @@ func startLive(t *testing.T, emu *emulator.Server, stateDir, token string) *live
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	s := &liveServer{cmd: cmd, in: in, out: bufio.NewScanner(out)}
-	s.out.Buffer(make([]byte, 1<<20), 1<<20)
+	s := &liveServer{cmd: cmd, in: in, frames: make(chan []byte, 16)}
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			s.frames <- append([]byte(nil), sc.Bytes()...)
+		}
+		s.err = sc.Err()
+		close(s.frames)
+	}()
 	s.send(t, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"crash","version":"0"}}}`)
 	s.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
 	s.await(t, 1)
@@ -59,21 +72,29 @@ func (s *liveServer) send(t *testing.T, frame string) {
 	}
 }
 
-// await reads frames until the response to id, returning its result.
+// await reads frames until the response to id, returning its result; it
+// fails the test when none comes within frameWait.
 func (s *liveServer) await(t *testing.T, id int) map[string]any {
 	t.Helper()
-	for s.out.Scan() {
-		var msg map[string]any
-		if err := json.Unmarshal(s.out.Bytes(), &msg); err != nil {
-			t.Fatalf("bad frame %q", s.out.Text())
-		}
-		if msg["id"] == float64(id) {
-			res, _ := msg["result"].(map[string]any)
-			return res
+	deadline := time.After(frameWait)
+	for {
+		select {
+		case b, ok := <-s.frames:
+			if !ok {
+				t.Fatalf("the server closed stdout before answering request %d: %v", id, s.err)
+			}
+			var msg map[string]any
+			if err := json.Unmarshal(b, &msg); err != nil {
+				t.Fatalf("bad frame %q", b)
+			}
+			if msg["id"] == float64(id) {
+				res, _ := msg["result"].(map[string]any)
+				return res
+			}
+		case <-deadline:
+			t.Fatalf("no response to request %d within %s", id, frameWait)
 		}
 	}
-	t.Fatalf("no response to %d: %v", id, s.out.Err())
-	return nil
 }
 
 // TestCrashResume kills the server (SIGKILL) in the middle of a publish and
@@ -113,7 +134,7 @@ func TestCrashResume(t *testing.T) {
 			if err := first.cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
-			_ = first.cmd.Wait()
+			waitExit(t, first.cmd)
 
 			second := startLive(t, emu, state, tok)
 			second.send(t, call)
@@ -133,5 +154,17 @@ func TestCrashResume(t *testing.T) {
 				t.Errorf("result does not say the earlier attempt was interrupted: %v", sc)
 			}
 		})
+	}
+}
+
+// waitExit waits for a killed process to exit, failing after frameWait.
+func waitExit(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(frameWait):
+		t.Fatalf("process %d did not exit within %s of SIGKILL", cmd.Process.Pid, frameWait)
 	}
 }
