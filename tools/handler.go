@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,6 +38,9 @@ type def struct {
 	description string
 	toolset     string
 	hints       hints
+	// scopes are the Threads permissions the tool needs (named in errors
+	// when a token lacks one).
+	scopes []string
 }
 
 // Tool is one tool as data: its MCP definition (name, title, description,
@@ -45,8 +49,12 @@ type def struct {
 type Tool struct {
 	def     mcp.Tool
 	toolset string
+	scopes  []string
 	bind    func(Deps) server.ToolHandlerFunc
 }
+
+// Scopes returns the Threads permissions the tool needs.
+func (t Tool) Scopes() []string { return slices.Clone(t.scopes) }
 
 // Definition returns the tool's MCP definition, as tools/list shows it.
 func (t Tool) Definition() mcp.Tool { return t.def }
@@ -144,7 +152,7 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 			return res, nil
 		}
 	}
-	return Tool{def: tool, toolset: d.toolset, bind: bind}
+	return Tool{def: tool, toolset: d.toolset, scopes: d.scopes, bind: bind}
 }
 
 // handle runs the pipeline of one call; it never returns a Go error, so a
@@ -194,13 +202,13 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 		a := acctArg.AccountArgument()
 		acct, err := c.account(ctx, a.Account)
 		if err != nil {
-			return errorResult(name, err), "error", err.Error()
+			return errorResult(name, err, nil), "error", err.Error()
 		}
 		c.acct, a.Account = acct, ""
 	}
 	res, err := run(ctx, c, (*A)(args))
 	if err != nil {
-		return errorResult(name, err), "error", err.Error()
+		return errorResult(name, err, c.acct), "error", err.Error()
 	}
 	outcome := "ok"
 	if m, ok := any(res).(metaCarrier); ok {

@@ -20,6 +20,7 @@ func getInsights() Tool {
 			"YYYY-MM-DD; default the last 2 days; not before 2024-04-13), views as a daily series; " +
 			"follower_demographics needs a breakdown (country, city, age or gender). Returns metrics by name.",
 		toolset: ToolsetRead,
+		scopes:  []string{scopeBasic, "threads_manage_insights"},
 		hints:   readOnly(),
 	}, func(ctx context.Context, c *call, a *schemas.GetInsightsArgs) (*schemas.InsightsResult, error) {
 		acct := c.acct

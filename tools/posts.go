@@ -24,6 +24,7 @@ func publishText() Tool {
 			"Never posts twice: an identical call within 10 minutes, or a retry with the same idempotency_key " +
 			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
 		toolset: ToolsetPublish,
+		scopes:  []string{scopeBasic, scopeContentPublish},
 		hints:   additive(),
 	}, func(ctx context.Context, c *call, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
@@ -61,6 +62,7 @@ func publishCarousel() Tool {
 			"when the client asks for them; retry with the same idempotency_key after a timeout. Returns the post id, " +
 			"permalink and item container ids.",
 		toolset: ToolsetPublish,
+		scopes:  []string{scopeBasic, scopeContentPublish},
 		hints:   additive(),
 	}, func(ctx context.Context, c *call, a *schemas.PublishCarouselArgs) (*schemas.CarouselResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -17,6 +18,17 @@ type QuotaReader interface {
 	ListThreads(ctx context.Context, opts threads.ListOptions) (*threads.MediaList, *threads.Response, error)
 	UserReplies(ctx context.Context, opts threads.ListOptions) (*threads.MediaList, *threads.Response, error)
 }
+
+// scopeDelete is the permission to delete posts and to read the delete
+// quota (https://developers.facebook.com/docs/threads/posts/delete-posts).
+const scopeDelete = "threads_delete"
+
+// Permissions most tools need
+// (https://developers.facebook.com/docs/threads/get-started/get-access-permissions).
+const (
+	scopeBasic          = "threads_basic"
+	scopeContentPublish = "threads_content_publish"
+)
 
 // Threads' documented quotas, used when a response omits a config.
 const (
@@ -35,6 +47,7 @@ func getPublishingLimit() Tool {
 		description: "Show how many posts (250), replies (1,000) and deletes (100) the account has used and has " +
 			"left in the rolling 24 hours. Publishing tools refuse at once when the quota is spent.",
 		toolset: ToolsetAccounts,
+		scopes:  []string{scopeBasic},
 		hints:   readOnly(),
 	}, func(ctx context.Context, c *call, _ *schemas.GetPublishingLimitArgs) (*schemas.PublishingLimitResult, error) {
 		acct := c.acct
@@ -51,8 +64,11 @@ func getPublishingLimit() Tool {
 		if del, _, err := acct.API.PublishingLimit(ctx, "delete_quota_usage", "delete_config"); err == nil {
 			q := quota(del.DeleteQuotaUsage, del.DeleteConfig, defaultDeleteQuota)
 			out.Deletes = &q
+		} else if ae := (*threads.APIError)(nil); errors.As(err, &ae) && ae.Kind() == threads.KindPermission {
+			// The missing scope is threads_delete, whatever the path says.
+			out.Note = "Delete quota not shown. " + missingScope(scopeDelete, "needed only to read the delete quota and to delete posts", acct)
 		} else {
-			out.Note = "delete quota not shown: " + explain(err)
+			out.Note = "Delete quota not shown: " + explain(err, acct)
 		}
 		return out, nil
 	})

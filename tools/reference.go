@@ -37,8 +37,12 @@ func Reference() string {
 		a := t.Annotations
 		fmt.Fprintf(&b, "### `%s` — %s\n\n", t.Name, t.Title)
 		fmt.Fprintf(&b, "%s\n\n", t.Description)
-		fmt.Fprintf(&b, "Toolset: `%s`. Hints: read-only %s, destructive %s, idempotent %s, open-world %s.\n\n",
+		fmt.Fprintf(&b, "Toolset: `%s`. Hints: read-only %s, destructive %s, idempotent %s, open-world %s.",
 			tool.Toolset(), yesNo(a.ReadOnlyHint), yesNo(a.DestructiveHint), yesNo(a.IdempotentHint), yesNo(a.OpenWorldHint))
+		if sc := tool.Scopes(); len(sc) > 0 {
+			fmt.Fprintf(&b, " Permissions: `%s`.", strings.Join(sc, "`, `"))
+		}
+		b.WriteString("\n\n")
 		var schema struct {
 			Properties map[string]map[string]any `json:"properties"`
 			Required   []string                  `json:"required"`

@@ -182,25 +182,36 @@ const (
 )
 
 // registry lists every tool constructor, in the order tools are listed.
-var registry = []func() Tool{
-	publishText,
-	publishCarousel,
-	reply,
-	setReplyControl,
-	getInsights,
-	listReplies,
-	listAccounts,
-	getPublishingLimit,
+func registry() []func() Tool {
+	return []func() Tool{
+		publishText,
+		publishCarousel,
+		reply,
+		setReplyControl,
+		getInsights,
+		listReplies,
+		listAccounts,
+		getPublishingLimit,
+	}
 }
 
-// allTools builds every tool definition once per process, on first use.
-var allTools = sync.OnceValue(func() []Tool {
-	out := make([]Tool, len(registry))
-	for i, f := range registry {
-		out[i] = f()
-	}
-	return out
-})
+// built holds every tool definition, built once per process on first use.
+var built struct {
+	once  sync.Once
+	tools []Tool
+}
+
+// allTools returns every tool definition (shared; do not modify).
+func allTools() []Tool {
+	built.once.Do(func() {
+		reg := registry()
+		built.tools = make([]Tool, len(reg))
+		for i, f := range reg {
+			built.tools[i] = f()
+		}
+	})
+	return built.tools
+}
 
 // Tools returns every tool definition, in a deterministic order. The
 // definitions are built once per process; the slice is a fresh copy.
