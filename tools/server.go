@@ -30,11 +30,12 @@
 //     the arguments to act as an account, schemas.ResultMeta in the result),
 //     with Normalize/Defaults/Validate for the tool's own rules.
 //  2. tools/<area>.go: one constructor returning newTool(def{name, title,
-//     description, toolset, hints}, run). run gets the call (c.acct is the
-//     resolved account, c.acct.API the client) and the valid arguments; add
-//     the client method to the small interface the tool calls through
-//     (API embeds them all; *threads.Client satisfies it already).
-//  3. tools/server.go: one line in the registry (registry).
+//     description, toolset, scopes, hints}, run). run gets the call (c.acct
+//     is the resolved account, c.acct.API its client) and the valid
+//     arguments, and returns the result; errors are mapped by the pipeline.
+//  3. tools/server.go: one line in registry, and, when the tool calls a
+//     client method no tool called before, that method in the small
+//     interface API embeds (*threads.Client has it already).
 //
 // Then regenerate the snapshots and the README reference with
 // `go test ./tools -update` and review the diff. Account resolution, error

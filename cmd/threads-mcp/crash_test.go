@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +168,55 @@ func waitExit(t *testing.T, cmd *exec.Cmd) {
 	case <-done:
 	case <-time.After(frameWait):
 		t.Fatalf("process %d did not exit within %s of SIGKILL", cmd.Process.Pid, frameWait)
+	}
+}
+
+// TestLostStateRefusesToStart: a server whose state database vanished (or
+// was emptied) since the last run refuses to start, says what happened and
+// how to start over, and recreates nothing; a live server that loses its
+// database stops publishing and says so.
+func TestLostStateRefusesToStart(t *testing.T) {
+	emu := emulator.NewServer()
+	t.Cleanup(emu.Close)
+	uid := emu.AddUser(emulator.UserSpec{Username: "lost"})
+	tok := emu.IssueToken(uid, emulator.DefaultScopes, 24*time.Hour)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "state.db")
+
+	s := startLive(t, emu, dir, tok)
+	s.send(t, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"publish_text","arguments":{"text":"before the loss"}}}`)
+	if res := s.await(t, 2); res == nil || res["isError"] == true {
+		t.Fatalf("first publish: %v", res)
+	}
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		_ = os.Remove(p)
+	}
+	s.send(t, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"publish_text","arguments":{"text":"after the loss"}}}`)
+	res := s.await(t, 3)
+	if b, _ := json.Marshal(res); res["isError"] != true || !strings.Contains(string(b), "publishing is stopped") {
+		t.Fatalf("publish after the database vanished: %s", b)
+	}
+	if n := len(emu.Posts(uid)); n != 1 {
+		t.Fatalf("%d posts, want 1", n)
+	}
+	_ = s.cmd.Process.Kill()
+	waitExit(t, s.cmd)
+
+	cmd := exec.Command(binary, "call", "list_accounts")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "THREADS_API_BASE_URL=" + emu.BaseURL(),
+		"THREADS_ACCESS_TOKEN=" + tok, "THREADS_MCP_STATE_DIR=" + dir}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if err == nil {
+		t.Fatal("the server started over a vanished state database")
+	}
+	for _, want := range []string{"is missing", "--reset-state"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("start-up error lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a new database was created: %v", err)
 	}
 }
