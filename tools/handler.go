@@ -188,10 +188,11 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 		}
 	}
 	if err := args.Validate(); err != nil || len(shared) > 0 {
-		errs := append(schemas.AsFieldErrors(err), shared...)
-		if len(errs) == 0 { // not FieldErrors: keep the error as it is
+		fes := schemas.AsFieldErrors(err)
+		if err != nil && fes == nil { // not FieldErrors: keep the error as it is
 			return invalidInput(name, err), "invalid", err.Error()
 		}
+		errs := append(slices.Clip(fes), shared...)
 		return invalidInput(name, errs), "invalid", errs.Error()
 	}
 	if hasKey {
