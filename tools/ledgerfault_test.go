@@ -102,6 +102,9 @@ func TestUnrecordedContainerIsNeverPublished(t *testing.T) {
 		fault  func(t *testing.T, e *env, dir string, real bool) (repair func(), reopen bool)
 		tmpfs  bool
 		reason string // in the error message
+		// lease is the ledger lease (default 300 ms); longer where the
+		// fault also stalls the heartbeat's renewals.
+		lease time.Duration
 	}{
 		{
 			name: "disk full", tmpfs: true, reason: "full",
@@ -145,7 +148,7 @@ func TestUnrecordedContainerIsNeverPublished(t *testing.T) {
 			},
 		},
 		{
-			name: "SQLITE_BUSY from another process", reason: "locked",
+			name: "SQLITE_BUSY from another process", reason: "locked", lease: 3 * time.Second,
 			fault: func(t *testing.T, e *env, dir string, real bool) (func(), bool) {
 				return lockFromAnotherProcess(t, filepath.Join(dir, state.FileName)), false
 			},
@@ -162,6 +165,10 @@ func TestUnrecordedContainerIsNeverPublished(t *testing.T) {
 			if dir == "" {
 				dir = t.TempDir()
 			}
+			lease := tc.lease
+			if lease == 0 {
+				lease = 300 * time.Millisecond
+			}
 			var (
 				once   sync.Once
 				e      *env
@@ -174,7 +181,7 @@ func TestUnrecordedContainerIsNeverPublished(t *testing.T) {
 			cfg := envConfig{
 				dir:        dir,
 				stateOpts:  []state.Option{state.WithBusyTimeout(200 * time.Millisecond)},
-				ledgerOpts: []ledger.Option{ledger.WithLease(300 * time.Millisecond)},
+				ledgerOpts: []ledger.Option{ledger.WithLease(lease)},
 				wrap:       func(api tools.API) tools.API { hook.API = api; return hook },
 			}
 			e = newEnvWith(t, emu, emu.DemoToken(), cfg)
@@ -201,7 +208,7 @@ func TestUnrecordedContainerIsNeverPublished(t *testing.T) {
 				hook.beforeRecord = nil
 				e = newEnvWith(t, emu, emu.DemoToken(), cfg)
 			}
-			time.Sleep(400 * time.Millisecond) // the failed attempt's lease runs out
+			time.Sleep(lease + 100*time.Millisecond) // the failed attempt's lease runs out
 			res, sc := e.call(t, "publish_text", args, false)
 			if res.IsError {
 				t.Fatalf("retry after repair: %s", text(res))

@@ -144,12 +144,17 @@ func (e *recordError) Error() string {
 
 func (e *recordError) Unwrap() error { return e.err }
 
-// abortError stops a publish whose claim was lost.
+// abortError stops a publish whose claim was taken over by another call
+// (its lease ran out) or could not be renewed.
 type abortError struct{ err error }
 
 func (e *abortError) Error() string {
-	return fmt.Sprintf("the publish was stopped because its claim in the state database was lost (%v); "+
-		"the post may or may not be live. Fix: retry with the same arguments: the retry finishes or finds it without posting twice", e.err)
+	what := "could not be renewed"
+	if errors.Is(e.err, ledger.ErrNotOwner) {
+		what = "was taken over by another call"
+	}
+	return fmt.Sprintf("the publish was stopped because its claim in the state database %s (%v); "+
+		"the post may or may not be live. Fix: retry with the same arguments: the retry finishes or finds it without posting twice", what, e.err)
 }
 
 func (e *abortError) Unwrap() error { return e.err }

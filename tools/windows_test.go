@@ -113,9 +113,9 @@ func TestOutcomeUnknownIsResumed(t *testing.T) {
 // gets the same post instead of taking over and posting again.
 func TestPublishLongerThanTheLease(t *testing.T) {
 	emu := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithTokenPrefix(sentinel),
-		emulator.WithProcessingDelay(1500*time.Millisecond, 1500*time.Millisecond))
+		emulator.WithProcessingDelay(2500*time.Millisecond, 2500*time.Millisecond))
 	t.Cleanup(emu.Close)
-	e := newEnvWith(t, emu, emu.DemoToken(), envConfig{ledgerOpts: []ledger.Option{ledger.WithLease(300 * time.Millisecond)}})
+	e := newEnvWith(t, emu, emu.DemoToken(), envConfig{ledgerOpts: []ledger.Option{ledger.WithLease(500 * time.Millisecond)}})
 	const body = "slower than the lease"
 	args := map[string]any{"text": body, "idempotency_key": "k-slow", "items": []any{
 		map[string]any{"type": "image", "url": "https://cdn.example.com/slow1.jpg"},
@@ -125,7 +125,7 @@ func TestPublishLongerThanTheLease(t *testing.T) {
 	results := make([]map[string]any, 2)
 	for i := range 2 {
 		wg.Go(func() {
-			time.Sleep(time.Duration(i) * 800 * time.Millisecond) // the second starts after the lease ran out
+			time.Sleep(time.Duration(i) * 1200 * time.Millisecond) // the second starts after the lease ran out
 			res, sc := e.callNoFatal("publish_carousel", args)
 			if res == nil || res.IsError {
 				t.Errorf("call %d failed: %v", i, res)
