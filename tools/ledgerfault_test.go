@@ -127,6 +127,12 @@ func TestUnrecordedContainerIsNeverPublished(t *testing.T) {
 					e.store.DB().Close()
 					return func() {}, true
 				}
+				mounted := true
+				t.Cleanup(func() {
+					if mounted {
+						_ = exec.Command("umount", "-l", p).Run()
+					}
+				})
 				if out, err := exec.Command("mount", "-o", "remount,bind,ro", p).CombinedOutput(); err != nil {
 					_ = exec.Command("umount", p).Run()
 					t.Fatalf("remount ro: %v %s", err, out)
@@ -136,6 +142,7 @@ func TestUnrecordedContainerIsNeverPublished(t *testing.T) {
 					if out, err := exec.Command("umount", p).CombinedOutput(); err != nil {
 						t.Fatalf("umount: %v %s", err, out)
 					}
+					mounted = false
 					e.store.DB().SetMaxIdleConns(2)
 				}, false
 			},
