@@ -32,21 +32,28 @@ func extendShared(s *jsonschema.Schema) {
 	}
 }
 
-// normalize trims the account and one leading '@'.
-func (a *AccountArg) normalize() {
+// AccountArgument returns a. Promoted to every Args type that embeds
+// AccountArg, it lets the tool pipeline normalize, check and resolve the
+// shared account argument once for every tool; the Args types' own
+// Normalize and Validate leave it alone.
+func (a *AccountArg) AccountArgument() *AccountArg { return a }
+
+// NormalizeAccount trims the account and one leading '@'.
+func (a *AccountArg) NormalizeAccount() {
 	a.Account = strings.TrimPrefix(strings.TrimSpace(a.Account), "@")
 }
 
-// check validates the account argument's shape (whether it exists is the
-// server's to say).
-func (a *AccountArg) check(errs *FieldErrors) {
+// CheckAccount validates the account argument's shape (whether it exists is
+// the server's to say); nil when it is fine or empty.
+func (a *AccountArg) CheckAccount() *FieldError {
 	if a.Account == "" {
-		return
+		return nil
 	}
 	if len(a.Account) > MaxAccountLength || strings.IndexFunc(a.Account, unicode.IsControl) >= 0 || strings.ContainsAny(a.Account, " \t") {
-		errs.add(newFieldError("account", "invalid", a.Account, fmt.Sprintf("an account is a stored name or a Threads username, without spaces, at most %d characters", MaxAccountLength),
-			"pass a name shown by list_accounts, or omit account to use the default"))
+		return newFieldError("account", "invalid", a.Account, fmt.Sprintf("an account is a stored name or a Threads username, without spaces, at most %d characters", MaxAccountLength),
+			"pass a name shown by list_accounts, or omit account to use the default")
 	}
+	return nil
 }
 
 // IdempotencyArg is embedded in the publishing tools' arguments.
@@ -54,16 +61,23 @@ type IdempotencyArg struct {
 	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema_description:"Optional key that makes retrying safe: while a key is known (24 h), calls with it return the first result (replayed: true) instead of posting again. Use a new key for each new post; the same key with different arguments is refused."`
 }
 
-// check validates the key's shape: printable, at most 200 bytes.
-func (a *IdempotencyArg) check(errs *FieldErrors) {
+// IdempotencyArgument returns a. Promoted to every Args type that embeds
+// IdempotencyArg, it lets the tool pipeline check and use the key once for
+// every publishing tool.
+func (a *IdempotencyArg) IdempotencyArgument() *IdempotencyArg { return a }
+
+// CheckKey validates the key's shape: printable, at most 200 bytes; nil when
+// it is fine or empty.
+func (a *IdempotencyArg) CheckKey() *FieldError {
 	k := a.IdempotencyKey
 	if k == "" {
-		return
+		return nil
 	}
 	if len(k) > MaxIdempotencyKeyLength || strings.IndexFunc(k, unicode.IsControl) >= 0 || strings.TrimSpace(k) != k {
-		errs.add(newFieldError("idempotency_key", "invalid", k, fmt.Sprintf("an idempotency key is 1 to %d printable characters without surrounding spaces", MaxIdempotencyKeyLength),
-			"use a short unique string per post, such as a UUID"))
+		return newFieldError("idempotency_key", "invalid", k, fmt.Sprintf("an idempotency key is 1 to %d printable characters without surrounding spaces", MaxIdempotencyKeyLength),
+			"use a short unique string per post, such as a UUID")
 	}
+	return nil
 }
 
 // ListAccountsArgs are the (empty) arguments of list_accounts.
@@ -95,15 +109,9 @@ type GetPublishingLimitArgs struct {
 	AccountArg
 }
 
-// Normalize trims the account.
-func (a *GetPublishingLimitArgs) Normalize() { a.AccountArg.normalize() }
-
-// Validate checks the account's shape.
-func (a *GetPublishingLimitArgs) Validate() error {
-	var errs FieldErrors
-	a.AccountArg.check(&errs)
-	return errs.Err()
-}
+// Validate accepts every argument object: the only argument, account, is
+// checked by the tool pipeline (AccountArg.CheckAccount).
+func (a *GetPublishingLimitArgs) Validate() error { return nil }
 
 // Quota is one quota group's usage over the rolling 24 hours.
 type Quota struct {

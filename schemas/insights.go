@@ -96,7 +96,6 @@ func (a *GetInsightsArgs) Normalize() {
 		}
 	}
 	a.Metrics = out
-	a.AccountArg.normalize()
 }
 
 // Defaults fills Metrics when empty: MediaMetrics with post_id,
@@ -127,7 +126,6 @@ func (a *GetInsightsArgs) Validate() error { return a.ValidateAt(time.Now()) }
 // It returns FieldErrors, or nil.
 func (a *GetInsightsArgs) ValidateAt(now time.Time) error {
 	var errs FieldErrors
-	a.AccountArg.check(&errs)
 	if a.PostID != "" {
 		errs.add(checkID("post_id", a.PostID))
 		media := MediaMetrics()

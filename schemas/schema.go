@@ -125,6 +125,44 @@ func (v *Validator) Validate(args json.RawMessage) error {
 	if fe != nil {
 		return FieldErrors{fe}
 	}
+	return v.validate(inst)
+}
+
+// Decode is Validate followed by the strict Decode, parsing args once: the
+// parsed value is checked against the schema and the Go type of dst, then
+// the JSON is decoded into dst once. Tool handlers call it on every call.
+func (v *Validator) Decode(args json.RawMessage, dst any) error {
+	rv := reflect.ValueOf(dst)
+	if !rv.IsValid() || rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("schemas: decode: dst must be a non-nil pointer to a struct, got %T", dst)
+	}
+	inst, fe := parseArgs(args)
+	if fe != nil {
+		return FieldErrors{fe}
+	}
+	if err := v.validate(inst); err != nil {
+		return err
+	}
+	var errs FieldErrors
+	walk(&errs, "", inst, rv.Elem().Type())
+	if len(errs) > 0 {
+		sortFieldErrors(errs)
+		return errs
+	}
+	raw := bytes.TrimSpace(args)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return FieldErrors{newFieldError("arguments", "invalid", "", err.Error(), "check the arguments against the tool's input schema")}
+	}
+	return nil
+}
+
+// validate checks a parsed argument object against the schema.
+func (v *Validator) validate(inst any) error {
 	err := v.schema.Validate(inst)
 	if err == nil {
 		return nil

@@ -79,7 +79,6 @@ func (a *PublishTextArgs) Normalize() {
 	a.LinkAttachment = strings.TrimSpace(a.LinkAttachment)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
 	a.QuotePostID = strings.TrimSpace(a.QuotePostID)
-	a.AccountArg.normalize()
 }
 
 // Validate enforces every rule of publish_text: text required and at most
@@ -102,8 +101,6 @@ func (a *PublishTextArgs) Validate() error {
 	if a.QuotePostID != "" {
 		errs.add(checkID("quote_post_id", a.QuotePostID))
 	}
-	a.AccountArg.check(&errs)
-	a.IdempotencyArg.check(&errs)
 	return errs.Err()
 }
 
@@ -217,7 +214,6 @@ func (a *PublishCarouselArgs) Normalize() {
 	}
 	a.TopicTag = NormalizeTopicTag(a.TopicTag)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
-	a.AccountArg.normalize()
 }
 
 // Validate enforces every rule of publish_carousel: 2 to 20 items, each with
@@ -253,8 +249,6 @@ func (a *PublishCarouselArgs) Validate() error {
 	}
 	validateCaption(&errs, "text", a.Text, a.TopicTag, "")
 	errs.add(checkReplyControl("reply_control", a.ReplyControl))
-	a.AccountArg.check(&errs)
-	a.IdempotencyArg.check(&errs)
 	return errs.Err()
 }
 
@@ -334,7 +328,6 @@ func (a *ReplyArgs) Normalize() {
 	a.ImageURL = strings.TrimSpace(a.ImageURL)
 	a.VideoURL = strings.TrimSpace(a.VideoURL)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
-	a.AccountArg.normalize()
 }
 
 // Validate enforces every rule of reply: a numeric reply_to_id; text or
@@ -357,8 +350,6 @@ func (a *ReplyArgs) Validate() error {
 	}
 	validateCaption(&errs, "text", a.Text, "", "")
 	errs.add(checkReplyControl("reply_control", a.ReplyControl))
-	a.AccountArg.check(&errs)
-	a.IdempotencyArg.check(&errs)
 	return errs.Err()
 }
 
@@ -389,7 +380,6 @@ func (SetReplyControlArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 func (a *SetReplyControlArgs) Normalize() {
 	a.Value = normalizeEnum(a.Value)
 	a.PostID = strings.TrimSpace(a.PostID)
-	a.AccountArg.normalize()
 }
 
 // Validate checks value (required, one of ReplyControls) and the post_id
@@ -404,7 +394,6 @@ func (a *SetReplyControlArgs) Validate() error {
 	if a.PostID != "" {
 		errs.add(checkID("post_id", a.PostID))
 	}
-	a.AccountArg.check(&errs)
 	return errs.Err()
 }
 
@@ -469,7 +458,6 @@ func (a *ListRepliesArgs) Normalize() {
 	a.Scope = normalizeEnum(a.Scope)
 	a.Order = normalizeEnum(a.Order)
 	a.Cursor = strings.TrimSpace(a.Cursor)
-	a.AccountArg.normalize()
 }
 
 // Defaults fills scope "direct", order "newest" and limit 25 when unset.
@@ -500,7 +488,6 @@ func (a *ListRepliesArgs) Validate() error {
 		errs.add(newFieldError("cursor", "too long", a.Cursor, fmt.Sprintf("%d bytes, limit %d", len(a.Cursor), MaxURLLength),
 			"pass next_cursor exactly as a previous result returned it"))
 	}
-	a.AccountArg.check(&errs)
 	return errs.Err()
 }
 

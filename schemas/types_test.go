@@ -346,9 +346,13 @@ func TestParseTime(t *testing.T) {
 }
 
 func TestAccountAndIdempotencyArgs(t *testing.T) {
+	// The shared arguments are checked through the accessors every Args type
+	// promotes, which is how the tool pipeline reaches them.
+	type shared interface{ AccountArgument() *AccountArg }
+	type keyed interface{ IdempotencyArgument() *IdempotencyArg }
 	tests := []struct {
 		name  string
-		args  interface{ Validate() error }
+		args  any
 		field string // "" = valid
 	}{
 		{"account ok", &PublishTextArgs{Text: "hi", AccountArg: AccountArg{Account: "work"}}, ""},
@@ -362,23 +366,28 @@ func TestAccountAndIdempotencyArgs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := tc.args.Validate()
+			var errs FieldErrors
+			if s, ok := tc.args.(shared); ok {
+				errs.add(s.AccountArgument().CheckAccount())
+			}
+			if k, ok := tc.args.(keyed); ok {
+				errs.add(k.IdempotencyArgument().CheckKey())
+			}
 			if tc.field == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
+				if len(errs) != 0 {
+					t.Fatalf("unexpected error: %v", errs)
 				}
 				return
 			}
-			fe := AsFieldErrors(err)
-			if len(fe) != 1 || fe[0].Field != tc.field {
-				t.Fatalf("want one error on %s, got %v", tc.field, err)
+			if len(errs) != 1 || errs[0].Field != tc.field {
+				t.Fatalf("want one error on %s, got %v", tc.field, errs)
 			}
 		})
 	}
 	a := &SetReplyControlArgs{Value: "everyone", AccountArg: AccountArg{Account: " @someone "}}
-	a.Normalize()
+	a.AccountArgument().NormalizeAccount()
 	if a.Account != "someone" {
-		t.Errorf("Normalize left account %q", a.Account)
+		t.Errorf("NormalizeAccount left account %q", a.Account)
 	}
 }
 

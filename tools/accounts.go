@@ -4,32 +4,29 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
-
 	"github.com/threads-mcp/threads-mcp/schemas"
 )
 
-// ListAccounts is the list_accounts tool: the accounts this server can act
+// listAccounts is the list_accounts tool: the accounts this server can act
 // as, with the days left on their tokens. It never shows a token.
-func ListAccounts(d Deps) server.ServerTool {
+func listAccounts() Tool {
 	return newTool[schemas.ListAccountsArgs](def{
 		name:  "list_accounts",
 		title: "List Threads accounts",
 		description: "List the Threads accounts this server can act as: name (pass it as account to any tool), " +
 			"username, whether it is the default, token days left and scopes. Tokens are refreshed automatically.",
-		hints: localRead(),
-	}, func(ctx context.Context, _ mcp.CallToolRequest, _ *schemas.ListAccountsArgs) (*schemas.ListAccountsResult, error) {
-		if d.Accounts == nil {
+		toolset: ToolsetAccounts,
+		hints:   localRead(),
+	}, func(ctx context.Context, c *call, _ *schemas.ListAccountsArgs) (*schemas.ListAccountsResult, error) {
+		if c.Accounts == nil {
 			return nil, fmt.Errorf("no Threads account is configured")
 		}
-		infos, err := d.Accounts.List(ctx)
+		infos, err := c.Accounts.List(ctx)
 		if err != nil {
 			return nil, err
 		}
 		out := &schemas.ListAccountsResult{
-			ResultMeta: schemas.ResultMeta{Sandbox: d.Sandbox},
-			Accounts:   make([]schemas.AccountSummary, 0, len(infos)),
+			Accounts: make([]schemas.AccountSummary, 0, len(infos)),
 		}
 		for _, in := range infos {
 			s := schemas.AccountSummary{
@@ -45,6 +42,3 @@ func ListAccounts(d Deps) server.ServerTool {
 		return out, nil
 	})
 }
-
-// localRead is a tool that reads only the server's own state.
-func localRead() hints { return hints{readOnly: true, idempotent: true} }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -20,28 +21,33 @@ func invalidInput(tool string, err error) *mcp.CallToolResult {
 }
 
 // errorResult turns a failure after validation into a tool error a model can
-// act on: what failed, why, and what to do next.
-func errorResult(tool string, err error) *mcp.CallToolResult {
-	return mcp.NewToolResultError(tool + ": " + explain(err))
+// act on: what failed, why, and what to do next. acct is the account the
+// call acted as (nil when none).
+func errorResult(tool string, err error, acct *Account) *mcp.CallToolResult {
+	return mcp.NewToolResultError(tool + ": " + explain(err, acct))
 }
 
-// explain describes err for a model.
-func explain(err error) string {
+// explain describes err for a model; acct (may be nil) names the account
+// in the advice.
+func explain(err error, acct *Account) string {
 	var (
 		ce  *threads.ContainerError
 		ae  *threads.APIError
 		uae *unknownAccountError
 		ue  *userError
+		oue *outcomeUnknownError
 	)
 	switch {
 	case errors.As(err, &ue):
 		return ue.Error()
+	case errors.As(err, &oue):
+		return oue.Error()
 	case errors.As(err, &uae):
 		return uae.Error() + ". Fix: omit account to use the default account."
 	case errors.As(err, &ce):
 		return explainContainer(ce)
 	case errors.As(err, &ae):
-		return explainAPI(ae)
+		return explainAPI(ae, acct)
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timed out waiting for Threads. The post may still be processing: check with list tools before publishing again."
 	case errors.Is(err, context.Canceled):
@@ -82,7 +88,7 @@ func mediaFix(code, status string) string {
 	return "check the media meets Threads' specs (JPEG/PNG ≤ 8 MB; MP4/MOV ≤ 1 GB, ≤ 300 s) and is publicly reachable, then retry."
 }
 
-func explainAPI(ae *threads.APIError) string {
+func explainAPI(ae *threads.APIError, acct *Account) string {
 	msg := fmt.Sprintf("Threads refused the request (code %d", ae.Code)
 	if ae.Subcode != 0 {
 		msg += fmt.Sprintf("/%d", ae.Subcode)
@@ -96,10 +102,7 @@ func explainAPI(ae *threads.APIError) string {
 		return msg + ". The access token is expired or invalid. Fix: run `threads-mcp auth login` (or set a fresh THREADS_ACCESS_TOKEN) and restart the server."
 	case threads.KindPermission:
 		if scope := ae.MissingScope(); scope != "" {
-			// MissingScope may name alternatives ("a or b"); the login hint
-			// takes the first.
-			first, _, _ := strings.Cut(scope, " or ")
-			return msg + fmt.Sprintf(". The token lacks the %s permission. Fix: log in again granting it, e.g. `threads-mcp auth login --scopes %s`.", scope, first)
+			return msg + ". " + missingScope(scope, "", acct)
 		}
 		return msg + ". The token lacks a permission for this action. Fix: log in again with the needed scope."
 	case threads.KindRateLimited:
@@ -129,4 +132,53 @@ func (e *userError) Error() string { return e.msg }
 
 func userErrorf(format string, args ...any) error {
 	return &userError{msg: fmt.Sprintf(format, args...)}
+}
+
+// missingScope explains a token that lacks scope (which may name
+// alternatives, "a or b"): why it is needed (which tools need it, unless why
+// says), and the command that adds it while keeping the account's other
+// scopes.
+func missingScope(scope, why string, acct *Account) string {
+	first, _, _ := strings.Cut(scope, " or ")
+	var b strings.Builder
+	fmt.Fprintf(&b, "The token lacks the %s permission", scope)
+	switch users := toolsNeeding(first); {
+	case why != "":
+		fmt.Fprintf(&b, " (%s)", why)
+	case len(users) == 1:
+		fmt.Fprintf(&b, ", which %s needs", users[0])
+	case len(users) > 1:
+		fmt.Fprintf(&b, ", which %s need", strings.Join(users, ", "))
+	}
+	b.WriteString(". Fix: ")
+	switch {
+	case acct == nil || acct.Name == "":
+		fmt.Fprintf(&b, "use a THREADS_ACCESS_TOKEN that includes %s, or log in with `threads-mcp auth login --add-scopes %s` and restart the server.", first, first)
+	default:
+		fmt.Fprintf(&b, "run `threads-mcp auth login --account %s --add-scopes %s` (it keeps the account's other permissions), then call again.", shellQuote(acct.Name), first)
+	}
+	return b.String()
+}
+
+// toolsNeeding lists the tools that need scope.
+func toolsNeeding(scope string) []string {
+	var out []string
+	for _, t := range allTools() {
+		if slices.Contains(t.scopes, scope) {
+			out = append(out, t.Name())
+		}
+	}
+	return out
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and -_.@.
+func shellQuote(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.@", r))
+	}) < 0
+	if safe {
+		return "'" + s + "'"
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

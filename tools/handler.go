@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -19,6 +21,9 @@ type hints struct{ readOnly, destructive, idempotent, openWorld bool }
 // readOnly is a tool that only reads from Threads.
 func readOnly() hints { return hints{readOnly: true, idempotent: true, openWorld: true} }
 
+// localRead is a tool that reads only the server's own state.
+func localRead() hints { return hints{readOnly: true, idempotent: true} }
+
 // additive is a tool that creates something public on Threads; nothing is
 // overwritten or deleted, but calling it twice posts twice.
 func additive() hints { return hints{openWorld: true} }
@@ -31,7 +36,43 @@ type def struct {
 	name        string
 	title       string
 	description string
+	toolset     string
 	hints       hints
+	// scopes are the Threads permissions the tool needs (named in errors
+	// when a token lacks one).
+	scopes []string
+}
+
+// Tool is one tool as data: its MCP definition (name, title, description,
+// annotations, input and output schemas) and its toolset. Listing tools
+// needs nothing else; Bind builds the handler from the dependencies.
+type Tool struct {
+	def     mcp.Tool
+	toolset string
+	scopes  []string
+	bind    func(Deps) server.ToolHandlerFunc
+}
+
+// Scopes returns the Threads permissions the tool needs.
+func (t Tool) Scopes() []string { return slices.Clone(t.scopes) }
+
+// Definition returns the tool's MCP definition, as tools/list shows it.
+func (t Tool) Definition() mcp.Tool { return t.def }
+
+// Name returns the tool's name.
+func (t Tool) Name() string { return t.def.Name }
+
+// Toolset returns the name of the toolset the tool belongs to.
+func (t Tool) Toolset() string { return t.toolset }
+
+// ReadOnly reports whether the tool's ReadOnlyHint is true.
+func (t Tool) ReadOnly() bool {
+	return t.def.Annotations.ReadOnlyHint != nil && *t.def.Annotations.ReadOnlyHint
+}
+
+// Bind returns the tool with its handler built from d.
+func (t Tool) Bind(d Deps) server.ServerTool {
+	return server.ServerTool{Tool: t.def, Handler: t.bind(d)}
 }
 
 // argsPtr is a pointer to a tool's argument struct that can validate itself.
@@ -40,20 +81,57 @@ type argsPtr[A any] interface {
 	Validate() error
 }
 
-// runFunc does a tool's work once its arguments are valid.
-type runFunc[A, R any] func(ctx context.Context, req mcp.CallToolRequest, args *A) (*R, error)
+// call is what a tool's run function gets besides its own arguments: the
+// dependencies, the request, and the shared arguments the pipeline handled.
+type call struct {
+	Deps
+	req mcp.CallToolRequest
+	// acct is the resolved account argument (the default account when
+	// omitted); nil for a tool whose arguments have no account.
+	acct *Account
+	// key is the idempotency_key argument, "" when absent.
+	key string
+}
 
-// newTool builds a ServerTool whose handler validates the arguments with the
-// JSON Schema (formats asserted), decodes them strictly, normalizes them and
-// fills defaults (when the type has Normalize or Defaults), checks the Go
-// rules of package schemas, runs run, and returns structured content with a
-// one-line JSON text mirror.
-func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) server.ServerTool {
+// runFunc does a tool's work once its arguments are valid. The shared
+// arguments (account, idempotency_key) are cleared from args: they are in c.
+type runFunc[A, R any] func(ctx context.Context, c *call, args *A) (*R, error)
+
+// Shared arguments, embedded in the schemas Args types; the pipeline finds
+// them through these promoted accessors.
+type (
+	accountArgs     interface{ AccountArgument() *schemas.AccountArg }
+	idempotencyArgs interface {
+		IdempotencyArgument() *schemas.IdempotencyArg
+	}
+)
+
+// newTool builds a Tool. Its input and output schemas are reflected from A
+// and R and its validator compiled here, once per process (the registry is
+// built lazily, once). The handler, for every call:
+//
+//  1. parses the arguments once, validates them against the JSON Schema
+//     (formats asserted) and the Go types, and decodes them once, strictly;
+//  2. normalizes them and fills defaults (when A has Normalize or Defaults);
+//  3. normalizes and checks the shared account and idempotency_key
+//     arguments, then checks the Go rules of package schemas (Validate);
+//  4. resolves the account (every tool that takes one);
+//  5. runs run, maps its error to an isError result a model can act on,
+//     fills the result's common fields (sandbox, account, token days left)
+//     and returns structured content with a one-line JSON text mirror;
+//  6. logs one line at info (tool, account, outcome, duration).
+//
+// Redaction and token retry sit outside, in the server middleware and the
+// Threads client's HTTP transport, so every tool inherits them too.
+func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 	in := schemas.MustInputSchema(new(A))
 	out := schemas.MustOutputSchema(new(R))
 	validator, err := schemas.NewValidator(in)
 	if err != nil {
 		panic(fmt.Sprintf("tools: %s input schema does not compile: %v", d.name, err))
+	}
+	if d.toolset == "" || !knownToolset(d.toolset) {
+		panic(fmt.Sprintf("tools: %s has unknown toolset %q", d.name, d.toolset))
 	}
 	tool := mcp.NewToolWithRawSchema(d.name, d.description, in)
 	tool.Title = d.title
@@ -65,34 +143,103 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) server.Serve
 		IdempotentHint:  mcp.ToBoolPtr(d.hints.idempotent),
 		OpenWorldHint:   mcp.ToBoolPtr(d.hints.openWorld),
 	}
-	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		raw, err := rawArguments(req)
-		if err != nil {
-			return invalidInput(d.name, err), nil
+	bind := func(deps Deps) server.ToolHandlerFunc {
+		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			start := time.Now()
+			c := &call{Deps: deps, req: req}
+			res, outcome, detail := handle[A, PA](ctx, d.name, validator, c, run)
+			deps.logCall(ctx, d.name, c, outcome, detail, time.Since(start))
+			return res, nil
 		}
-		if err := validator.Validate(raw); err != nil {
-			return invalidInput(d.name, err), nil
-		}
-		args := PA(new(A))
-		if err := schemas.Decode(raw, args); err != nil {
-			return invalidInput(d.name, err), nil
-		}
-		if n, ok := any(args).(interface{ Normalize() }); ok {
-			n.Normalize()
-		}
-		if n, ok := any(args).(interface{ Defaults() }); ok {
-			n.Defaults()
-		}
-		if err := args.Validate(); err != nil {
-			return invalidInput(d.name, err), nil
-		}
-		res, err := run(ctx, req, (*A)(args))
-		if err != nil {
-			return errorResult(d.name, err), nil
-		}
-		return structured(res)
 	}
-	return server.ServerTool{Tool: tool, Handler: handler}
+	return Tool{def: tool, toolset: d.toolset, scopes: d.scopes, bind: bind}
+}
+
+// handle runs the pipeline of one call; it never returns a Go error, so a
+// model always sees a tool result.
+func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *schemas.Validator, c *call, run runFunc[A, R]) (*mcp.CallToolResult, string, string) {
+	raw, err := rawArguments(c.req)
+	if err != nil {
+		return invalidInput(name, err), "invalid", err.Error()
+	}
+	args := PA(new(A))
+	if err := v.Decode(raw, args); err != nil {
+		return invalidInput(name, err), "invalid", err.Error()
+	}
+	if n, ok := any(args).(interface{ Normalize() }); ok {
+		n.Normalize()
+	}
+	if n, ok := any(args).(interface{ Defaults() }); ok {
+		n.Defaults()
+	}
+	var shared schemas.FieldErrors
+	acctArg, hasAccount := any(args).(accountArgs)
+	if hasAccount {
+		a := acctArg.AccountArgument()
+		a.NormalizeAccount()
+		if fe := a.CheckAccount(); fe != nil {
+			shared = append(shared, fe)
+		}
+	}
+	keyArg, hasKey := any(args).(idempotencyArgs)
+	if hasKey {
+		if fe := keyArg.IdempotencyArgument().CheckKey(); fe != nil {
+			shared = append(shared, fe)
+		}
+	}
+	if err := args.Validate(); err != nil || len(shared) > 0 {
+		fes := schemas.AsFieldErrors(err)
+		if err != nil && fes == nil { // not FieldErrors: keep the error as it is
+			return invalidInput(name, err), "invalid", err.Error()
+		}
+		errs := append(slices.Clip(fes), shared...)
+		return invalidInput(name, errs), "invalid", errs.Error()
+	}
+	if hasKey {
+		k := keyArg.IdempotencyArgument()
+		c.key, k.IdempotencyKey = k.IdempotencyKey, ""
+	}
+	if hasAccount {
+		a := acctArg.AccountArgument()
+		acct, err := c.account(ctx, a.Account)
+		if err != nil {
+			return errorResult(name, err, nil), "error", err.Error()
+		}
+		c.acct, a.Account = acct, ""
+	}
+	res, err := run(ctx, c, (*A)(args))
+	if err != nil {
+		return errorResult(name, err, c.acct), "error", err.Error()
+	}
+	outcome := "ok"
+	if m, ok := any(res).(metaCarrier); ok {
+		c.fillMeta(m.Meta())
+		if m.Meta().Replayed {
+			outcome = "replayed"
+		}
+	}
+	out, err := structured(res)
+	if err != nil {
+		return mcp.NewToolResultError(name + ": " + err.Error()), "error", err.Error()
+	}
+	return out, outcome, ""
+}
+
+// logCall writes the one info line of a tool call; the failure's text goes
+// to debug.
+func (d Deps) logCall(ctx context.Context, tool string, c *call, outcome, detail string, took time.Duration) {
+	if d.Logger == nil {
+		return
+	}
+	attrs := []slog.Attr{slog.String("tool", tool), slog.String("outcome", outcome),
+		slog.Duration("took", took.Round(time.Millisecond))}
+	if c.acct != nil && c.acct.Name != "" {
+		attrs = append(attrs, slog.String("account", c.acct.Name))
+	}
+	d.Logger.LogAttrs(ctx, slog.LevelInfo, "tool call", attrs...)
+	if detail != "" {
+		d.Logger.LogAttrs(ctx, slog.LevelDebug, "tool call detail", slog.String("tool", tool), slog.String("detail", detail))
+	}
 }
 
 // rawArguments returns the call's arguments as JSON ("{}" when absent).
@@ -127,18 +274,24 @@ func structured(v any) (*mcp.CallToolResult, error) {
 	return mcp.NewToolResultStructured(content, string(b)), nil
 }
 
-// meta is the part of every result that says where it came from.
-func (d Deps) meta(acct *Account) schemas.ResultMeta {
-	m := schemas.ResultMeta{Sandbox: d.Sandbox, Account: acct.Username}
-	if m.Account == "" {
-		m.Account = acct.Name
+// fillMeta sets the common fields of a result: where it came from and, for
+// a tool acting as an account, which one and how long its token lasts.
+// Replayed and ReplayNote are the publish path's to set.
+func (c *call) fillMeta(m *schemas.ResultMeta) {
+	m.Sandbox = c.Sandbox
+	if c.acct == nil {
+		return
 	}
-	if acct.DaysLeft != nil {
-		if n := acct.DaysLeft(); n >= 0 && n < 7 {
+	m.Account = c.acct.Username
+	if m.Account == "" {
+		m.Account = c.acct.Name
+	}
+	m.TokenDaysLeft = nil
+	if c.acct.DaysLeft != nil {
+		if n := c.acct.DaysLeft(); n >= 0 && n < 7 {
 			m.TokenDaysLeft = &n
 		}
 	}
-	return m
 }
 
 // account resolves a call's account argument ("" for the default).

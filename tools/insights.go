@@ -5,16 +5,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
-
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
 )
 
-// GetInsights is the get_insights tool: a post's metrics, or the account's
+// getInsights is the get_insights tool: a post's metrics, or the account's
 // over a time window, with follower demographics by breakdown.
-func GetInsights(d Deps) server.ServerTool {
+func getInsights() Tool {
 	return newTool[schemas.GetInsightsArgs](def{
 		name:  "get_insights",
 		title: "Get insights",
@@ -22,12 +19,12 @@ func GetInsights(d Deps) server.ServerTool {
 			" (default all). Without post_id: the account's metrics over since/until (RFC 3339 or " +
 			"YYYY-MM-DD; default the last 2 days; not before 2024-04-13), views as a daily series; " +
 			"follower_demographics needs a breakdown (" + schemas.JoinOr(schemas.Breakdowns()) + "). Returns metrics by name.",
-		hints: readOnly(),
-	}, func(ctx context.Context, _ mcp.CallToolRequest, a *schemas.GetInsightsArgs) (*schemas.InsightsResult, error) {
-		acct, err := d.account(ctx, a.Account)
-		if err != nil {
-			return nil, err
-		}
+		toolset: ToolsetRead,
+		scopes:  []string{scopeBasic, "threads_manage_insights"},
+		hints:   readOnly(),
+	}, func(ctx context.Context, c *call, a *schemas.GetInsightsArgs) (*schemas.InsightsResult, error) {
+		acct := c.acct
+		var err error
 		if a.PostID != "" {
 			// a.Metrics is never empty: GetInsightsArgs.Defaults filled it.
 			ins, _, err := acct.API.MediaInsights(ctx, a.PostID, a.Metrics...)
@@ -35,7 +32,7 @@ func GetInsights(d Deps) server.ServerTool {
 				return nil, err
 			}
 			return &schemas.InsightsResult{
-				ResultMeta: d.meta(acct), Scope: "post", PostID: a.PostID, Metrics: convertInsights(ins),
+				Scope: "post", PostID: a.PostID, Metrics: convertInsights(ins),
 			}, nil
 		}
 		metrics := a.Metrics
@@ -73,7 +70,7 @@ func GetInsights(d Deps) server.ServerTool {
 			out = append(out, convertInsights(ins)...)
 		}
 		return &schemas.InsightsResult{
-			ResultMeta: d.meta(acct), Scope: "account", Since: a.Since, Until: a.Until, Metrics: out,
+			Scope: "account", Since: a.Since, Until: a.Until, Metrics: out,
 		}, nil
 	})
 }

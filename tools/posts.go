@@ -14,9 +14,9 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads"
 )
 
-// PublishText is the publish_text tool: a text post, optionally with a topic
+// publishText is the publish_text tool: a text post, optionally with a topic
 // tag, a link preview, a reply audience or a quoted post.
-func PublishText(d Deps) server.ServerTool {
+func publishText() Tool {
 	return newTool[schemas.PublishTextArgs](def{
 		name:  "publish_text",
 		title: "Publish a text post",
@@ -25,34 +25,36 @@ func PublishText(d Deps) server.ServerTool {
 			"links in text plus link_attachment. reply_control defaults to the account default (see set_reply_control). " +
 			"Never posts twice: an identical call within 10 minutes, or a retry with the same idempotency_key " +
 			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
-		hints: additive(),
-	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
-		acct, rc, err := d.publishTarget(ctx, a.Account, a.ReplyControl)
+		toolset: ToolsetPublish,
+		scopes:  []string{scopeBasic, scopeContentPublish},
+		hints:   additive(),
+	}, func(ctx context.Context, c *call, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
+		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {
 			return nil, err
 		}
 		content := *a
-		content.IdempotencyKey, content.Account, content.ReplyControl = "", "", rc
-		return publishOnce(ctx, d, publishRequest{
-			tool: "publish_text", acct: acct, key: a.IdempotencyKey, args: content,
+		content.ReplyControl = rc
+		return publishOnce(ctx, c, publishRequest{
+			tool: "publish_text", args: content,
 			post: threads.Post{
 				Text:           a.Text,
 				TopicTag:       a.TopicTag,
 				LinkAttachment: a.LinkAttachment,
 				QuotePostID:    a.QuotePostID,
 				ReplyControl:   threads.ReplyControl(rc),
-				Progress:       progressNotifier(ctx, req),
+				Progress:       progressNotifier(ctx, c.req),
 			},
 		}, func(res *threads.PublishResult) *schemas.PostResult {
-			out := postResult(d.meta(acct), res, a.Text, a.TopicTag, rc)
+			out := postResult(res, a.Text, a.TopicTag, rc)
 			return &out
 		})
 	})
 }
 
-// PublishCarousel is the publish_carousel tool: 2–20 images and videos in one
+// publishCarousel is the publish_carousel tool: 2–20 images and videos in one
 // post, created concurrently, with progress notifications.
-func PublishCarousel(d Deps) server.ServerTool {
+func publishCarousel() Tool {
 	return newTool[schemas.PublishCarouselArgs](def{
 		name:  "publish_carousel",
 		title: "Publish a carousel",
@@ -62,9 +64,11 @@ func PublishCarousel(d Deps) server.ServerTool {
 			"Media are processed by Threads (videos can take minutes); progress notifications are sent " +
 			"when the client asks for them; retry with the same idempotency_key after a timeout. Returns the post id, " +
 			"permalink and item container ids.",
-		hints: additive(),
-	}, func(ctx context.Context, req mcp.CallToolRequest, a *schemas.PublishCarouselArgs) (*schemas.CarouselResult, error) {
-		acct, rc, err := d.publishTarget(ctx, a.Account, a.ReplyControl)
+		toolset: ToolsetPublish,
+		scopes:  []string{scopeBasic, scopeContentPublish},
+		hints:   additive(),
+	}, func(ctx context.Context, c *call, a *schemas.PublishCarouselArgs) (*schemas.CarouselResult, error) {
+		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {
 			return nil, err
 		}
@@ -78,19 +82,19 @@ func PublishCarousel(d Deps) server.ServerTool {
 			}
 		}
 		content := *a
-		content.IdempotencyKey, content.Account, content.ReplyControl = "", "", rc
-		return publishOnce(ctx, d, publishRequest{
-			tool: "publish_carousel", acct: acct, key: a.IdempotencyKey, args: content,
+		content.ReplyControl = rc
+		return publishOnce(ctx, c, publishRequest{
+			tool: "publish_carousel", args: content,
 			post: threads.Post{
 				Text:         a.Text,
 				TopicTag:     a.TopicTag,
 				Items:        items,
 				ReplyControl: threads.ReplyControl(rc),
-				Progress:     progressNotifier(ctx, req),
+				Progress:     progressNotifier(ctx, c.req),
 			},
 		}, func(res *threads.PublishResult) *schemas.CarouselResult {
 			out := schemas.CarouselResult{
-				PostResult:       postResult(d.meta(acct), res, a.Text, a.TopicTag, rc),
+				PostResult:       postResult(res, a.Text, a.TopicTag, rc),
 				ItemContainerIDs: res.ItemIDs,
 			}
 			if out.ItemContainerIDs == nil {
@@ -102,13 +106,12 @@ func PublishCarousel(d Deps) server.ServerTool {
 }
 
 // postResult is the common result of every publishing tool.
-func postResult(m schemas.ResultMeta, r *threads.PublishResult, text, tag, rc string) schemas.PostResult {
+func postResult(r *threads.PublishResult, text, tag, rc string) schemas.PostResult {
 	published := r.PublishedAt
 	if published.IsZero() {
 		published = time.Now()
 	}
 	return schemas.PostResult{
-		ResultMeta:   m,
 		ID:           r.ID,
 		Permalink:    r.Permalink,
 		Text:         text,

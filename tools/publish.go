@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,9 +33,7 @@ const (
 // publishRequest is one publish to run through the ledger.
 type publishRequest struct {
 	tool  string
-	acct  *Account
-	key   string // idempotency_key; "" means the automatic duplicate check
-	args  any    // normalized arguments, without key and account (hashed)
+	args  any // normalized arguments, without key and account (hashed)
 	post  threads.Post
 	reply bool // counts against the reply quota
 }
@@ -52,40 +51,40 @@ func argsHash(tool string, args any) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
+// scope is whose ledger entries a call's publishes are: its account, in
+// this server's mode (sandbox entries never match live ones).
+func (c *call) scope() ledger.Scope {
+	return ledger.Scope{Sandbox: c.Sandbox, Account: c.acct.Name}
+}
+
 // publishOnce publishes r.post at most once per key: it claims the key in
 // the ledger before the first request to Threads, records the container and
 // the post, replays a published key, waits for a key being published by
-// another call, and resumes a key whose publisher died. build turns the
-// publish result into the tool result that is stored and replayed.
+// another call, and resumes a key whose publisher died. Without a key, any
+// identical publish of the last DuplicateWindow (keyed or not) is replayed.
+// build turns the publish result into the tool result that is stored and
+// replayed.
 //
 // The publish runs detached from the caller's cancellation (bounded), so a
 // client that times out and retries gets the first attempt's post.
 func publishOnce[R any, PR interface {
 	*R
 	metaCarrier
-}](ctx context.Context, d Deps, r publishRequest, build func(*threads.PublishResult) PR) (PR, error) {
-	if d.Ledger == nil {
-		if err := d.quotas.check(ctx, r.acct, r.reply); err != nil {
-			return nil, err
-		}
-		res, err := r.acct.API.PublishPost(ctx, r.post)
-		if err != nil {
-			return nil, err
-		}
-		d.quotas.used(r.acct, r.reply)
-		return build(res), nil
+}](ctx context.Context, c *call, r publishRequest, build func(*threads.PublishResult) PR) (PR, error) {
+	if c.Ledger == nil {
+		return nil, errors.New("publishing needs the publish ledger (the state database), and none is configured")
 	}
 	hash, err := argsHash(r.tool, r.args)
 	if err != nil {
 		return nil, err
 	}
-	key, ttl := r.key, KeyTTL
-	if key == "" {
-		key, ttl = "auto:"+hash, DuplicateWindow
+	ttl := KeyTTL
+	if c.key == "" {
+		ttl = DuplicateWindow
 	}
-	account := r.acct.Name
+	req := ledger.Request{Scope: c.scope(), Key: c.key, Tool: r.tool, ArgsHash: hash, TTL: ttl}
 	for {
-		c, err := d.Ledger.Claim(ctx, account, key, r.tool, hash, ttl)
+		cl, err := c.Ledger.Claim(ctx, req)
 		if err != nil {
 			var me *ledger.MismatchError
 			if errors.As(err, &me) {
@@ -93,9 +92,9 @@ func publishOnce[R any, PR interface {
 			}
 			return nil, err
 		}
-		switch c.Action {
+		switch cl.Action {
 		case ledger.Replay:
-			return replay[R, PR](c.Entry, r.key == "")
+			return replay[R, PR](cl.Entry, c.key == "", c.Ledger.Now())
 		case ledger.Wait:
 			select {
 			case <-ctx.Done():
@@ -106,7 +105,7 @@ func publishOnce[R any, PR interface {
 		}
 		// Run or Resume: this call publishes, detached from cancellation.
 		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
-		out, err := runClaim[R, PR](pctx, d, r, c, build)
+		out, err := runClaim[R, PR](pctx, c, r, cl, build)
 		cancel()
 		return out, err
 	}
@@ -116,14 +115,14 @@ func publishOnce[R any, PR interface {
 func replay[R any, PR interface {
 	*R
 	metaCarrier
-}](e ledger.Entry, automatic bool) (PR, error) {
+}](e ledger.Entry, automatic bool, now time.Time) (PR, error) {
 	out := PR(new(R))
 	if err := json.Unmarshal(e.Result, out); err != nil {
 		return nil, fmt.Errorf("replay stored result: %w", err)
 	}
 	m := out.Meta()
 	m.Replayed = true
-	ago := time.Since(e.CreatedAt).Round(time.Second)
+	ago := now.Sub(e.CreatedAt).Round(time.Second)
 	if automatic {
 		m.ReplayNote = fmt.Sprintf("An identical post was published %s ago (post %s); it was returned instead of posting a duplicate. "+
 			"To post the same content again on purpose, pass a new idempotency_key.", ago, e.PostID)
@@ -133,34 +132,112 @@ func replay[R any, PR interface {
 	return out, nil
 }
 
+// recordError is a container the ledger could not record: it was not
+// published.
+type recordError struct{ err error }
+
+func (e *recordError) Error() string {
+	return fmt.Sprintf("the state database could not record the post container (%v), so it was not published: "+
+		"nothing was posted. Fix: make the state database writable again (free disk space, check the state "+
+		"directory's permissions, or wait for the process holding it locked), then retry with the same arguments", e.err)
+}
+
+func (e *recordError) Unwrap() error { return e.err }
+
+// abortError stops a publish whose claim was taken over by another call
+// (its lease ran out) or could not be renewed.
+type abortError struct{ err error }
+
+func (e *abortError) Error() string {
+	what := "could not be renewed"
+	if errors.Is(e.err, ledger.ErrNotOwner) {
+		what = "was taken over by another call"
+	}
+	return fmt.Sprintf("the publish was stopped because its claim in the state database %s (%v); "+
+		"the post may or may not be live. Fix: retry with the same arguments: the retry finishes or finds it without posting twice", what, e.err)
+}
+
+func (e *abortError) Unwrap() error { return e.err }
+
+// outcomeUnknownError is a publish that failed after its container was
+// recorded without a definite refusal: the post may be live.
+type outcomeUnknownError struct {
+	err   error
+	keyed bool
+}
+
+func (e *outcomeUnknownError) Error() string {
+	retry := "call again with the same arguments within 10 minutes"
+	if e.keyed {
+		retry = "retry with the same idempotency_key"
+	}
+	return fmt.Sprintf("the publish outcome is unknown (%v): the post may be live. Fix: %s; the retry finishes the "+
+		"publish or returns the post without posting twice. Do not change the arguments.", e.err, retry)
+}
+
+func (e *outcomeUnknownError) Unwrap() error { return e.err }
+
 // runClaim publishes for a claim (fresh or resumed) and records the outcome.
+// It never publishes a container the ledger failed to record: the recording
+// hook cancels the flow's context, so the client makes no further request.
 func runClaim[R any, PR interface {
 	*R
 	metaCarrier
-}](ctx context.Context, d Deps, r publishRequest, c ledger.Claim, build func(*threads.PublishResult) PR) (PR, error) {
-	// Keep the claim alive while publishing.
-	stop := make(chan struct{})
+}](ctx context.Context, c *call, r publishRequest, cl ledger.Claim, build func(*threads.PublishResult) PR) (PR, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		stopErr  error // why the flow was stopped, if it was
+		recorded = cl.Entry.ContainerID != ""
+	)
+	stop := func(err error) {
+		mu.Lock()
+		if stopErr == nil {
+			stopErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+
+	// Keep the claim alive while publishing; a claim that cannot be kept
+	// (taken over, or not renewed for half a lease) stops the publish.
+	done := make(chan struct{})
 	var hb sync.WaitGroup
 	hb.Go(func() {
-		t := time.NewTicker(d.Ledger.Lease() / 3)
+		lease := c.Ledger.Lease()
+		t := time.NewTicker(lease / 3)
 		defer t.Stop()
+		last := time.Now()
 		for {
 			select {
-			case <-stop:
+			case <-done:
 				return
 			case <-t.C:
-				_ = d.Ledger.Renew(ctx, c)
+				err := c.Ledger.Renew(ctx, cl)
+				switch {
+				case err == nil:
+					last = time.Now()
+				case errors.Is(err, ledger.ErrNotOwner), time.Since(last) > lease/2:
+					if ctx.Err() == nil {
+						stop(&abortError{err: err})
+					}
+					return
+				}
 			}
 		}
 	})
-	defer func() { close(stop); hb.Wait() }()
+	defer func() { close(done); hb.Wait() }()
 
-	var mu sync.Mutex
-	recorded := c.Entry.ContainerID != ""
 	post := r.post
 	post.OnContainer = func(id string, items []string) {
-		if err := d.Ledger.SetContainer(ctx, c, id, items); err != nil && d.Logger != nil {
-			d.Logger.Warn("ledger: record container", "err", err)
+		if err := c.Ledger.SetContainer(ctx, cl, id, items); err != nil {
+			if errors.Is(err, ledger.ErrNotOwner) {
+				stop(&abortError{err: err})
+			} else {
+				stop(&recordError{err: err})
+			}
+			return
 		}
 		mu.Lock()
 		recorded = true
@@ -172,14 +249,15 @@ func runClaim[R any, PR interface {
 		err  error
 		note string
 	)
-	if c.Action == ledger.Resume && c.Entry.ContainerID != "" {
-		res, err = r.acct.API.ResumePublish(ctx, c.Entry.ContainerID, post, c.Entry.CreatedAt)
+	switch {
+	case cl.Action == ledger.Resume && cl.Entry.ContainerID != "":
+		res, err = c.acct.API.ResumePublish(ctx, cl.Entry.ContainerID, post, cl.Entry.CreatedAt)
 		var ce *threads.ContainerError
 		if errors.As(err, &ce) {
 			// The earlier attempt's container can no longer be published:
 			// nothing was posted, so start over.
 			note = fmt.Sprintf("An earlier attempt was interrupted and its container ended %s; published anew.", ce.Status)
-			if rerr := d.Ledger.Restart(ctx, c); rerr != nil {
+			if rerr := c.Ledger.Restart(ctx, cl); rerr != nil {
 				return nil, rerr
 			}
 			mu.Lock()
@@ -189,42 +267,129 @@ func runClaim[R any, PR interface {
 		} else if err == nil {
 			note = "An earlier attempt was interrupted after creating its post container; it was finished without posting twice."
 		}
-	} else if c.Action == ledger.Resume {
-		note = "An earlier attempt was interrupted before creating its post container; published anew."
+	case cl.Action == ledger.Resume:
+		// No container was recorded, so none was published through the
+		// ledger; but look before publishing anew, in case one was.
+		res, err = c.findPublished(ctx, post, cl.Entry.CreatedAt)
+		switch {
+		case err != nil:
+			_ = c.Ledger.Release(ctx, cl, err.Error())
+			return nil, fmt.Errorf("an earlier attempt of this publish was interrupted, and whether it posted could not be checked (%w); "+
+				"nothing was published now. Fix: retry in a moment", err)
+		case res != nil:
+			note = "An earlier attempt was interrupted before its container was recorded; its post was found and returned without posting again."
+		default:
+			note = "An earlier attempt was interrupted before creating its post container; published anew."
+		}
 	}
 	if res == nil && err == nil {
-		if qerr := d.quotas.check(ctx, r.acct, r.reply); qerr != nil {
-			_ = d.Ledger.Fail(ctx, c, qerr.Error())
+		if qerr := c.quotas.check(ctx, c.acct, r.reply); qerr != nil {
+			_ = c.Ledger.Fail(ctx, cl, qerr.Error())
 			return nil, qerr
 		}
-		res, err = r.acct.API.PublishPost(ctx, post)
+		res, err = c.acct.API.PublishPost(ctx, post)
 	}
+	mu.Lock()
+	rec, stopped := recorded, stopErr
+	mu.Unlock()
 	if err != nil {
-		mu.Lock()
-		rec := recorded
-		mu.Unlock()
-		var ce *threads.ContainerError
-		if rec && !errors.As(err, &ce) {
+		if stopped != nil {
+			err = stopped
+		}
+		var (
+			ce *threads.ContainerError
+			ae *abortError
+		)
+		switch {
+		case errors.As(err, &ae):
+			// Another claimant owns the entry now: leave it alone.
+		case rec && !errors.As(err, &ce):
 			// The outcome may be unknown: keep the container so the next call
 			// with this key resumes from its status instead of posting again.
-			_ = d.Ledger.Release(ctx, c, err.Error())
-		} else {
-			_ = d.Ledger.Fail(ctx, c, err.Error())
+			_ = c.Ledger.Release(context.WithoutCancel(ctx), cl, err.Error())
+			var re *recordError
+			if !errors.As(err, &re) {
+				err = &outcomeUnknownError{err: err, keyed: c.key != ""}
+			}
+		default:
+			_ = c.Ledger.Fail(context.WithoutCancel(ctx), cl, err.Error())
 		}
 		return nil, err
 	}
-	d.quotas.used(r.acct, r.reply)
+	c.quotas.used(c.acct, r.reply)
 	if note != "" {
 		res.Note = joinNotes(note, res.Note)
 	}
 	out := build(res)
+	c.fillMeta(out.Meta())
 	b, jerr := json.Marshal(out)
 	if jerr == nil {
-		if cerr := d.Ledger.Complete(ctx, c, res.ID, b); cerr != nil && d.Logger != nil {
-			d.Logger.Warn("ledger: record published post", "post_id", res.ID, "err", cerr)
+		if cerr := c.Ledger.Complete(context.WithoutCancel(ctx), cl, res.ID, b); cerr != nil && c.Logger != nil {
+			c.Logger.Warn("ledger: record published post", "post_id", res.ID, "err", cerr)
 		}
 	}
 	return out, nil
+}
+
+// recoverySince widens the window in which a post of an interrupted
+// publish is looked for, to absorb clock skew with Meta.
+const recoverySince = time.Minute
+
+// findPublished looks for a post (or reply) matching p published since
+// the claim: same text, media type and reply target, not already recorded
+// for another ledger entry. It returns nil when there is none.
+func (c *call) findPublished(ctx context.Context, p threads.Post, since time.Time) (*threads.PublishResult, error) {
+	reply := p.ReplyToID != ""
+	opts := threads.ListOptions{
+		Fields: []string{"id", "text", "media_type", "timestamp", "permalink", "replied_to"},
+		Limit:  25,
+		Since:  since.Add(-recoverySince),
+	}
+	list := c.acct.API.ListThreads
+	if reply {
+		list = c.acct.API.UserReplies
+	}
+	page, _, err := list(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	want := publishedType(p)
+	for _, m := range page.Data {
+		if m.MediaType != "" && m.MediaType != want {
+			continue
+		}
+		if strings.TrimSpace(m.Text) != strings.TrimSpace(p.Text) {
+			continue
+		}
+		if reply && m.RepliedTo != nil && m.RepliedTo.ID != p.ReplyToID {
+			continue
+		}
+		if !m.Timestamp.IsZero() && m.Timestamp.Before(opts.Since) {
+			continue
+		}
+		known, err := c.Ledger.PostKnown(ctx, c.scope(), m.ID)
+		if err != nil {
+			return nil, err
+		}
+		if known {
+			continue
+		}
+		return &threads.PublishResult{ID: m.ID, Permalink: m.Permalink, PublishedAt: m.Timestamp.Time, Recovered: true}, nil
+	}
+	return nil, nil
+}
+
+// publishedType is the media type Threads reports for a published p.
+func publishedType(p threads.Post) threads.MediaType {
+	switch {
+	case len(p.Items) > 0:
+		return threads.MediaTypeCarouselAlbum
+	case p.ImageURL != "":
+		return threads.MediaTypeImage
+	case p.VideoURL != "":
+		return threads.MediaTypeVideo
+	}
+	return threads.MediaTypeTextPost
 }
 
 func joinNotes(a, b string) string {

@@ -2,12 +2,10 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
@@ -21,6 +19,17 @@ type QuotaReader interface {
 	UserReplies(ctx context.Context, opts threads.ListOptions) (*threads.MediaList, *threads.Response, error)
 }
 
+// scopeDelete is the permission to delete posts and to read the delete
+// quota (https://developers.facebook.com/docs/threads/posts/delete-posts).
+const scopeDelete = "threads_delete"
+
+// Permissions most tools need
+// (https://developers.facebook.com/docs/threads/get-started/get-access-permissions).
+const (
+	scopeBasic          = "threads_basic"
+	scopeContentPublish = "threads_content_publish"
+)
+
 // Threads' documented quotas, used when a response omits a config.
 const (
 	defaultPostQuota   = 250
@@ -29,36 +38,37 @@ const (
 	quotaWindow        = 86400
 )
 
-// GetPublishingLimit is the get_publishing_limit tool: posts, replies and
+// getPublishingLimit is the get_publishing_limit tool: posts, replies and
 // deletes used and left in the rolling 24 hours.
-func GetPublishingLimit(d Deps) server.ServerTool {
+func getPublishingLimit() Tool {
 	return newTool[schemas.GetPublishingLimitArgs](def{
 		name:  "get_publishing_limit",
 		title: "Get publishing limits",
 		description: "Show how many posts (250), replies (1,000) and deletes (100) the account has used and has " +
 			"left in the rolling 24 hours. Publishing tools refuse at once when the quota is spent.",
-		hints: readOnly(),
-	}, func(ctx context.Context, _ mcp.CallToolRequest, a *schemas.GetPublishingLimitArgs) (*schemas.PublishingLimitResult, error) {
-		acct, err := d.account(ctx, a.Account)
-		if err != nil {
-			return nil, err
-		}
+		toolset: ToolsetAccounts,
+		scopes:  []string{scopeBasic},
+		hints:   readOnly(),
+	}, func(ctx context.Context, c *call, _ *schemas.GetPublishingLimitArgs) (*schemas.PublishingLimitResult, error) {
+		acct := c.acct
 		lim, _, err := acct.API.PublishingLimit(ctx, "quota_usage", "config", "reply_quota_usage", "reply_config")
 		if err != nil {
 			return nil, err
 		}
 		out := &schemas.PublishingLimitResult{
-			ResultMeta: d.meta(acct),
-			Posts:      quota(lim.QuotaUsage, lim.Config, defaultPostQuota),
-			Replies:    quota(lim.ReplyQuotaUsage, lim.ReplyConfig, defaultReplyQuota),
+			Posts:   quota(lim.QuotaUsage, lim.Config, defaultPostQuota),
+			Replies: quota(lim.ReplyQuotaUsage, lim.ReplyConfig, defaultReplyQuota),
 		}
 		// Deletes need threads_delete, which the default login does not ask
 		// for: read them separately and leave them out when refused.
 		if del, _, err := acct.API.PublishingLimit(ctx, "delete_quota_usage", "delete_config"); err == nil {
 			q := quota(del.DeleteQuotaUsage, del.DeleteConfig, defaultDeleteQuota)
 			out.Deletes = &q
+		} else if ae := (*threads.APIError)(nil); errors.As(err, &ae) && ae.Kind() == threads.KindPermission {
+			// The missing scope is threads_delete, whatever the path says.
+			out.Note = "Delete quota not shown. " + missingScope(scopeDelete, "needed only to read the delete quota and to delete posts", acct)
 		} else {
-			out.Note = "delete quota not shown: " + explain(err)
+			out.Note = "Delete quota not shown: " + explain(err, acct)
 		}
 		return out, nil
 	})

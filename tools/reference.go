@@ -14,17 +14,35 @@ const (
 )
 
 // Reference renders the Markdown tool reference from the tool registry:
-// name, title, hints, description and each parameter with its type, whether
-// it is required, its limits and its description.
+// the toolsets with their tools, then per tool its name, title, toolset,
+// hints, description and each parameter with its type, whether it is
+// required, its limits and its description. It builds no handler.
 func Reference() string {
 	var b strings.Builder
-	for _, st := range All(Deps{}) {
-		t := st.Tool
+	all := Tools()
+	b.WriteString("Toolsets (`--toolsets a,b` or `THREADS_MCP_TOOLSETS`; default all; `--read-only` keeps only the tools marked read-only):\n\n")
+	b.WriteString("| toolset | tools | description |\n|---|---|---|\n")
+	for _, ts := range Toolsets() {
+		var names []string
+		for _, t := range all {
+			if t.Toolset() == ts.Name {
+				names = append(names, "`"+t.Name()+"`")
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", ts.Name, strings.Join(names, ", "), cell(ts.Description))
+	}
+	b.WriteString("\n")
+	for _, tool := range all {
+		t := tool.Definition()
 		a := t.Annotations
 		fmt.Fprintf(&b, "### `%s` — %s\n\n", t.Name, t.Title)
 		fmt.Fprintf(&b, "%s\n\n", t.Description)
-		fmt.Fprintf(&b, "Hints: read-only %s, destructive %s, idempotent %s, open-world %s.\n\n",
-			yesNo(a.ReadOnlyHint), yesNo(a.DestructiveHint), yesNo(a.IdempotentHint), yesNo(a.OpenWorldHint))
+		fmt.Fprintf(&b, "Toolset: `%s`. Hints: read-only %s, destructive %s, idempotent %s, open-world %s.",
+			tool.Toolset(), yesNo(a.ReadOnlyHint), yesNo(a.DestructiveHint), yesNo(a.IdempotentHint), yesNo(a.OpenWorldHint))
+		if sc := tool.Scopes(); len(sc) > 0 {
+			fmt.Fprintf(&b, " Permissions: `%s`.", strings.Join(sc, "`, `"))
+		}
+		b.WriteString("\n\n")
 		var schema struct {
 			Properties map[string]map[string]any `json:"properties"`
 			Required   []string                  `json:"required"`

@@ -1,21 +1,55 @@
 // Package tools adapts the Model Context Protocol to the Threads client.
 //
-// Each tool is one constructor returning a server.ServerTool: its definition
-// (title, model-facing description, all four annotations, input and output
-// schemas reflected from the schemas package) and a handler that validates the
-// arguments with the Threads rules in schemas before anything reaches Threads.
-// Handlers talk to Threads through the small interfaces below, so they can be
-// driven by the real client against the emulator or by a fake.
+// A tool is data plus a run function. Its definition (title, model-facing
+// description, all four annotations, input and output schemas reflected
+// from the schemas package, its toolset) is built once per process, lazily,
+// and needs no dependencies: listing tools (`threads-mcp tools`, the README
+// reference, the snapshots in testdata/toolsnaps) never builds a handler.
+// [Tool.Bind] builds the handler from [Deps] when a server is made.
 //
-// Every failure a model can act on (bad input, API refusal, rate limit) is an
-// isError tool result naming what failed and how to fix it; Go errors are kept
-// for bugs.
+// Every handler runs the same pipeline (newTool): the arguments are parsed
+// once, checked against the JSON Schema and the Threads rules in schemas,
+// the shared arguments (account, idempotency_key) are normalized and checked
+// once for every tool, the account is resolved, and every failure a model
+// can act on (bad input, API refusal, rate limit, missing permission) is an
+// isError result naming what failed and how to fix it. Token reload and
+// retry live under the Threads client (its HTTP transport); redaction is a
+// server middleware. Publishing goes through the ledger (publishOnce), which
+// makes every publish exactly-once.
+//
+// Tools are grouped in toolsets ([Toolsets]); [Select] picks the tools to
+// serve from toolset names and a read-only switch, as --toolsets and
+// --read-only ask.
+//
+// # Adding a tool
+//
+// A read-only tool wrapping an existing threads.Client method touches three
+// hand-written files:
+//
+//  1. schemas: the argument and result types (embed schemas.AccountArg in
+//     the arguments to act as an account, schemas.ResultMeta in the result),
+//     with Normalize/Defaults/Validate for the tool's own rules.
+//  2. tools/<area>.go: one constructor returning newTool(def{name, title,
+//     description, toolset, scopes, hints}, run). run gets the call (c.acct
+//     is the resolved account, c.acct.API its client) and the valid
+//     arguments, and returns the result; errors are mapped by the pipeline.
+//  3. tools/server.go: one line in registry, and, when the tool calls a
+//     client method no tool called before, that method in the small
+//     interface API embeds (*threads.Client has it already).
+//
+// Then regenerate the snapshots and the README reference with
+// `go test ./tools -update` and review the diff. Account resolution, error
+// mapping, redaction, token retry and toolset filtering come with the
+// pipeline; nothing else is edited.
 package tools
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -135,10 +169,13 @@ type Deps struct {
 	// Logger receives one line per tool call; nil discards.
 	Logger *slog.Logger
 	// Ledger makes publishing exactly-once (idempotency keys, duplicate
-	// replay, crash resume); nil publishes without it.
+	// replay, crash resume). Publishing tools require it.
 	Ledger *ledger.Ledger
+	// Tools are the tools to serve, from Select; nil serves every tool.
+	Tools []Tool
 
-	quotas *quotaCache
+	quotas        *quotaCache
+	replyDefaults *settingCache
 }
 
 // Name and version of the server as announced to clients.
@@ -146,36 +183,167 @@ const (
 	ServerName = "threads-mcp"
 )
 
-// All returns every tool of the server, in a deterministic order.
-func All(d Deps) []server.ServerTool {
-	if d.quotas == nil {
-		d.quotas = newQuotaCache()
-	}
-	return []server.ServerTool{
-		PublishText(d),
-		PublishCarousel(d),
-		Reply(d),
-		SetReplyControl(d),
-		GetInsights(d),
-		ListReplies(d),
-		ListAccounts(d),
-		GetPublishingLimit(d),
+// registry lists every tool constructor, in the order tools are listed.
+func registry() []func() Tool {
+	return []func() Tool{
+		publishText,
+		publishCarousel,
+		reply,
+		setReplyControl,
+		getInsights,
+		listReplies,
+		listAccounts,
+		getPublishingLimit,
 	}
 }
 
-// NewServer builds the MCP server with every tool registered.
+// built holds every tool definition, built once per process on first use.
+var built struct {
+	once  sync.Once
+	tools []Tool
+}
+
+// allTools returns every tool definition (shared; do not modify).
+func allTools() []Tool {
+	built.once.Do(func() {
+		reg := registry()
+		built.tools = make([]Tool, len(reg))
+		for i, f := range reg {
+			built.tools[i] = f()
+		}
+	})
+	return built.tools
+}
+
+// Tools returns every tool definition, in a deterministic order. The
+// definitions are built once per process; the slice is a fresh copy.
+func Tools() []Tool { return slices.Clone(allTools()) }
+
+// Toolset is a named group of tools, enabled together with --toolsets.
+type Toolset struct {
+	Name        string
+	Description string
+}
+
+// Toolset names.
+const (
+	ToolsetPublish  = "publish"
+	ToolsetRead     = "read"
+	ToolsetAccounts = "accounts"
+)
+
+// toolsets are the toolsets in the order they are documented. Later tools
+// add theirs here (moderate, schedule, media, …) with their first tool.
+var toolsets = []Toolset{
+	{ToolsetPublish, "Create posts, carousels and replies, and set the default reply audience for new posts."},
+	{ToolsetRead, "Read insights and replies."},
+	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas."},
+}
+
+// ToolsetAll selects every toolset.
+const ToolsetAll = "all"
+
+// Toolsets returns every toolset, in documentation order.
+func Toolsets() []Toolset { return slices.Clone(toolsets) }
+
+func knownToolset(name string) bool {
+	return slices.ContainsFunc(toolsets, func(t Toolset) bool { return t.Name == name })
+}
+
+// UnknownToolsetError is a toolset name that does not exist.
+type UnknownToolsetError struct{ Name string }
+
+func (e *UnknownToolsetError) Error() string {
+	names := make([]string, 0, len(toolsets)+1)
+	for _, t := range toolsets {
+		names = append(names, t.Name)
+	}
+	names = append(names, ToolsetAll)
+	return fmt.Sprintf("unknown toolset %q; valid toolsets: %s", e.Name, strings.Join(names, ", "))
+}
+
+// Select returns the tools of the named toolsets (every toolset when names
+// is empty or holds "all"; names are trimmed and case-insensitive, empty
+// ones ignored), keeping only read-only tools (ReadOnlyHint true) when
+// readOnly is set. An unknown name is an *UnknownToolsetError listing the
+// valid ones. Tools not selected are neither listed nor callable.
+func Select(names []string, readOnly bool) ([]Tool, error) {
+	want := map[string]bool{}
+	every := false
+	for _, n := range names {
+		switch n = strings.ToLower(strings.TrimSpace(n)); {
+		case n == "":
+		case n == ToolsetAll:
+			every = true
+		case !knownToolset(n):
+			return nil, &UnknownToolsetError{Name: n}
+		default:
+			want[n] = true
+		}
+	}
+	all := every || len(want) == 0
+	var out []Tool
+	for _, t := range allTools() {
+		if !all && !want[t.toolset] {
+			continue
+		}
+		if readOnly && !t.ReadOnly() {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// NewServer builds the MCP server serving d.Tools (every tool when nil).
+// mcp-go's own request and tool log lines go to debug: the pipeline writes
+// the one info line of each call.
 func NewServer(d Deps, version string, opts ...server.ServerOption) *server.MCPServer {
 	base := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithInstructions(instructions()),
 	}
 	if d.Logger != nil {
-		base = append(base, server.WithLogger(d.Logger))
+		base = append(base, server.WithLogger(slog.New(demote{d.Logger.Handler()})))
+	}
+	if d.quotas == nil {
+		d.quotas = newQuotaCache()
+	}
+	if d.replyDefaults == nil {
+		d.replyDefaults = newSettingCache()
 	}
 	s := server.NewMCPServer(ServerName, version, append(base, opts...)...)
-	s.AddTools(All(d)...)
+	sel := d.Tools
+	if sel == nil {
+		sel = allTools()
+	}
+	st := make([]server.ServerTool, len(sel))
+	for i, t := range sel {
+		st[i] = t.Bind(d)
+	}
+	s.AddTools(st...)
 	return s
 }
+
+// demote is a slog handler that logs info records at debug.
+type demote struct{ slog.Handler }
+
+func (h demote) Enabled(ctx context.Context, l slog.Level) bool {
+	if l == slog.LevelInfo {
+		l = slog.LevelDebug
+	}
+	return h.Handler.Enabled(ctx, l)
+}
+
+func (h demote) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level == slog.LevelInfo {
+		r.Level = slog.LevelDebug
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h demote) WithAttrs(as []slog.Attr) slog.Handler { return demote{h.Handler.WithAttrs(as)} }
+func (h demote) WithGroup(n string) slog.Handler       { return demote{h.Handler.WithGroup(n)} }
 
 // instructions returns the server's MCP instructions; the limits come from schemas.
 func instructions() string {

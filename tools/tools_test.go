@@ -36,6 +36,8 @@ type env struct {
 	client *client.Client
 	notes  chan mcp.JSONRPCNotification
 	api    *threads.Client
+	led    *ledger.Ledger
+	dir    string
 }
 
 func newEnv(t *testing.T, opts ...emulator.Option) *env {
@@ -45,9 +47,26 @@ func newEnv(t *testing.T, opts ...emulator.Option) *env {
 	return newEnvWith(t, emu, emu.DemoToken())
 }
 
-func newEnvWith(t *testing.T, emu *emulator.Server, token string) *env {
+// envConfig changes how newEnvWith builds a test's world.
+type envConfig struct {
+	dir        string                             // state directory; default a temp dir
+	stateOpts  []state.Option                     // options of state.Open
+	ledgerOpts []ledger.Option                    // options of ledger.Open
+	wrap       func(tools.API) tools.API          // wraps the Threads client
+	deps       func(*tools.Deps)                  // last changes to the dependencies
+	account    func(api tools.API) tools.Accounts // default: the unnamed environment account
+}
+
+func newEnvWith(t *testing.T, emu *emulator.Server, token string, cfgs ...envConfig) *env {
 	t.Helper()
-	st, err := state.Open(t.Context(), t.TempDir())
+	var cfg envConfig
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	}
+	if cfg.dir == "" {
+		cfg.dir = t.TempDir()
+	}
+	st, err := state.Open(t.Context(), cfg.dir, cfg.stateOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,16 +74,28 @@ func newEnvWith(t *testing.T, emu *emulator.Server, token string) *env {
 	api := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(token),
 		threads.WithPollPolicy(threads.PollPolicy{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond, Multiplier: 1.5, Deadline: 20 * time.Second, VideoDeadline: 20 * time.Second}),
 		threads.WithRetryPolicy(threads.RetryPolicy{MaxAttempts: 4, Base: 10 * time.Millisecond, Max: 200 * time.Millisecond, NotReadyAttempts: 3}))
-	led, err := ledger.Open(t.Context(), st)
+	led, err := ledger.Open(t.Context(), st, cfg.ledgerOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := tools.NewServer(tools.Deps{
-		Accounts: &tools.SingleAccount{Account: tools.Account{Name: "", API: api}, Source: "environment"},
+	var toolsAPI tools.API = api
+	if cfg.wrap != nil {
+		toolsAPI = cfg.wrap(api)
+	}
+	var accts tools.Accounts = &tools.SingleAccount{Account: tools.Account{Name: "", API: toolsAPI}, Source: "environment"}
+	if cfg.account != nil {
+		accts = cfg.account(toolsAPI)
+	}
+	deps := tools.Deps{
+		Accounts: accts,
 		Settings: st,
 		Sandbox:  true,
 		Ledger:   led,
-	}, "test")
+	}
+	if cfg.deps != nil {
+		cfg.deps(&deps)
+	}
+	srv := tools.NewServer(deps, "test")
 	c, err := client.NewInProcessClient(srv)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +118,7 @@ func newEnvWith(t *testing.T, emu *emulator.Server, token string) *env {
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	return &env{emu: emu, store: st, client: c, notes: notes, api: api}
+	return &env{emu: emu, store: st, client: c, notes: notes, api: api, led: led, dir: cfg.dir}
 }
 
 // call calls a tool and returns its result and structured content.
@@ -264,7 +295,8 @@ func TestSetReplyControlAppliesAndPersists(t *testing.T) {
 		t.Fatalf("second set: %s", text(res))
 	}
 	// The stored default survives in the store (a restart re-reads it).
-	v, ok, err := e.store.Setting(t.Context(), "", "reply_control")
+	// Sandbox settings are kept apart from live ones.
+	v, ok, err := e.store.Setting(t.Context(), "", "sandbox:reply_control")
 	if err != nil || !ok || v != "followers_only" {
 		t.Fatalf("stored default = %q, %v, %v", v, ok, err)
 	}
@@ -387,10 +419,10 @@ func TestAPIErrorsAreActionable(t *testing.T) {
 }
 
 func TestToolDefinitions(t *testing.T) {
-	all := tools.All(tools.Deps{})
+	all := tools.Tools()
 	names := map[string]bool{}
 	for _, st := range all {
-		tool := st.Tool
+		tool := st.Definition()
 		names[tool.Name] = true
 		a := tool.Annotations
 		if tool.Title == "" || a.Title == "" {

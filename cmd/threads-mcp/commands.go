@@ -151,8 +151,8 @@ func printResult(w io.Writer, res *mcp.CallToolResult, pretty bool) error {
 // knownTools lists every tool's name.
 func knownTools() []string {
 	var names []string
-	for _, t := range tools.All(tools.Deps{}) {
-		names = append(names, t.Tool.Name)
+	for _, t := range tools.Tools() {
+		names = append(names, t.Name())
 	}
 	return names
 }
@@ -167,9 +167,10 @@ func listTools(args []string, s stdio) int {
 		fmt.Fprintln(s.err, "usage: threads-mcp tools")
 		return exitUsage
 	}
-	defs := make([]mcp.Tool, 0, 8)
-	for _, t := range tools.All(tools.Deps{}) {
-		defs = append(defs, t.Tool)
+	all := tools.Tools()
+	defs := make([]mcp.Tool, 0, len(all))
+	for _, t := range all {
+		defs = append(defs, t.Definition())
 	}
 	b, err := json.MarshalIndent(defs, "", "  ")
 	if err != nil {

@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +19,15 @@ import (
 // liveServer is the binary in live mode (no sandbox) against an in-process
 // emulator, speaking raw JSON-RPC over its stdio.
 type liveServer struct {
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Scanner
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	frames chan []byte // stdout, one JSON-RPC frame each; closed at EOF
+	err    error       // the read error, once frames is closed
 }
+
+// frameWait bounds how long a test waits for one response from a server
+// process, so a hang fails quickly and says what it waited for.
+const frameWait = 30 * time.Second
 
 func startLive(t *testing.T, emu *emulator.Server, stateDir, token string) *liveServer {
 	t.Helper()
@@ -44,8 +51,16 @@ func startLive(t *testing.T, emu *emulator.Server, stateDir, token string) *live
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	s := &liveServer{cmd: cmd, in: in, out: bufio.NewScanner(out)}
-	s.out.Buffer(make([]byte, 1<<20), 1<<20)
+	s := &liveServer{cmd: cmd, in: in, frames: make(chan []byte, 16)}
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			s.frames <- append([]byte(nil), sc.Bytes()...)
+		}
+		s.err = sc.Err()
+		close(s.frames)
+	}()
 	s.send(t, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"crash","version":"0"}}}`)
 	s.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
 	s.await(t, 1)
@@ -59,21 +74,29 @@ func (s *liveServer) send(t *testing.T, frame string) {
 	}
 }
 
-// await reads frames until the response to id, returning its result.
+// await reads frames until the response to id, returning its result; it
+// fails the test when none comes within frameWait.
 func (s *liveServer) await(t *testing.T, id int) map[string]any {
 	t.Helper()
-	for s.out.Scan() {
-		var msg map[string]any
-		if err := json.Unmarshal(s.out.Bytes(), &msg); err != nil {
-			t.Fatalf("bad frame %q", s.out.Text())
-		}
-		if msg["id"] == float64(id) {
-			res, _ := msg["result"].(map[string]any)
-			return res
+	deadline := time.After(frameWait)
+	for {
+		select {
+		case b, ok := <-s.frames:
+			if !ok {
+				t.Fatalf("the server closed stdout before answering request %d: %v", id, s.err)
+			}
+			var msg map[string]any
+			if err := json.Unmarshal(b, &msg); err != nil {
+				t.Fatalf("bad frame %q", b)
+			}
+			if msg["id"] == float64(id) {
+				res, _ := msg["result"].(map[string]any)
+				return res
+			}
+		case <-deadline:
+			t.Fatalf("no response to request %d within %s", id, frameWait)
 		}
 	}
-	t.Fatalf("no response to %d: %v", id, s.out.Err())
-	return nil
 }
 
 // TestCrashResume kills the server (SIGKILL) in the middle of a publish and
@@ -113,7 +136,7 @@ func TestCrashResume(t *testing.T) {
 			if err := first.cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
-			_ = first.cmd.Wait()
+			waitExit(t, first.cmd)
 
 			second := startLive(t, emu, state, tok)
 			second.send(t, call)
@@ -133,5 +156,67 @@ func TestCrashResume(t *testing.T) {
 				t.Errorf("result does not say the earlier attempt was interrupted: %v", sc)
 			}
 		})
+	}
+}
+
+// waitExit waits for a killed process to exit, failing after frameWait.
+func waitExit(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(frameWait):
+		t.Fatalf("process %d did not exit within %s of SIGKILL", cmd.Process.Pid, frameWait)
+	}
+}
+
+// TestLostStateRefusesToStart: a server whose state database vanished (or
+// was emptied) since the last run refuses to start, says what happened and
+// how to start over, and recreates nothing; a live server that loses its
+// database stops publishing and says so.
+func TestLostStateRefusesToStart(t *testing.T) {
+	emu := emulator.NewServer()
+	t.Cleanup(emu.Close)
+	uid := emu.AddUser(emulator.UserSpec{Username: "lost"})
+	tok := emu.IssueToken(uid, emulator.DefaultScopes, 24*time.Hour)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "state.db")
+
+	s := startLive(t, emu, dir, tok)
+	s.send(t, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"publish_text","arguments":{"text":"before the loss"}}}`)
+	if res := s.await(t, 2); res == nil || res["isError"] == true {
+		t.Fatalf("first publish: %v", res)
+	}
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		_ = os.Remove(p)
+	}
+	s.send(t, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"publish_text","arguments":{"text":"after the loss"}}}`)
+	res := s.await(t, 3)
+	if b, _ := json.Marshal(res); res["isError"] != true || !strings.Contains(string(b), "publishing is stopped") {
+		t.Fatalf("publish after the database vanished: %s", b)
+	}
+	if n := len(emu.Posts(uid)); n != 1 {
+		t.Fatalf("%d posts, want 1", n)
+	}
+	_ = s.cmd.Process.Kill()
+	waitExit(t, s.cmd)
+
+	cmd := exec.Command(binary, "call", "list_accounts")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "THREADS_API_BASE_URL=" + emu.BaseURL(),
+		"THREADS_ACCESS_TOKEN=" + tok, "THREADS_MCP_STATE_DIR=" + dir}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if err == nil {
+		t.Fatal("the server started over a vanished state database")
+	}
+	for _, want := range []string{"is missing", "--reset-state"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("start-up error lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a new database was created: %v", err)
 	}
 }

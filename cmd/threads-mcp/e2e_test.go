@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/threads-mcp/threads-mcp/tools"
 	"io"
 	"os"
 	"os/exec"
@@ -55,7 +56,13 @@ func sandboxEnv(t *testing.T) []string {
 	}
 }
 
-var toolNames = []string{"publish_text", "publish_carousel", "reply", "set_reply_control", "get_insights", "list_replies", "list_accounts", "get_publishing_limit"}
+var toolNames = func() []string {
+	var names []string
+	for _, t := range tools.Tools() { // the registry: a new tool needs no edit here
+		names = append(names, t.Name())
+	}
+	return names
+}()
 
 // syncBuffer is a goroutine-safe buffer for a child's stderr.
 type syncBuffer struct {

@@ -8,6 +8,21 @@
 // key whose publisher died (its lease ran out) is taken over and resumed
 // from its container. Several server processes may share the ledger: every
 // claim is one BEGIN IMMEDIATE transaction.
+//
+// A call without a key is matched by content instead: any entry of the
+// same account with the same tool and arguments claimed within the window
+// (10 minutes for the publishing tools) is that call's entry, whether it was
+// made with a key or without one, so a keyed publish followed by the same
+// publish without a key posts once.
+//
+// Entries are scoped by account and by mode: sandbox entries (the built-in
+// emulator) and live entries never match each other, whatever the account
+// names.
+//
+// Every write is checked: a publisher must not publish a container the
+// ledger failed to record (SetContainer's error), and [Ledger.Check] stops
+// publishing once the database file is deleted or replaced under the
+// server. The statements are prepared once, at Open.
 package ledger
 
 import (
@@ -50,8 +65,20 @@ const (
 	Wait
 )
 
+// Scope is whose publishes an entry belongs to: an account, in sandbox or
+// live mode.
+type Scope struct {
+	Sandbox bool
+	Account string
+}
+
+// AutoKeyPrefix starts the key of an entry claimed without an idempotency
+// key; the rest is the argument hash.
+const AutoKeyPrefix = "auto:"
+
 // Entry is one key's record.
 type Entry struct {
+	Sandbox     bool
 	Account     string
 	Key         string
 	Tool        string
@@ -95,8 +122,10 @@ var ErrNotOwner = errors.New("ledger: entry is owned by another claimant")
 // Ledger is the publish ledger.
 type Ledger struct {
 	db    *sql.DB
+	st    *state.Store
 	now   func() time.Time
 	lease time.Duration
+	stmt  map[string]*sql.Stmt
 }
 
 // Option configures a Ledger.
@@ -142,11 +171,66 @@ var migrations = []string{
 		PRIMARY KEY (account, key)
 	)`,
 	`CREATE INDEX publish_ledger_expires ON publish_ledger (expires_at)`,
+	// Version 3: sandbox entries get their own scope (rows published in
+	// sandbox mode carry "sandbox":true in their result), and lookups by
+	// content and by post id get indexes.
+	`CREATE TABLE publish_ledger_v3 (
+		sandbox      INTEGER NOT NULL DEFAULT 0,
+		account      TEXT    NOT NULL,
+		key          TEXT    NOT NULL,
+		tool         TEXT    NOT NULL,
+		args_hash    TEXT    NOT NULL,
+		state        TEXT    NOT NULL,
+		container_id TEXT    NOT NULL DEFAULT '',
+		item_ids     TEXT    NOT NULL DEFAULT '',
+		post_id      TEXT    NOT NULL DEFAULT '',
+		result       TEXT    NOT NULL DEFAULT '',
+		error        TEXT    NOT NULL DEFAULT '',
+		owner        TEXT    NOT NULL DEFAULT '',
+		lease_until  INTEGER NOT NULL DEFAULT 0,
+		created_at   INTEGER NOT NULL,
+		expires_at   INTEGER NOT NULL,
+		updated_at   INTEGER NOT NULL,
+		PRIMARY KEY (sandbox, account, key)
+	);
+	INSERT INTO publish_ledger_v3 (sandbox, account, key, tool, args_hash, state, container_id, item_ids, post_id,
+		result, error, owner, lease_until, created_at, expires_at, updated_at)
+		SELECT CASE WHEN result LIKE '%"sandbox":true%' THEN 1 ELSE 0 END, account, key, tool, args_hash, state,
+			container_id, item_ids, post_id, result, error, owner, lease_until, created_at, expires_at, updated_at
+		FROM publish_ledger;
+	DROP TABLE publish_ledger;
+	ALTER TABLE publish_ledger_v3 RENAME TO publish_ledger;
+	CREATE INDEX publish_ledger_expires ON publish_ledger (expires_at);
+	CREATE INDEX publish_ledger_content ON publish_ledger (sandbox, account, args_hash, created_at);
+	CREATE INDEX publish_ledger_post ON publish_ledger (sandbox, account, post_id);`,
 }
 
-// Open migrates the ledger's table in st and drops long-expired rows.
+const columns = `sandbox, account, key, tool, args_hash, state, container_id, item_ids, post_id, result, error, owner, lease_until, created_at, expires_at`
+
+// statements are every SQL statement of the ledger, prepared once at Open.
+var statements = map[string]string{
+	"get": `SELECT ` + columns + ` FROM publish_ledger WHERE sandbox = ? AND account = ? AND key = ?`,
+	// The newest entry with the same content claimed within the window that
+	// can still be replayed, waited for or resumed.
+	"content": `SELECT ` + columns + ` FROM publish_ledger
+		WHERE sandbox = ? AND account = ? AND args_hash = ? AND created_at >= ? AND expires_at > ? AND state != 'failed'
+		ORDER BY created_at DESC LIMIT 1`,
+	"insert": `INSERT OR REPLACE INTO publish_ledger (` + columns + `, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, '', '', '', '', '', ?, ?, ?, ?, ?)`,
+	"takeover":  `UPDATE publish_ledger SET owner = ?, lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ?`,
+	"container": `UPDATE publish_ledger SET state = ?, container_id = ?, item_ids = ?, lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
+	"restart":   `UPDATE publish_ledger SET state = ?, container_id = '', item_ids = '', lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
+	"renew":     `UPDATE publish_ledger SET lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
+	"complete":  `UPDATE publish_ledger SET state = ?, post_id = ?, result = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
+	"fail":      `UPDATE publish_ledger SET state = ?, error = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
+	"release":   `UPDATE publish_ledger SET error = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
+	"post":      `SELECT count(*) FROM publish_ledger WHERE sandbox = ? AND account = ? AND post_id = ?`,
+}
+
+// Open migrates the ledger's table in st, drops long-expired rows and
+// prepares the statements.
 func Open(ctx context.Context, st *state.Store, opts ...Option) (*Ledger, error) {
-	l := &Ledger{db: st.DB(), now: time.Now, lease: DefaultLease}
+	l := &Ledger{db: st.DB(), st: st, now: time.Now, lease: DefaultLease, stmt: map[string]*sql.Stmt{}}
 	for _, o := range opts {
 		o(l)
 	}
@@ -156,10 +240,27 @@ func Open(ctx context.Context, st *state.Store, opts ...Option) (*Ledger, error)
 	if _, err := l.db.ExecContext(ctx, `DELETE FROM publish_ledger WHERE expires_at < ?`, l.now().Add(-retention).UnixMilli()); err != nil {
 		return nil, fmt.Errorf("ledger: purge: %w", err)
 	}
+	for name, q := range statements {
+		stmt, err := l.db.PrepareContext(ctx, q)
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("ledger: prepare %s: %w", name, err)
+		}
+		l.stmt[name] = stmt
+	}
 	return l, nil
 }
 
-const columns = `account, key, tool, args_hash, state, container_id, item_ids, post_id, result, error, owner, lease_until, created_at, expires_at`
+// Close releases the prepared statements; the store stays open.
+func (l *Ledger) Close() {
+	for _, s := range l.stmt {
+		_ = s.Close()
+	}
+}
+
+// Check reports whether the state database is still the one opened (see
+// state.Store.Check); publishers call it before publishing.
+func (l *Ledger) Check() error { return l.st.Check() }
 
 func scan(row interface{ Scan(...any) error }) (Entry, string, error) {
 	var (
@@ -167,7 +268,7 @@ func scan(row interface{ Scan(...any) error }) (Entry, string, error) {
 		items, result, owner    string
 		lease, created, expires int64
 	)
-	err := row.Scan(&e.Account, &e.Key, &e.Tool, &e.ArgsHash, &e.State, &e.ContainerID, &items, &e.PostID,
+	err := row.Scan(&e.Sandbox, &e.Account, &e.Key, &e.Tool, &e.ArgsHash, &e.State, &e.ContainerID, &items, &e.PostID,
 		&result, &e.Error, &owner, &lease, &created, &expires)
 	if err != nil {
 		return Entry{}, "", err
@@ -182,15 +283,44 @@ func scan(row interface{ Scan(...any) error }) (Entry, string, error) {
 	return e, owner, nil
 }
 
-// Claim claims key for account. ttl is how long a published result is
-// replayed (24 h for an idempotency key, 10 minutes for the automatic
-// duplicate check). A key known with another argsHash is a *MismatchError.
-func (l *Ledger) Claim(ctx context.Context, account, key, tool, argsHash string, ttl time.Duration) (Claim, error) {
+// Request is what a claim asks for.
+type Request struct {
+	Scope
+	// Key is the idempotency key; "" claims by content (see the package doc).
+	Key      string
+	Tool     string
+	ArgsHash string
+	// TTL is how long a published result is replayed (24 h for an
+	// idempotency key); for a claim by content it is also the window in
+	// which an identical publish matches (10 minutes).
+	TTL time.Duration
+}
+
+// Claim claims r's key (or, without a key, the newest entry with the same
+// content in the window). A key known with another ArgsHash is a
+// *MismatchError. Claim fails once the state database was deleted or
+// replaced under the server (Check).
+func (l *Ledger) Claim(ctx context.Context, r Request) (Claim, error) {
+	if err := l.Check(); err != nil {
+		return Claim{}, err
+	}
 	owner := rand.Text()
 	now := l.now()
 	var c Claim
 	err := l.tx(ctx, func(tx *sql.Tx) error {
-		e, curOwner, err := scan(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM publish_ledger WHERE account = ? AND key = ?`, account, key))
+		var (
+			e        Entry
+			curOwner string
+			err      error
+		)
+		key := r.Key
+		if key == "" {
+			key = AutoKeyPrefix + r.ArgsHash
+			e, curOwner, err = scan(tx.StmtContext(ctx, l.stmt["content"]).QueryRowContext(ctx,
+				r.Sandbox, r.Account, r.ArgsHash, now.Add(-r.TTL).UnixMilli(), now.UnixMilli()))
+		} else {
+			e, curOwner, err = scan(tx.StmtContext(ctx, l.stmt["get"]).QueryRowContext(ctx, r.Sandbox, r.Account, key))
+		}
 		fresh := errors.Is(err, sql.ErrNoRows)
 		if err != nil && !fresh {
 			return err
@@ -198,16 +328,15 @@ func (l *Ledger) Claim(ctx context.Context, account, key, tool, argsHash string,
 		if !fresh && now.After(e.ExpiresAt) {
 			fresh = true
 		}
-		if !fresh && e.ArgsHash != argsHash {
+		if !fresh && e.ArgsHash != r.ArgsHash {
 			return &MismatchError{Key: key, Tool: e.Tool, CreatedAt: e.CreatedAt}
 		}
 		switch {
 		case fresh || e.State == StateFailed:
-			e = Entry{Account: account, Key: key, Tool: tool, ArgsHash: argsHash, State: StateStarted,
-				CreatedAt: now, ExpiresAt: now.Add(ttl), LeaseUntil: now.Add(l.lease)}
-			_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO publish_ledger (`+columns+`, updated_at)
-				VALUES (?, ?, ?, ?, ?, '', '', '', '', '', ?, ?, ?, ?, ?)`,
-				account, key, tool, argsHash, StateStarted, owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), e.ExpiresAt.UnixMilli(), now.UnixMilli())
+			e = Entry{Sandbox: r.Sandbox, Account: r.Account, Key: key, Tool: r.Tool, ArgsHash: r.ArgsHash, State: StateStarted,
+				CreatedAt: now, ExpiresAt: now.Add(r.TTL), LeaseUntil: now.Add(l.lease)}
+			_, err := tx.StmtContext(ctx, l.stmt["insert"]).ExecContext(ctx,
+				r.Sandbox, r.Account, key, r.Tool, r.ArgsHash, StateStarted, owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), e.ExpiresAt.UnixMilli(), now.UnixMilli())
 			c = Claim{Action: Run, Entry: e, Owner: owner}
 			return err
 		case e.State == StatePublished:
@@ -218,8 +347,8 @@ func (l *Ledger) Claim(ctx context.Context, account, key, tool, argsHash string,
 			return nil
 		default: // the publisher's lease ran out: take over
 			e.LeaseUntil = now.Add(l.lease)
-			_, err := tx.ExecContext(ctx, `UPDATE publish_ledger SET owner = ?, lease_until = ?, updated_at = ? WHERE account = ? AND key = ?`,
-				owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), account, key)
+			_, err := tx.StmtContext(ctx, l.stmt["takeover"]).ExecContext(ctx,
+				owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), e.Sandbox, e.Account, e.Key)
 			c = Claim{Action: Resume, Entry: e, Owner: owner}
 			return err
 		}
@@ -227,37 +356,45 @@ func (l *Ledger) Claim(ctx context.Context, account, key, tool, argsHash string,
 	return c, err
 }
 
-// SetContainer records the container about to be published.
+// SetContainer records the container about to be published. The caller
+// must not publish it when this fails.
 func (l *Ledger) SetContainer(ctx context.Context, c Claim, containerID string, itemIDs []string) error {
-	return l.update(ctx, c, `state = ?, container_id = ?, item_ids = ?, lease_until = ?`,
-		StateContainer, containerID, strings.Join(itemIDs, ","), l.now().Add(l.lease).UnixMilli())
+	if err := l.Check(); err != nil {
+		return err
+	}
+	return l.update(ctx, c, "container", StateContainer, containerID, strings.Join(itemIDs, ","), l.now().Add(l.lease).UnixMilli())
 }
 
 // Restart forgets the container of an entry being resumed from scratch.
 func (l *Ledger) Restart(ctx context.Context, c Claim) error {
-	return l.update(ctx, c, `state = ?, container_id = '', item_ids = '', lease_until = ?`,
-		StateStarted, l.now().Add(l.lease).UnixMilli())
+	return l.update(ctx, c, "restart", StateStarted, l.now().Add(l.lease).UnixMilli())
 }
 
 // Renew extends the claimant's lease.
 func (l *Ledger) Renew(ctx context.Context, c Claim) error {
-	return l.update(ctx, c, `lease_until = ?`, l.now().Add(l.lease).UnixMilli())
+	return l.update(ctx, c, "renew", l.now().Add(l.lease).UnixMilli())
 }
 
 // Complete records the published post and the result to replay.
 func (l *Ledger) Complete(ctx context.Context, c Claim, postID string, result json.RawMessage) error {
-	return l.update(ctx, c, `state = ?, post_id = ?, result = ?, owner = '', lease_until = 0`,
-		StatePublished, postID, string(result))
+	return l.update(ctx, c, "complete", StatePublished, postID, string(result))
 }
 
 // Fail records a failed attempt; the key may be claimed to run again.
 func (l *Ledger) Fail(ctx context.Context, c Claim, reason string) error {
-	return l.update(ctx, c, `state = ?, error = ?, owner = '', lease_until = 0`, StateFailed, reason)
+	return l.update(ctx, c, "fail", StateFailed, reason)
+}
+
+// Release gives up the claimant's lease but keeps the entry's state, so the
+// next claim resumes from the recorded container: used when the outcome of
+// a publish is unknown.
+func (l *Ledger) Release(ctx context.Context, c Claim, reason string) error {
+	return l.update(ctx, c, "release", reason)
 }
 
 // Get returns the entry of key, or nil.
-func (l *Ledger) Get(ctx context.Context, account, key string) (*Entry, error) {
-	e, _, err := scan(l.db.QueryRowContext(ctx, `SELECT `+columns+` FROM publish_ledger WHERE account = ? AND key = ?`, account, key))
+func (l *Ledger) Get(ctx context.Context, s Scope, key string) (*Entry, error) {
+	e, _, err := scan(l.stmt["get"].QueryRowContext(ctx, s.Sandbox, s.Account, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -267,16 +404,31 @@ func (l *Ledger) Get(ctx context.Context, account, key string) (*Entry, error) {
 	return &e, nil
 }
 
+// PostKnown reports whether postID is the recorded post of an entry of s:
+// a post found while looking for a lost publish is not that publish's when
+// another entry already owns it.
+func (l *Ledger) PostKnown(ctx context.Context, s Scope, postID string) (bool, error) {
+	var n int
+	if err := l.stmt["post"].QueryRowContext(ctx, s.Sandbox, s.Account, postID).Scan(&n); err != nil {
+		return false, fmt.Errorf("ledger: look up post: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Now returns the ledger's current time (its clock).
+func (l *Ledger) Now() time.Time { return l.now() }
+
 // Lease returns the lease duration.
 func (l *Ledger) Lease() time.Duration { return l.lease }
 
-// update sets columns of the claimant's entry, failing with ErrNotOwner when
-// another claimant took it over.
-func (l *Ledger) update(ctx context.Context, c Claim, set string, args ...any) error {
-	args = append(args, l.now().UnixMilli(), c.Entry.Account, c.Entry.Key, c.Owner)
-	res, err := l.db.ExecContext(ctx, `UPDATE publish_ledger SET `+set+`, updated_at = ? WHERE account = ? AND key = ? AND owner = ?`, args...)
+// update runs the named update for the claimant's entry (args, then
+// updated_at and the entry's key), failing with ErrNotOwner when another
+// claimant took it over.
+func (l *Ledger) update(ctx context.Context, c Claim, stmt string, args ...any) error {
+	args = append(args, l.now().UnixMilli(), c.Entry.Sandbox, c.Entry.Account, c.Entry.Key, c.Owner)
+	res, err := l.stmt[stmt].ExecContext(ctx, args...)
 	if err != nil {
-		return fmt.Errorf("ledger: update: %w", err)
+		return fmt.Errorf("ledger: %s: %w", stmt, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return ErrNotOwner
@@ -302,11 +454,4 @@ func (l *Ledger) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("ledger: commit: %w", err)
 	}
 	return nil
-}
-
-// Release gives up the claimant's lease but keeps the entry's state, so the
-// next claim resumes from the recorded container: used when the outcome of
-// a publish is unknown.
-func (l *Ledger) Release(ctx context.Context, c Claim, reason string) error {
-	return l.update(ctx, c, `error = ?, owner = '', lease_until = 0`, reason)
 }

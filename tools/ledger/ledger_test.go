@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -37,13 +38,18 @@ func open(t *testing.T, dir string, clk *clock) *Ledger {
 	return l
 }
 
+// req is a live publish_text claim request.
+func req(account, key, hash string, ttl time.Duration) Request {
+	return Request{Scope: Scope{Account: account}, Key: key, Tool: "publish_text", ArgsHash: hash, TTL: ttl}
+}
+
 func TestClaimLifecycle(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)}
 	l := open(t, t.TempDir(), clk)
 	ctx := t.Context()
 	claim := func(key, hash string, ttl time.Duration) Claim {
 		t.Helper()
-		c, err := l.Claim(ctx, "acct", key, "publish_text", hash, ttl)
+		c, err := l.Claim(ctx, req("acct", key, hash, ttl))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +63,7 @@ func TestClaimLifecycle(t *testing.T) {
 	if c := claim("k", "h1", 24*time.Hour); c.Action != Wait {
 		t.Fatalf("live lease: action %v, want Wait", c.Action)
 	}
-	if _, err := l.Claim(ctx, "acct", "k", "publish_text", "other", 24*time.Hour); !errors.As(err, new(*MismatchError)) {
+	if _, err := l.Claim(ctx, req("acct", "k", "other", 24*time.Hour)); !errors.As(err, new(*MismatchError)) {
 		t.Fatalf("different args: err %v, want MismatchError", err)
 	}
 	if err := l.SetContainer(ctx, first, "c1", []string{"i1", "i2"}); err != nil {
@@ -93,10 +99,10 @@ func TestClaimLifecycle(t *testing.T) {
 		t.Fatalf("after failure: action %v, want Run", c.Action)
 	}
 	// Keys are per account.
-	if c, err := l.Claim(ctx, "other", "k", "publish_text", "zzz", time.Hour); err != nil || c.Action != Run {
+	if c, err := l.Claim(ctx, req("other", "k", "zzz", time.Hour)); err != nil || c.Action != Run {
 		t.Fatalf("other account: %+v %v", c, err)
 	}
-	if e, err := l.Get(ctx, "acct", "nope"); e != nil || err != nil {
+	if e, err := l.Get(ctx, Scope{Account: "acct"}, "nope"); e != nil || err != nil {
 		t.Fatalf("Get missing: %v %v", e, err)
 	}
 }
@@ -112,7 +118,7 @@ func TestConcurrentClaimsAcrossProcesses(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
-			c, err := ls[i%2].Claim(context.Background(), "a", "same", "publish_text", "h", time.Hour)
+			c, err := ls[i%2].Claim(context.Background(), req("a", "same", "h", time.Hour))
 			if err != nil {
 				t.Error(err)
 				return
@@ -129,5 +135,107 @@ func TestConcurrentClaimsAcrossProcesses(t *testing.T) {
 	wg.Wait()
 	if runs != 1 {
 		t.Fatalf("%d claimants ran, want exactly 1", runs)
+	}
+}
+
+// BenchmarkPublishCycle is the ledger's share of one publish: claim, record
+// the container, complete (prepared statements).
+func BenchmarkPublishCycle(b *testing.B) {
+	st, err := state.Open(b.Context(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	l, err := Open(b.Context(), st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := b.Context()
+	i := 0
+	for b.Loop() {
+		i++
+		c, err := l.Claim(ctx, Request{Scope: Scope{Account: "a"}, Key: fmt.Sprint("k", i), Tool: "publish_text", ArgsHash: fmt.Sprint(i), TTL: time.Hour})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := l.SetContainer(ctx, c, "c", nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := l.Complete(ctx, c, "p", json.RawMessage(`{}`)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestScopesAndContent: sandbox and live entries never match; a claim
+// without a key matches a keyed entry with the same content in the window.
+func TestScopesAndContent(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)}
+	l := open(t, t.TempDir(), clk)
+	ctx := t.Context()
+	live := Request{Scope: Scope{Account: "sandbox"}, Key: "k", Tool: "publish_text", ArgsHash: "h", TTL: 24 * time.Hour}
+	c, err := l.Claim(ctx, live)
+	if err != nil || c.Action != Run {
+		t.Fatalf("live: %+v %v", c, err)
+	}
+	if err := l.Complete(ctx, c, "p1", json.RawMessage(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	sb := live
+	sb.Sandbox = true
+	if c, err := l.Claim(ctx, sb); err != nil || c.Action != Run {
+		t.Fatalf("sandbox claim of a live key: %+v %v", c, err)
+	}
+	auto := live
+	auto.Key, auto.TTL = "", 10*time.Minute
+	if c, err := l.Claim(ctx, auto); err != nil || c.Action != Replay || c.Entry.PostID != "p1" {
+		t.Fatalf("unkeyed after keyed: %+v %v", c, err)
+	}
+	clk.advance(11 * time.Minute)
+	if c, err := l.Claim(ctx, auto); err != nil || c.Action != Run || c.Entry.Key != AutoKeyPrefix+"h" {
+		t.Fatalf("unkeyed after the window: %+v %v", c, err)
+	}
+	if known, err := l.PostKnown(ctx, live.Scope, "p1"); err != nil || !known {
+		t.Errorf("PostKnown(p1) = %v %v", known, err)
+	}
+	if known, _ := l.PostKnown(ctx, sb.Scope, "p1"); known {
+		t.Error("a live post is known in the sandbox scope")
+	}
+}
+
+// TestMigrateSandboxRowsApart: rows written before scopes existed move to
+// the sandbox scope when their result says sandbox, else stay live.
+func TestMigrateSandboxRowsApart(t *testing.T) {
+	ctx := t.Context()
+	st, err := state.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx, "ledger", migrations[:2]); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UnixMilli()
+	for _, r := range []struct{ key, result string }{{"from-sandbox", `{"sandbox":true,"id":"1"}`}, {"from-live", `{"id":"2"}`}} {
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO publish_ledger (account, key, tool, args_hash, state, post_id, result, created_at, expires_at, updated_at)
+			VALUES ('sandbox', ?, 'publish_text', 'h', 'published', 'p', ?, ?, ?, ?)`, r.key, r.result, now, now+3600_000, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := Open(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		key     string
+		sandbox bool
+	}{{"from-sandbox", true}, {"from-live", false}} {
+		e, err := l.Get(ctx, Scope{Sandbox: tc.sandbox, Account: "sandbox"}, tc.key)
+		if err != nil || e == nil {
+			t.Errorf("%s not in scope sandbox=%v: %v", tc.key, tc.sandbox, err)
+		}
+		if e, _ := l.Get(ctx, Scope{Sandbox: !tc.sandbox, Account: "sandbox"}, tc.key); e != nil {
+			t.Errorf("%s also in scope sandbox=%v", tc.key, !tc.sandbox)
+		}
 	}
 }

@@ -13,16 +13,28 @@
 //
 // The schema is versioned per component in the schema_version table; other
 // packages add their own tables with [Store.Migrate] on [Store.DB].
+//
+// Losing the database silently would be worse than failing: the publish
+// ledger in it is what stops a retried publish from posting twice. So the
+// first Open writes a random database id both into the database and into a
+// marker file next to it (state.db.id). A later Open that finds the marker
+// but a missing, empty or different database refuses with a *LostError that
+// says what happened and how to recover ([Reset] starts over on purpose,
+// keeping the old files aside). A running server asks [Store.Check] before
+// publishing: once the file is deleted, emptied or replaced under it, Check
+// fails for the rest of the process.
 package state
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -31,9 +43,53 @@ import (
 // FileName is the name of the database file inside the state directory.
 const FileName = "state.db"
 
-// busyTimeout is how long a connection waits for another process's write
-// lock before failing with SQLITE_BUSY.
-const busyTimeout = 10 * time.Second
+// MarkerSuffix is appended to FileName to name the marker file that holds
+// the database id.
+const MarkerSuffix = ".id"
+
+// DefaultBusyTimeout is how long a connection waits for another process's
+// write lock before failing with SQLITE_BUSY.
+const DefaultBusyTimeout = 10 * time.Second
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct{ busyTimeout time.Duration }
+
+// WithBusyTimeout sets how long a write waits for another connection's (or
+// process's) lock before failing with SQLITE_BUSY (default
+// DefaultBusyTimeout). A non-positive d keeps the default.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.busyTimeout = d
+		}
+	}
+}
+
+// LostError reports a state database that is gone, empty or not the one
+// this state directory had: starting over silently would forget the
+// publish ledger and could post again what was already posted.
+type LostError struct {
+	Path string
+	// What happened: "is missing", "is empty" or "was replaced".
+	What string
+	// Running is true when it was found while the server was running.
+	Running bool
+}
+
+func (e *LostError) Error() string {
+	if e.Running {
+		return fmt.Sprintf("state: the state database %s %s while the server was running; publishing is stopped "+
+			"so that nothing is posted twice. Restore the file and restart the server, or restart it with --reset-state "+
+			"to start over on purpose", e.Path, e.What)
+	}
+	return fmt.Sprintf("state: the state database %s %s (its marker %s says this directory had one). It held the "+
+		"publish ledger, the settings and the stored accounts; starting afresh could post again what was already posted. "+
+		"Restore the file from a backup, or start with --reset-state to begin with an empty state on purpose "+
+		"(the old files are kept aside; log in again with `threads-mcp auth login` afterwards)",
+		e.Path, e.What, e.Path+MarkerSuffix)
+}
 
 // ErrNoAccount is returned when a requested account (or the default account)
 // does not exist in the store.
@@ -45,6 +101,10 @@ var ErrNoAccount = errors.New("no such Threads account stored")
 type Store struct {
 	db   *sql.DB
 	path string
+	file os.FileInfo // the database file as opened, for Check
+
+	mu   sync.Mutex
+	lost error // set once Check finds the file gone or replaced
 }
 
 // DefaultDir returns the default state directory, os.UserConfigDir()/threads-mcp.
@@ -60,7 +120,14 @@ func DefaultDir() (string, error) {
 // Open opens (creating if needed) the state database in dir and brings its
 // schema up to date. The directory is created with mode 0700 (and tightened
 // to 0700 if it already exists); the database files get mode 0600.
-func Open(ctx context.Context, dir string) (*Store, error) {
+//
+// When the directory's marker file shows it had a database, a missing,
+// empty or different database is a *LostError (see the package doc).
+func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
+	o := options{busyTimeout: DefaultBusyTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if dir == "" {
 		return nil, errors.New("state: empty state directory")
 	}
@@ -74,6 +141,20 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("state: restrict state dir: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
+	marker, err := readMarker(path)
+	if err != nil {
+		return nil, err
+	}
+	if marker != "" {
+		switch fi, err := os.Stat(path); {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, &LostError{Path: path, What: "is missing"}
+		case err != nil:
+			return nil, fmt.Errorf("state: %w", err)
+		case fi.Size() == 0:
+			return nil, &LostError{Path: path, What: "is empty"}
+		}
+	}
 	// Create the file ourselves so that SQLite (which gives -wal and -shm the
 	// main file's mode) never creates it with the process umask.
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
@@ -89,7 +170,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		}
 	}
 	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate",
-		path, busyTimeout.Milliseconds())
+		path, o.busyTimeout.Milliseconds())
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
@@ -97,11 +178,149 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
 	s := &Store{db: db, path: path}
-	if err := s.Migrate(ctx, "store", migrations); err != nil {
+	if err := s.open(ctx, marker); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// open checks the database against the marker, migrates it and records the
+// database id in both.
+func (s *Store) open(ctx context.Context, marker string) error {
+	id, err := s.databaseID(ctx)
+	if err != nil {
+		return err
+	}
+	if marker != "" && id != marker {
+		what := "was replaced"
+		if id == "" {
+			what = "is empty"
+		}
+		return &LostError{Path: s.path, What: what}
+	}
+	if err := s.Migrate(ctx, "store", migrations); err != nil {
+		return err
+	}
+	if id == "" {
+		id = rand.Text()
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('database_id', ?)
+			ON CONFLICT (key) DO NOTHING`, id); err != nil {
+			return fmt.Errorf("state: record database id: %w", err)
+		}
+		if id, err = s.databaseID(ctx); err != nil {
+			return err
+		}
+	}
+	if marker != id {
+		if err := writeMarker(s.path, id); err != nil {
+			return err
+		}
+	}
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	s.file = fi
+	return nil
+}
+
+// databaseID reads the id recorded in the database, "" when none (a new or
+// emptied database).
+func (s *Store) databaseID(ctx context.Context) (string, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).Scan(&n); err != nil {
+		return "", fmt.Errorf("state: read %s: %w", s.path, err)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'database_id'`).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("state: read database id: %w", err)
+	}
+	return id, nil
+}
+
+func readMarker(path string) (string, error) {
+	b, err := os.ReadFile(path + MarkerSuffix)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("state: read marker: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func writeMarker(path, id string) error {
+	tmp := path + MarkerSuffix + ".tmp"
+	if err := os.WriteFile(tmp, []byte(id+"\n"), 0o600); err != nil {
+		return fmt.Errorf("state: write marker: %w", err)
+	}
+	if err := os.Rename(tmp, path+MarkerSuffix); err != nil {
+		return fmt.Errorf("state: write marker: %w", err)
+	}
+	return nil
+}
+
+// Check reports whether the database file is still the one opened: a
+// deleted, emptied or replaced file is a *LostError (Running set), and
+// stays one for the life of the Store. Publishing calls it before every
+// publish; it costs one stat.
+func (s *Store) Check() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lost != nil {
+		return s.lost
+	}
+	if s.file == nil {
+		return nil
+	}
+	var what string
+	switch fi, err := os.Stat(s.path); {
+	case errors.Is(err, os.ErrNotExist):
+		what = "was deleted"
+	case err != nil:
+		return fmt.Errorf("state: %w", err)
+	case !os.SameFile(fi, s.file):
+		what = "was replaced"
+	case fi.Size() == 0:
+		what = "was emptied"
+	default:
+		return nil
+	}
+	s.lost = &LostError{Path: s.path, What: what, Running: true}
+	return s.lost
+}
+
+// Reset starts the state directory dir over on purpose: it moves the
+// database files (state.db and its -wal and -shm companions) aside to
+// names ending in ".reset-<time>", removes the marker, and returns the
+// new path of the database file ("" when there was none). The next Open
+// creates an empty database. Stored accounts are kept in the moved file;
+// log in again afterwards.
+func Reset(dir string) (string, error) {
+	path := filepath.Join(dir, FileName)
+	suffix := ".reset-" + time.Now().UTC().Format("20060102T150405Z")
+	moved := ""
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		err := os.Rename(p, p+suffix)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("state: reset: %w", err)
+		}
+		if p == path {
+			moved = p + suffix
+		}
+	}
+	if err := os.Remove(path + MarkerSuffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("state: reset: %w", err)
+	}
+	return moved, nil
 }
 
 // Close closes the database.
