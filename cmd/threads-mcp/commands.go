@@ -56,6 +56,11 @@ func call(ctx context.Context, args []string, s stdio, getenv env) int {
 		fmt.Fprintln(s.err, msg+" (`threads-mcp tools` lists them: "+strings.Join(names, ", ")+")")
 		return exitUsage
 	}
+	if !slices.ContainsFunc(c.tools, func(t tools.Tool) bool { return t.Name() == name }) {
+		fmt.Fprintf(s.err, "threads-mcp call: tool %q is not served with --toolsets %q --read-only=%v (it is in toolset %q)\n",
+			name, c.toolsets, c.readOnly, toolsetOf(name))
+		return exitUsage
+	}
 	arguments := json.RawMessage("{}")
 	if len(rest) == 2 {
 		raw := []byte(rest[1])
@@ -148,6 +153,16 @@ func printResult(w io.Writer, res *mcp.CallToolResult, pretty bool) error {
 	return nil
 }
 
+// toolsetOf returns the toolset of the tool named name.
+func toolsetOf(name string) string {
+	for _, t := range tools.Tools() {
+		if t.Name() == name {
+			return t.Toolset()
+		}
+	}
+	return ""
+}
+
 // knownTools lists every tool's name.
 func knownTools() []string {
 	var names []string
@@ -157,19 +172,28 @@ func knownTools() []string {
 	return names
 }
 
-// listTools prints every tool definition, with schemas, as JSON.
-func listTools(args []string, s stdio) int {
+// listTools prints every tool definition, with schemas, as JSON; --toolsets
+// and --read-only select as they do for serve.
+func listTools(args []string, s stdio, getenv env) int {
+	fs := flag.NewFlagSet("tools", flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	toolsets := fs.String("toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets: "+toolsetNames()+" (default all)")
+	readOnly := fs.Bool("read-only", truthy(getenv("THREADS_MCP_READ_ONLY")), "only read-only tools")
 	if wantsHelp(args) {
-		fmt.Fprintln(s.out, "usage: threads-mcp tools\nPrints every tool definition (name, title, description, hints, input and output schemas) as JSON.")
+		printHelp(s.out, fs, "tools [flags]", "Prints the tool definitions (name, title, description, hints, input and output schemas) as JSON.")
 		return exitOK
 	}
-	if len(args) > 0 {
-		fmt.Fprintln(s.err, "usage: threads-mcp tools")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		fmt.Fprintln(s.err, "usage: threads-mcp tools [--toolsets LIST] [--read-only]")
 		return exitUsage
 	}
-	all := tools.Tools()
-	defs := make([]mcp.Tool, 0, len(all))
-	for _, t := range all {
+	selected, err := tools.Select(list(*toolsets), *readOnly)
+	if err != nil {
+		fmt.Fprintln(s.err, "threads-mcp tools:", err)
+		return exitUsage
+	}
+	defs := make([]mcp.Tool, 0, len(selected))
+	for _, t := range selected {
 		defs = append(defs, t.Definition())
 	}
 	b, err := json.MarshalIndent(defs, "", "  ")

@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 	case "call":
 		return call(ctx, rest, s, getenv)
 	case "tools":
-		return listTools(rest, s)
+		return listTools(rest, s, getenv)
 	case "emulator":
 		return runEmulator(ctx, rest, s)
 	case "auth":

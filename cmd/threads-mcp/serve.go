@@ -39,6 +39,12 @@ type config struct {
 	// account is the account of calls that name none ("" : the stored default).
 	account string
 	hosts   string
+	// toolsets and readOnly choose the tools served (--toolsets, --read-only).
+	toolsets string
+	readOnly bool
+	tools    []tools.Tool
+	// resetState moves the state database aside and starts with an empty one.
+	resetState bool
 	// ledgerLease is how long a crashed publisher's claim blocks a retry
 	// with the same key (THREADS_MCP_LEDGER_LEASE, a Go duration).
 	ledgerLease time.Duration
@@ -63,6 +69,9 @@ func configFlags(fs *flag.FlagSet, c *config, getenv env) {
 	fs.StringVar(&c.logLevel, "log-level", or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
 	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
+	fs.StringVar(&c.toolsets, "toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets to serve: "+toolsetNames()+" (default all)")
+	fs.BoolVar(&c.readOnly, "read-only", truthy(getenv("THREADS_MCP_READ_ONLY")), "serve only read-only tools")
+	fs.BoolVar(&c.resetState, "reset-state", false, "move the state database aside (kept as state.db.reset-TIME) and start with an empty one")
 	fs.StringVar(&c.account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
 	fs.StringVar(&c.hosts, "allowed-hosts", getenv("THREADS_MCP_ALLOWED_HOSTS"), "comma-separated Host names allowed besides loopback (the public name behind a reverse proxy)")
 }
@@ -90,6 +99,9 @@ func parseConfig(name string, args []string, s stdio, getenv env, extra ...func(
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return nil, nil, err
+	}
+	if c.tools, err = tools.Select(list(c.toolsets), c.readOnly); err != nil {
+		return nil, nil, fmt.Errorf("--toolsets / THREADS_MCP_TOOLSETS: %w", err)
 	}
 	c.redact = &redact.Set{}
 	c.redact.Add(c.token, c.httpToken)
@@ -189,6 +201,15 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		}
 		dir = d
 	}
+	if c.resetState {
+		moved, err := state.Reset(dir)
+		if err != nil {
+			return nil, err
+		}
+		if moved != "" {
+			logger.Warn("--reset-state: started with an empty state database; the old one is kept", "old", moved)
+		}
+	}
 	st, err := state.Open(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("open state in %s: %w", dir, err)
@@ -249,6 +270,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		Sandbox:  c.sandbox,
 		Logger:   slogger,
 		Ledger:   led,
+		Tools:    c.tools,
 	}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
@@ -365,4 +387,13 @@ func stateDirOrDefault(getenv env) string {
 		return ""
 	}
 	return d
+}
+
+// toolsetNames lists the toolsets for help texts.
+func toolsetNames() string {
+	var names []string
+	for _, t := range tools.Toolsets() {
+		names = append(names, t.Name)
+	}
+	return strings.Join(names, ", ")
 }
