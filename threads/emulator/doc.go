@@ -1,12 +1,20 @@
 // Package emulator is an in-memory, faithful emulator of Meta's Threads
-// Graph API and its OAuth endpoints.
+// Graph API and its OAuth endpoints: the sandbox mode of the shipped binary
+// (--sandbox, threads-mcp emulator) and the backend of every test.
 //
-// It is used by every test of the project and by the server's sandbox mode,
-// and it can be served over a real listener (see NewServer) so that any
-// Threads client can be pointed at it. The emulator works purely at the
-// HTTP/JSON level: it answers the same paths, parameters, status codes and
-// error envelopes as graph.threads.net (see /work/shared/threads-api.md,
-// sections 1–7 and 11), including:
+// # An independent oracle
+//
+// The emulator answers the same paths, parameters, status codes and error
+// envelopes as graph.threads.net, as documented at
+// https://developers.facebook.com/docs/threads and as observed in published
+// responses (each rule's comment cites its evidence). It deliberately shares
+// no rule code with the server: it counts text length, links and topic tags
+// with its own implementation (text.go), so a test that runs the server
+// against the emulator can catch a miscount instead of inheriting it. A
+// differential test (textdiff_test.go) runs both implementations on random
+// text and fails on any disagreement that is not a documented difference.
+//
+// # What it emulates
 //
 //   - both /v1.0/... and unversioned paths, the "me" alias, any Host header,
 //     parameters in the query string, an urlencoded or multipart body, and
@@ -21,8 +29,8 @@
 //   - fault injection (publish ambiguity, dropped connections, propagation
 //     lag, arbitrary Graph errors, latency, media processing failures).
 //
-// Behaviour that Meta does not document (marked UNCONFIRMED in the reference)
-// is controlled by Config; the zero Config selects the documented defaults.
+// Behaviour that Meta does not document is controlled by Config; the zero
+// Config selects the defaults documented on each field.
 //
 // The emulator never writes to stdout and never logs.
 package emulator

@@ -119,7 +119,8 @@ type Config struct {
 	// RateLimitStatus429 makes injected throttling errors (codes 4, 17, 32,
 	// 613) without an explicit HTTPStatus answer 429. Default: 400.
 	RateLimitStatus429 bool
-	// LenientTopicTags disables decision 2 (at most one topic tag per post):
+	// LenientTopicTags turns off the one-topic rule (Meta: "only one topic
+	// tag is allowed per post", https://developers.facebook.com/docs/threads/posts):
 	// the topic_tag parameter then wins over in-text tags and the first valid
 	// in-text tag wins over later ones. Default: false (such posts are
 	// rejected with code 100 naming the tags).
@@ -168,7 +169,8 @@ func WithTokenPrefix(prefix string) Option { return func(cf *config) { cf.prefix
 // WithSeed sets the seed of ids, tokens and demo data (default 1).
 func WithSeed(seed int64) Option { return func(cf *config) { cf.seed = seed } }
 
-// Scopes of threads-api.md 2.6.
+// Threads permissions, as listed on
+// https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions.
 const (
 	ScopeBasic            = "threads_basic"
 	ScopeContentPublish   = "threads_content_publish"
@@ -203,7 +205,7 @@ const (
 	demoRedirectProduction = "https://threads-mcp.test/callback"
 )
 
-// AllScopes lists every Threads permission (threads-api.md 2.6).
+// AllScopes lists every Threads permission.
 var AllScopes = []string{
 	ScopeBasic, ScopeContentPublish, ScopeReadReplies, ScopeManageReplies,
 	ScopeManageInsights, ScopeKeywordSearch, ScopeManageMentions, ScopeDelete,

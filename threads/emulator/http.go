@@ -51,7 +51,9 @@ func errObject(method, id string) *apiError {
 		msg: fmt.Sprintf("Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation", strings.ToLower(method), id)}
 }
 
-// errMediaNotFound is the 24/4279009 publish error (threads-api.md 11.3).
+// errMediaNotFound is the 24/4279009 publish error for a container that is
+// not ready, as answered in fbsamples/threads_api#70 and seen in production
+// right after FINISHED (gitroomhq/postiz-app#2047).
 func errMediaNotFound() *apiError {
 	return &apiError{status: 400, code: 24, subcode: 4279009, typ: "OAuthException",
 		msg: "The requested resource does not exist", userTitle: "Media Not Found",

@@ -107,7 +107,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 	}
 	c.carouselItem, c.spoiler, c.replyApprovals, c.ghost = carouselItem, spoiler, approvals, ghost
 
-	if countText(c.text) > 500 {
+	if countText(c.text) > maxTextLen {
 		return nil, errParam("Param text must be at most 500 characters long.")
 	}
 	textOnly := []string{"link_attachment", "gif_attachment", "poll_attachment", "text_attachment"}
@@ -162,10 +162,11 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		c.altText = alt
 	}
 
-	// Topic tags (decision 2 unless LenientTopicTags).
+	// Topic tags: at most one per post unless LenientTopicTags (Meta: "only
+	// one topic tag is allowed per post").
 	if rc.has("topic_tag") {
 		tag := strings.TrimPrefix(rc.get("topic_tag"), "#")
-		if n := utf8.RuneCountInString(tag); n < 1 || n > 50 || strings.ContainsAny(tag, ".&") {
+		if n := utf8.RuneCountInString(tag); n < 1 || n > maxTagLen || strings.ContainsAny(tag, ".&") {
 			return nil, errParam("Param topic_tag must be 1 to 50 characters long and must not contain periods (.) or ampersands (&).")
 		}
 		c.topicTag = tag
@@ -231,7 +232,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		}
 		c.textEntities = te
 	}
-	if countLinks(c.text, c.linkAttachment, taLink) > 5 {
+	if countLinks(c.text, c.linkAttachment, taLink) > maxLinks {
 		s := e.cfg.api.LinkLimitError
 		if s == (ErrorSpec{}) {
 			s = DefaultLinkLimitError
@@ -405,7 +406,7 @@ func parseTextAttachment(raw string) (json.RawMessage, string, error) {
 	if ta.Plaintext == nil || *ta.Plaintext == "" {
 		return nil, "", errParam("Param text_attachment.plaintext is required")
 	}
-	if countText(*ta.Plaintext) > 10000 {
+	if countText(*ta.Plaintext) > maxTextAttachmentLen {
 		return nil, "", errParam("Param text_attachment.plaintext must be at most 10000 characters long.")
 	}
 	if ta.Link != "" && !validURL(ta.Link, false) {

@@ -314,7 +314,9 @@ func timeParam(name, v string) (time.Time, error) {
 	return time.Time{}, errParam("Param %s must be a Unix timestamp or a valid date", name)
 }
 
-// window parses and validates since/until for lists (threads-api.md 6.2).
+// window parses and validates since/until for lists: since no earlier than
+// 1688540400, until not in the future, since before until
+// (https://developers.facebook.com/docs/threads/reference/user).
 func window(rc *reqCtx, minSince int64) (since, until time.Time, err error) {
 	if v := rc.get("since"); v != "" {
 		if since, err = timeParam("since", v); err != nil {

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// §11.14 and §11.15: read model and field selection.
+// Read model and field selection.
 func TestReadModel(t *testing.T) {
 	s, _, a := newWorld(t)
 	mid := a.publishText("tagged #Golang post", "reply_control", "accounts_you_follow")
@@ -85,7 +85,7 @@ func TestReadModel(t *testing.T) {
 	}
 }
 
-// §11.16: pagination walks all pages through next URLs.
+// Pagination walks all pages through next URLs.
 func TestPagination(t *testing.T) {
 	s, clk, a := newWorld(t)
 	want := []string{}
@@ -165,7 +165,7 @@ func TestPagination(t *testing.T) {
 	}
 }
 
-// §11.17: replies and conversation.
+// Replies and conversation.
 func TestRepliesAndConversation(t *testing.T) {
 	s, clk, a := newWorld(t)
 	root := a.publishText("root")
@@ -211,7 +211,7 @@ func TestRepliesAndConversation(t *testing.T) {
 			t.Error("reply listed in /me/threads")
 		}
 	}
-	// §11.12: replying to another user's post needs keyword_search or manage_mentions.
+	// replying to another user's post needs keyword_search or manage_mentions.
 	c := a.as(s.IssueToken(other, DefaultScopes, 0))
 	wantErr(t, c.post("/v1.0/me/threads", "media_type", "TEXT", "text", "x", "reply_to_id", root), 500, 10)
 	d := a.as(s.IssueToken(other, append(slices.Clone(DefaultScopes), ScopeManageMentions), 0))
@@ -221,7 +221,7 @@ func TestRepliesAndConversation(t *testing.T) {
 	wantErr(t, e.get("/v1.0/"+root+"/replies"), 500, 10)
 }
 
-// §11.18: hiding and reply approvals.
+// Hiding and reply approvals.
 func TestHideAndApprovals(t *testing.T) {
 	s, _, a := newWorld(t)
 	other := s.AddUser(UserSpec{Username: "friend"})
@@ -275,7 +275,7 @@ func TestHideAndApprovals(t *testing.T) {
 	}
 }
 
-// §11.19 and §11.20: immutability and delete.
+// Immutability and delete.
 func TestImmutableAndDelete(t *testing.T) {
 	s, _, a := newWorld(t)
 	mid := a.publishText("x")
@@ -301,7 +301,7 @@ func TestImmutableAndDelete(t *testing.T) {
 	}
 }
 
-// §11.21: insights.
+// Insights.
 func TestInsights(t *testing.T) {
 	s, _, a := newWorld(t)
 	post := s.Posts(s.DemoUserID())[0] // the hello post: 4 replies in the demo world
@@ -369,7 +369,7 @@ func TestInsights(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// §11.23: path tolerance, hosts, parameter locations.
+// Path tolerance, hosts, parameter locations.
 func TestPathTolerance(t *testing.T) {
 	s, _, a := newWorld(t)
 	uid := s.DemoUserID()
@@ -426,7 +426,7 @@ func TestPathTolerance(t *testing.T) {
 	wantErr(t, a.get("/v1.0/"+other+"/threads"), 400, 100)
 }
 
-// §11.10: the exact error envelope.
+// The exact error envelope.
 func TestErrorEnvelope(t *testing.T) {
 	_, _, a := newWorld(t)
 	r := a.get("/v1.0/12345")
