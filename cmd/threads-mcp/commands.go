@@ -114,8 +114,7 @@ func runEmulator(ctx context.Context, args []string, s stdio) int {
 		}
 		return exitUsage
 	}
-	emu := emulator.NewEmulator(emulator.WithDemoWorld(),
-		emulator.WithProcessingDelay(500*time.Millisecond, 3*time.Second))
+	emu := emulator.NewEmulator(emulator.SandboxDefaults()...)
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp emulator:", err)

@@ -165,8 +165,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 
 	var accts tools.Accounts
 	if c.sandbox {
-		emu := emulator.NewEmulator(emulator.WithDemoWorld(),
-			emulator.WithProcessingDelay(300*time.Millisecond, 1500*time.Millisecond))
+		emu := emulator.NewEmulator(emulator.SandboxDefaults()...)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			a.close()

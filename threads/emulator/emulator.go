@@ -136,7 +136,19 @@ type config struct {
 	api        Config
 	seed       int64
 	prefix     string
+	requestLog int
+	publishLag time.Duration
 }
+
+// DefaultRequestLog is how many requests an emulator remembers for Requests
+// unless WithRequestLog says otherwise.
+const DefaultRequestLog = 4096
+
+// WithRequestLog keeps the last n requests for Requests (default
+// DefaultRequestLog); n <= 0 records nothing. Each entry holds a copy of the
+// request's parameters and headers, a few KB, so a long-running emulator
+// (the sandbox) turns recording off.
+func WithRequestLog(n int) Option { return func(cf *config) { cf.requestLog = max(n, 0) } }
 
 // Option configures an Emulator.
 type Option func(*config)
@@ -360,7 +372,7 @@ type Emulator struct {
 	publishFault  PublishFault
 	publishLeft   int
 	injections    []*injection
-	requests      []Request
+	requests      requestRing
 	demoToken     string
 	demoUserID    string
 	demoAppID     string
@@ -369,7 +381,7 @@ type Emulator struct {
 
 // NewEmulator returns an empty emulator (or the demo world with WithDemoWorld).
 func NewEmulator(opts ...Option) *Emulator {
-	cf := config{clock: realClock{}, seed: defaultSeed, prefix: "THAA"}
+	cf := config{clock: realClock{}, seed: defaultSeed, prefix: "THAA", requestLog: DefaultRequestLog}
 	for _, o := range opts {
 		o(&cf)
 	}
@@ -388,6 +400,8 @@ func NewEmulator(opts ...Option) *Emulator {
 		quotas:     map[string]map[string][]time.Time{},
 		latency:    cf.latency,
 		outcomes:   map[string]MediaOutcome{},
+		requests:   requestRing{max: cf.requestLog},
+		publishLag: cf.publishLag,
 	}
 	if cf.demo {
 		e.seedDemo()
@@ -606,13 +620,14 @@ func (e *Emulator) Reset() {
 	e.injections = nil
 }
 
-// Requests returns a copy of every request received so far (tokens included
-// as sent).
+// Requests returns a copy of the recorded requests, oldest first: the last
+// WithRequestLog of them (tokens included as sent).
 func (e *Emulator) Requests() []Request {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]Request, len(e.requests))
-	for i, r := range e.requests {
+	all := e.requests.all()
+	out := make([]Request, len(all))
+	for i, r := range all {
 		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query),
 			Form: cloneValues(r.Form), Header: r.Header.Clone(), At: r.At}
 	}
@@ -623,8 +638,35 @@ func (e *Emulator) Requests() []Request {
 func (e *Emulator) ResetRequests() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.requests = nil
+	e.requests.reset()
 }
+
+// requestRing keeps the last max requests.
+type requestRing struct {
+	max   int
+	buf   []Request
+	start int // index of the oldest entry once buf is full
+}
+
+// recording reports whether the ring keeps anything.
+func (r *requestRing) recording() bool { return r.max > 0 }
+
+func (r *requestRing) add(q Request) {
+	switch {
+	case r.max <= 0:
+	case len(r.buf) < r.max:
+		r.buf = append(r.buf, q)
+	default:
+		r.buf[r.start] = q
+		r.start = (r.start + 1) % r.max
+	}
+}
+
+func (r *requestRing) all() []Request {
+	return append(slices.Clone(r.buf[r.start:]), r.buf[:r.start]...)
+}
+
+func (r *requestRing) reset() { r.buf, r.start = nil, 0 }
 
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}

@@ -98,8 +98,10 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	params, form := e.readParams(r)
 	e.mu.Lock()
 	now := e.now()
-	e.requests = append(e.requests, Request{Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.Query(), Form: form, Header: r.Header.Clone(), At: now})
+	if e.requests.recording() {
+		e.requests.add(Request{Method: r.Method, Path: r.URL.Path,
+			Query: r.URL.Query(), Form: form, Header: r.Header.Clone(), At: now})
+	}
 	latency := e.latency
 	e.mu.Unlock()
 
