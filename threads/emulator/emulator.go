@@ -138,6 +138,7 @@ type config struct {
 	prefix     string
 	requestLog int
 	publishLag time.Duration
+	stateFile  string
 }
 
 // DefaultRequestLog is how many requests an emulator remembers for Requests
@@ -353,7 +354,10 @@ type Emulator struct {
 	clock Clock
 
 	mu            sync.Mutex
+	pcg           *rand.PCG
 	rng           *rand.Rand
+	gen           int64 // bumped by every change to the world; see touch
+	store         *stateStore
 	nextObjID     int64
 	nextUserID    int64
 	users         map[string]*user
@@ -366,6 +370,7 @@ type Emulator struct {
 	mediaOrder    []*mediaObj
 	seq           int64
 	quotas        map[string]map[string][]time.Time
+	searches      map[string][]searchedKeyword // per user, newest last
 	latency       time.Duration
 	outcomes      map[string]MediaOutcome
 	publishLag    time.Duration
@@ -379,16 +384,19 @@ type Emulator struct {
 	demoAppSecret string
 }
 
-// NewEmulator returns an empty emulator (or the demo world with WithDemoWorld).
-func NewEmulator(opts ...Option) *Emulator {
+// Open returns an empty emulator (or the demo world with WithDemoWorld),
+// loading and keeping its world in the WithStateFile file when one is given.
+func Open(opts ...Option) (*Emulator, error) {
 	cf := config{clock: realClock{}, seed: defaultSeed, prefix: "THAA", requestLog: DefaultRequestLog}
 	for _, o := range opts {
 		o(&cf)
 	}
+	pcg := rand.NewPCG(uint64(cf.seed), 0x7468726561647321)
 	e := &Emulator{
 		cfg:        cf,
 		clock:      cf.clock,
-		rng:        rand.New(rand.NewPCG(uint64(cf.seed), 0x7468726561647321)),
+		pcg:        pcg,
+		rng:        rand.New(pcg),
 		nextObjID:  17900000000000000 + cf.seed%1000*1000000000,
 		nextUserID: 17841400000000000 + cf.seed%1000*1000000,
 		users:      map[string]*user{},
@@ -398,13 +406,34 @@ func NewEmulator(opts ...Option) *Emulator {
 		containers: map[string]*container{},
 		media:      map[string]*mediaObj{},
 		quotas:     map[string]map[string][]time.Time{},
+		searches:   map[string][]searchedKeyword{},
 		latency:    cf.latency,
 		outcomes:   map[string]MediaOutcome{},
 		requests:   requestRing{max: cf.requestLog},
 		publishLag: cf.publishLag,
 	}
-	if cf.demo {
-		e.seedDemo()
+	seed := func() {
+		if cf.demo {
+			e.seedDemo()
+		}
+	}
+	if cf.stateFile == "" {
+		seed()
+		return e, nil
+	}
+	if err := e.openState(cf.stateFile, seed); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// NewEmulator returns an empty emulator (or the demo world with
+// WithDemoWorld). It panics if a WithStateFile file cannot be used; call Open
+// to get that as an error.
+func NewEmulator(opts ...Option) *Emulator {
+	e, err := Open(opts...)
+	if err != nil {
+		panic(err)
 	}
 	return e
 }
@@ -443,6 +472,7 @@ func (e *Emulator) now() time.Time { return e.clock.Now() }
 // newObjID returns a fresh decimal id for a container or media object.
 // Callers hold e.mu.
 func (e *Emulator) newObjID() string {
+	e.touch()
 	e.nextObjID += int64(e.rng.IntN(9000) + 1)
 	return strconv.FormatInt(e.nextObjID, 10)
 }
@@ -466,6 +496,7 @@ func (e *Emulator) AddUser(u UserSpec) string {
 }
 
 func (e *Emulator) addUserLocked(u UserSpec) string {
+	e.touch()
 	e.nextUserID += int64(e.rng.IntN(90000) + 1)
 	id := strconv.FormatInt(e.nextUserID, 10)
 	if u.Username == "" {
@@ -501,6 +532,7 @@ func (e *Emulator) IssueToken(userID string, scopes []string, ttl time.Duration)
 }
 
 func (e *Emulator) issueLocked(userID, appID string, scopes []string, ttl time.Duration, short bool) *token {
+	e.touch()
 	now := e.now()
 	t := &token{userID: userID, appID: appID, scopes: map[string]bool{}, issuedAt: now,
 		expiresAt: now.Add(ttl), short: short}
@@ -522,6 +554,7 @@ func (e *Emulator) ExpireToken(tok string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if t, ok := e.tokens[tok]; ok {
+		e.touch()
 		t.expiresAt = e.now().Add(-time.Second)
 	}
 }
@@ -531,6 +564,7 @@ func (e *Emulator) ExpireToken(tok string) {
 func (e *Emulator) RegisterApp(appID, appSecret string, redirectURIs ...string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.touch()
 	e.apps[appID] = &app{id: appID, secret: appSecret, redirects: slices.Clone(redirectURIs)}
 }
 

@@ -115,6 +115,8 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	end := e.beginRequest()
+	defer end()
 	rc := &reqCtx{r: r, params: params}
 	body, err := e.dispatch(rc)
 	switch {

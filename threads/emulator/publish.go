@@ -47,6 +47,7 @@ func (e *Emulator) quotaUsed(uid, kind string, now time.Time) int {
 }
 
 func (e *Emulator) quotaTake(uid, kind string, at time.Time) {
+	e.touch()
 	if e.quotas[uid] == nil {
 		e.quotas[uid] = map[string][]time.Time{}
 	}
@@ -636,6 +637,7 @@ func (e *Emulator) deleteMedia(rc *reqCtx, id string) (any, error) {
 	if e.quotaUsed(rc.me.id, quotaDeletes, rc.now) >= deleteQuota {
 		return nil, e.quotaError(quotaDeletes, deleteQuota)
 	}
+	e.touch()
 	m.deleted = true
 	e.quotaTake(rc.me.id, quotaDeletes, rc.now)
 	return map[string]any{"success": true, "deleted_id": id}, nil

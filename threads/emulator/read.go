@@ -629,6 +629,7 @@ func (e *Emulator) manageReply(rc *reqCtx, id string) (any, error) {
 	if hide {
 		st = "HIDDEN"
 	}
+	e.touch()
 	m.hideStatus = st
 	for _, d := range e.descendants(m) {
 		d.hideStatus = st
@@ -652,6 +653,7 @@ func (e *Emulator) managePendingReply(rc *reqCtx, id string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.touch()
 	if approve {
 		m.approval = ""
 	} else {
