@@ -165,7 +165,11 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 
 	var accts tools.Accounts
 	if c.sandbox {
-		emu := emulator.NewEmulator(emulator.SandboxDefaults()...)
+		emu, err := emulator.Open(append(emulator.SandboxDefaults(), emulator.WithStateFile(emulator.StatePath(dir)))...)
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			a.close()

@@ -80,6 +80,15 @@ var (
 	// on Instagram's code 9 / subcode 2207042). The message is completed per
 	// quota when Message is empty.
 	DefaultQuotaError = ErrorSpec{HTTPStatus: 400, Code: 9, Subcode: 2207042, Type: "THApiException"}
+	// DefaultReplyNotAllowedError is the default answer to a reply outside
+	// the post's reply audience: HTTP 400 code 10 (permission), the post's
+	// audience named in error_user_msg.
+	DefaultReplyNotAllowedError = ErrorSpec{HTTPStatus: 400, Code: 10, Type: "THApiException",
+		Message: "The user is not allowed to reply to this post", ErrorUserTitle: "Cannot reply"}
+	// QuotaErrorCode4 is the other plausible quota-exhausted shape: Graph's
+	// generic throttling code 4 (is_transient). Meta documents none for
+	// Threads; code 9 / 2207042 (DefaultQuotaError) comes from Instagram.
+	QuotaErrorCode4 = ErrorSpec{HTTPStatus: 400, Code: 4, Type: "OAuthException", IsTransient: true}
 	// DefaultPublishConsumedError is the default answer to publishing a
 	// container that is already PUBLISHED, or is ERROR or EXPIRED: a
 	// non-transient code 100 (so that a naive retry policy does not loop),
@@ -125,6 +134,19 @@ type Config struct {
 	// in-text tag wins over later ones. Default: false (such posts are
 	// rejected with code 100 naming the tags).
 	LenientTopicTags bool
+	// KeywordSearchOwnPostsOnly makes /keyword_search find only the caller's
+	// own posts, as Meta does until threads_keyword_search is approved in App
+	// Review (https://developers.facebook.com/docs/threads/keyword-search).
+	// Default: false (approved: all public posts).
+	KeywordSearchOwnPostsOnly bool
+	// ProfileDiscoveryMetaOnly makes profile_lookup and profile_posts resolve
+	// only @meta, @threads, @instagram and @facebook, as before
+	// threads_profile_discovery is approved. Default: false.
+	ProfileDiscoveryMetaOnly bool
+	// ReplyNotAllowedError is returned when a reply's author is outside the
+	// reply audience of the post replied to (Meta documents no shape).
+	// Zero: DefaultReplyNotAllowedError.
+	ReplyNotAllowedError ErrorSpec
 }
 
 type config struct {
@@ -236,7 +258,12 @@ type UserSpec struct {
 	Name       string
 	Biography  string
 	IsVerified bool
-	Followers  int
+	// Followers is the follower count reported by insights and profile
+	// discovery (at least 100 makes a profile discoverable).
+	Followers int
+	// Private hides the user's posts from search, mentions and profile
+	// discovery.
+	Private bool
 }
 
 // MediaOutcome is the processing outcome of a media URL.
@@ -316,6 +343,8 @@ type user struct {
 	id, username, name, bio string
 	verified                bool
 	followers               int
+	following               []string // ids of the users this user follows
+	private                 bool
 }
 
 type token struct {
@@ -503,7 +532,7 @@ func (e *Emulator) addUserLocked(u UserSpec) string {
 		u.Username = "user_" + id[len(id)-6:]
 	}
 	e.users[id] = &user{id: id, username: u.Username, name: u.Name, bio: u.Biography,
-		verified: u.IsVerified, followers: u.Followers}
+		verified: u.IsVerified, followers: u.Followers, private: u.Private}
 	e.userOrder = append(e.userOrder, id)
 	return id
 }
@@ -730,6 +759,7 @@ func (e *Emulator) Posts(userID string) []Post {
 		}
 		out = append(out, p)
 	}
+	slices.SortStableFunc(out, func(a, b Post) int { return a.Timestamp.Compare(b.Timestamp) })
 	return out
 }
 

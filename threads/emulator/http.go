@@ -306,6 +306,8 @@ func (e *Emulator) dispatch(rc *reqCtx) (any, error) {
 		return e.exchangeToken(rc)
 	case len(segs) == 1 && segs[0] == "refresh_access_token":
 		return e.refreshToken(rc)
+	case len(segs) == 1 && segs[0] == "debug_token":
+		return e.debugToken(rc)
 	}
 
 	e.mu.Lock()
@@ -322,6 +324,14 @@ func (e *Emulator) dispatch(rc *reqCtx) (any, error) {
 		id = rc.me.id
 	}
 	if len(segs) == 1 {
+		if h, ok := map[string]func(*reqCtx) (any, error){"keyword_search": e.keywordSearch,
+			"profile_lookup": e.profileLookup, "profile_posts": e.profilePosts,
+			"location_search": e.locationSearch}[id]; ok {
+			if r.Method != http.MethodGet {
+				return nil, errParam("Unsupported %s request", strings.ToLower(r.Method))
+			}
+			return h(rc)
+		}
 		return e.node(rc, id)
 	}
 	return e.edge(rc, id, segs[1])
@@ -420,6 +430,13 @@ func (e *Emulator) node(rc *reqCtx, id string) (any, error) {
 		if m, ok := e.media[id]; ok && !m.deleted {
 			return e.getMedia(rc, m)
 		}
+		if l, ok := locationByID(id); ok {
+			fields := parseFields(rc.get("fields"))
+			if len(fields) == 0 {
+				fields = []string{"id"}
+			}
+			return l.render(fields)
+		}
 		return nil, errObject(method, id)
 	case http.MethodDelete:
 		return e.deleteMedia(rc, id)
@@ -457,6 +474,7 @@ func (e *Emulator) edge(rc *reqCtx, id, edge string) (any, error) {
 		"manage_pending_reply":     {http.MethodPost, false, e.managePendingReply},
 		"repost":                   {http.MethodPost, false, e.repost},
 		"insights":                 {http.MethodGet, false, e.mediaInsights},
+		"mentions":                 {http.MethodGet, true, e.mentions},
 	}
 	rt, ok := routes[edge]
 	if !ok {

@@ -62,7 +62,8 @@ func (e *Emulator) quotaError(kind string, total int) *apiError {
 	ae := fromSpec(s)
 	if ae.msg == "" {
 		what := map[string]string{quotaPosts: "posts", quotaReplies: "replies", quotaDeletes: "deletes",
-			quotaLocation: "location searches"}[kind]
+			quotaLocation: "location searches", quotaSearch: "keyword searches",
+			quotaProfile: "profile lookups"}[kind]
 		ae.msg = fmt.Sprintf("You have reached the maximum number of %s (%d) allowed in a rolling 24 hour period.", what, total)
 		if ae.userTitle == "" {
 			ae.userTitle = "Cannot publish more " + what
@@ -293,6 +294,9 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		}
 		if rootOwner != uid && !rc.tok.scopes[ScopeKeywordSearch] && !rc.tok.scopes[ScopeManageMentions] {
 			return nil, e.scopeError()
+		}
+		if err := e.mayReply(uid, target); err != nil {
+			return nil, err
 		}
 		c.replyToID = rid
 	}

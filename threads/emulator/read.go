@@ -66,7 +66,7 @@ func (e *Emulator) profile(rc *reqCtx) (any, error) {
 		case "is_verified":
 			out[f] = u.verified
 		case "recently_searched_keywords":
-			out[f] = []any{}
+			out[f] = e.recentSearches(u.id)
 		case "is_eligible_for_geo_gating":
 			out[f] = u.followers >= 1000
 		default:
@@ -246,7 +246,7 @@ func (e *Emulator) render(rc *reqCtx, m *mediaObj, fields []string) map[string]a
 			}
 		case "text_entities":
 			if len(m.textEntities) > 0 {
-				out[f] = m.textEntities
+				out[f] = map[string]any{"data": m.textEntities}
 			}
 		case "text_attachment":
 			if len(m.textAttachment) > 0 {
@@ -257,7 +257,9 @@ func (e *Emulator) render(rc *reqCtx, m *mediaObj, fields []string) map[string]a
 				out[f] = m.locationID
 			}
 		case "location":
-			if m.locationID != "" {
+			if l, ok := locationByID(m.locationID); ok {
+				out[f], _ = l.render(locationFields)
+			} else if m.locationID != "" {
 				out[f] = map[string]any{"id": m.locationID}
 			}
 		case "allowlisted_country_codes":
@@ -707,6 +709,10 @@ func (e *Emulator) publishingLimit(rc *reqCtx, uid string) (any, error) {
 			out[f] = e.quotaUsed(uid, quotaLocation, rc.now)
 		case "location_search_config":
 			out[f] = cfg(locationSearchQuota)
+		case "search_quota_usage":
+			out[f] = e.quotaUsed(uid, quotaSearch, rc.now)
+		case "search_config":
+			out[f] = cfg(keywordSearchQuota)
 		default:
 			return nil, errField(f)
 		}

@@ -293,3 +293,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// StatePath is where the sandbox keeps its world inside a state directory.
+func StatePath(stateDir string) string { return filepath.Join(stateDir, "sandbox", "emulator.json") }

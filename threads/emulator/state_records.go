@@ -219,12 +219,14 @@ func (x mediaObjState) record() *mediaObj {
 }
 
 type userState struct {
-	Id        string `json:"id,omitempty"`
-	Username  string `json:"username,omitempty"`
-	Name      string `json:"name,omitempty"`
-	Bio       string `json:"bio,omitempty"`
-	Verified  bool   `json:"verified,omitempty"`
-	Followers int    `json:"followers,omitempty"`
+	Id        string   `json:"id,omitempty"`
+	Username  string   `json:"username,omitempty"`
+	Name      string   `json:"name,omitempty"`
+	Bio       string   `json:"bio,omitempty"`
+	Verified  bool     `json:"verified,omitempty"`
+	Followers int      `json:"followers,omitempty"`
+	Following []string `json:"following,omitempty"`
+	Private   bool     `json:"private,omitempty"`
 }
 
 func (x *user) state() userState {
@@ -235,6 +237,8 @@ func (x *user) state() userState {
 		Bio:       x.bio,
 		Verified:  x.verified,
 		Followers: x.followers,
+		Following: x.following,
+		Private:   x.private,
 	}
 }
 
@@ -246,6 +250,8 @@ func (x userState) record() *user {
 		bio:       x.Bio,
 		verified:  x.Verified,
 		followers: x.Followers,
+		following: x.Following,
+		private:   x.Private,
 	}
 }
 
