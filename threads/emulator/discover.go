@@ -138,8 +138,8 @@ func (e *Emulator) keywordSearch(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if e.quotaUsed(rc.me.id, quotaSearch, rc.now) >= keywordSearchQuota {
-		return nil, e.quotaError(quotaSearch, keywordSearchQuota)
+	if e.quotaUsed(rc.me.id, quotaSearch, rc.now) >= e.quotaTotal(quotaSearch) {
+		return nil, e.quotaError(quotaSearch, e.quotaTotal(quotaSearch))
 	}
 	author := strings.TrimPrefix(rc.get("author_username"), "@")
 	needle := strings.ToLower(strings.TrimPrefix(q, "#"))
@@ -270,8 +270,8 @@ func (e *Emulator) discoverProfile(rc *reqCtx) (*user, error) {
 	if name == "" {
 		return nil, errParam("The parameter username is required.")
 	}
-	if e.quotaUsed(rc.me.id, quotaProfile, rc.now) >= profileDiscoveryQuota {
-		return nil, e.quotaError(quotaProfile, profileDiscoveryQuota)
+	if e.quotaUsed(rc.me.id, quotaProfile, rc.now) >= e.quotaTotal(quotaProfile) {
+		return nil, e.quotaError(quotaProfile, e.quotaTotal(quotaProfile))
 	}
 	var u *user
 	for _, id := range e.userOrder {
@@ -441,8 +441,8 @@ func (e *Emulator) locationSearch(rc *reqCtx) (any, error) {
 	if _, err := (location{}).render(fields); err != nil {
 		return nil, err
 	}
-	if e.quotaUsed(rc.me.id, quotaLocation, rc.now) >= locationSearchQuota {
-		return nil, e.quotaError(quotaLocation, locationSearchQuota)
+	if e.quotaUsed(rc.me.id, quotaLocation, rc.now) >= e.quotaTotal(quotaLocation) {
+		return nil, e.quotaError(quotaLocation, e.quotaTotal(quotaLocation))
 	}
 	e.quotaTake(rc.me.id, quotaLocation, rc.now)
 	data := []any{}

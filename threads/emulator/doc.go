@@ -32,5 +32,40 @@
 // Behaviour that Meta does not document is controlled by Config; the zero
 // Config selects the defaults documented on each field.
 //
+// # Faults and limits from outside
+//
+// Every fault and limit the Go API has is also described by Faults, which
+// the command line (Flags: --latency, --publish-lag, --media URL=DUR:ERROR,
+// --publish-fault, --drop, --error, --rate-limit, --quota, --quota-error,
+// --token-ttl, --expire-demo-token, ...) and an admin endpoint take:
+//
+//	GET    /_emulator/faults    the faults and limits in force, as JSON
+//	POST   /_emulator/faults    apply a Faults JSON body, e.g.
+//	                            {"publish_lag":"10s","media":{"https://x/v.mp4":{"delay":"90s","error":"FAILED_PROCESSING_VIDEO"}},
+//	                             "publish":{"mode":"500_but_published","times":1},"drop":[{"path":"threads_publish","times":1}],
+//	                             "errors":[{"path":"/me/threads","code":2,"is_transient":true,"times":3}],
+//	                             "rate_limit":{"calls":100,"window":"1m"},"quotas":{"posts":5},
+//	                             "token_ttl":"2m","expire_tokens":["demo"]}
+//	DELETE /_emulator/faults    clear them all
+//	POST   /_emulator/activity  another user acts: {"kind":"reply","from":"ada_builds","reply_to":"<id>","text":"…"},
+//	                            {"kind":"mention","from":"river_runs","text":"…"} or {"kind":"post",…}
+//
+// The admin endpoint has no authentication: the emulator is meant to listen
+// on loopback only. SandboxDefaults gives the sandbox realistic latency,
+// processing time and publish lag, so a client's retry paths run there too.
+//
+// # Persistence
+//
+// With WithStateFile the world lives in a JSON file: loaded at start, saved
+// after every change (temporary file, fsync, rename), reloaded when another
+// process replaced it, with requests serialized across processes by a flock
+// on a sibling .lock file. ResetState starts over.
+//
+// # Memory
+//
+// The request log that tests read with Requests is a bounded ring
+// (WithRequestLog); the sandbox turns it off, so a long-running sandbox does
+// not grow with the number of calls.
+//
 // The emulator never writes to stdout and never logs.
 package emulator

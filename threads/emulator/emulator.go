@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -161,6 +162,7 @@ type config struct {
 	requestLog int
 	publishLag time.Duration
 	stateFile  string
+	faults     []Faults
 }
 
 // DefaultRequestLog is how many requests an emulator remembers for Requests
@@ -374,7 +376,8 @@ type authCode struct {
 type injection struct {
 	method, path string
 	spec         ErrorSpec
-	left         int // <0: unlimited
+	drop         bool // drop the connection instead of answering spec
+	left         int  // <0: unlimited
 }
 
 // Emulator is the in-memory Graph API; safe for concurrent use.
@@ -400,6 +403,10 @@ type Emulator struct {
 	seq           int64
 	quotas        map[string]map[string][]time.Time
 	searches      map[string][]searchedKeyword // per user, newest last
+	quotaSizes    map[string]int               // overrides of defaultQuotas
+	tokenTTL      time.Duration                // lifetime of long-lived tokens issued from now; 0: 60 days
+	rateLimit     rateLimit
+	calls         []time.Time // recent calls, for rateLimit
 	latency       time.Duration
 	outcomes      map[string]MediaOutcome
 	publishLag    time.Duration
@@ -448,10 +455,13 @@ func Open(opts ...Option) (*Emulator, error) {
 	}
 	if cf.stateFile == "" {
 		seed()
-		return e, nil
-	}
-	if err := e.openState(cf.stateFile, seed); err != nil {
+	} else if err := e.openState(cf.stateFile, seed); err != nil {
 		return nil, err
+	}
+	for _, f := range cf.faults {
+		if err := e.ApplyFaults(f); err != nil {
+			return nil, fmt.Errorf("emulator faults: %w", err)
+		}
 	}
 	return e, nil
 }
@@ -555,7 +565,7 @@ func (e *Emulator) IssueToken(userID string, scopes []string, ttl time.Duration)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if ttl <= 0 {
-		ttl = longLivedExpiresIn * time.Second
+		ttl = e.longLivedTTL()
 	}
 	return e.issueLocked(userID, "", scopes, ttl, false).value
 }
@@ -644,6 +654,10 @@ func (e *Emulator) SetPublishLag(d time.Duration) {
 func (e *Emulator) SetPublishFault(f PublishFault, times int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.setPublishFaultLocked(f, times)
+}
+
+func (e *Emulator) setPublishFaultLocked(f PublishFault, times int) {
 	e.publishFault = f
 	e.publishLeft = times
 	if times <= 0 {
@@ -671,8 +685,9 @@ func (e *Emulator) SetLatency(d time.Duration) {
 	e.latency = d
 }
 
-// Reset clears every fault (latency, media outcomes, publish lag, publish
-// faults, injected errors); data is kept.
+// Reset clears every fault and limit (latency, media outcomes, publish lag,
+// publish faults, dropped connections, injected errors, rate limit, quota
+// sizes, token lifetime); data and processing delays are kept.
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -681,6 +696,9 @@ func (e *Emulator) Reset() {
 	e.publishLag = 0
 	e.publishFault, e.publishLeft = PublishOK, 0
 	e.injections = nil
+	e.rateLimit, e.calls = RateLimit{}, nil
+	e.quotaSizes = nil
+	e.tokenTTL = 0
 }
 
 // Requests returns a copy of the recorded requests, oldest first: the last

@@ -95,6 +95,12 @@ func (rc *reqCtx) boolParam(name string) (bool, error) {
 }
 
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
+		end := e.beginRequest()
+		defer end()
+		e.serveAdmin(w, r)
+		return
+	}
 	params, form := e.readParams(r)
 	e.mu.Lock()
 	now := e.now()
@@ -235,10 +241,14 @@ func (e *Emulator) readParams(r *http.Request) (url.Values, url.Values) {
 	return params, form
 }
 
-// matchInjection consumes a matching injected error, if any.
-func (e *Emulator) matchInjection(r *http.Request) *apiError {
+// matchInjection consumes a matching injected fault, if any: errDrop or
+// an *apiError. It also applies the rate limit.
+func (e *Emulator) matchInjection(r *http.Request) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if ae := e.rateLimited(e.now()); ae != nil {
+		return ae
+	}
 	for i, in := range e.injections {
 		if in.method != "" && !strings.EqualFold(in.method, r.Method) {
 			continue
@@ -251,6 +261,9 @@ func (e *Emulator) matchInjection(r *http.Request) *apiError {
 			if in.left == 0 {
 				e.injections = append(e.injections[:i:i], e.injections[i+1:]...)
 			}
+		}
+		if in.drop {
+			return errDrop
 		}
 		ae := fromSpec(in.spec)
 		if ae.typ == "" {
@@ -288,8 +301,8 @@ func splitPath(p string) ([]string, bool) {
 
 func (e *Emulator) dispatch(rc *reqCtx) (any, error) {
 	r := rc.r
-	if ae := e.matchInjection(r); ae != nil {
-		return nil, ae
+	if err := e.matchInjection(r); err != nil {
+		return nil, err
 	}
 	segs, versioned := splitPath(r.URL.Path)
 	rc.version = versioned

@@ -190,8 +190,8 @@ func (e *Emulator) exchangeToken(rc *reqCtx) (any, error) {
 		scopes = append(scopes, s)
 	}
 	slices.Sort(scopes)
-	nt := e.issueLocked(t.userID, t.appID, scopes, longLivedExpiresIn*time.Second, false)
-	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": longLivedExpiresIn}, nil
+	nt := e.issueLocked(t.userID, t.appID, scopes, e.longLivedTTL(), false)
+	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": int64(e.longLivedTTL() / time.Second)}, nil
 }
 
 // refreshToken serves GET /refresh_access_token?grant_type=th_refresh_token.
@@ -217,9 +217,9 @@ func (e *Emulator) refreshToken(rc *reqCtx) (any, error) {
 		scopes = append(scopes, s)
 	}
 	slices.Sort(scopes)
-	nt := e.issueLocked(t.userID, t.appID, scopes, longLivedExpiresIn*time.Second, false)
+	nt := e.issueLocked(t.userID, t.appID, scopes, e.longLivedTTL(), false)
 	if e.cfg.api.RevokeOldTokenOnRefresh {
 		t.revoked = true
 	}
-	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": longLivedExpiresIn}, nil
+	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": int64(e.longLivedTTL() / time.Second)}, nil
 }

@@ -46,6 +46,20 @@ func (e *Emulator) quotaUsed(uid, kind string, now time.Time) int {
 	return len(kept)
 }
 
+// defaultQuotas are Meta's rolling 24 h quotas per profile
+// (https://developers.facebook.com/docs/threads/overview#rate-limiting).
+var defaultQuotas = map[string]int{quotaPosts: postQuota, quotaReplies: replyQuota, quotaDeletes: deleteQuota,
+	quotaLocation: locationSearchQuota, quotaSearch: keywordSearchQuota, quotaProfile: profileDiscoveryQuota}
+
+// quotaTotal is the size of a quota: Meta's unless Faults.Quotas changed it.
+// Callers hold e.mu.
+func (e *Emulator) quotaTotal(kind string) int {
+	if n, ok := e.quotaSizes[kind]; ok {
+		return n
+	}
+	return defaultQuotas[kind]
+}
+
 func (e *Emulator) quotaTake(uid, kind string, at time.Time) {
 	e.touch()
 	if e.quotas[uid] == nil {
@@ -505,12 +519,12 @@ func (e *Emulator) publishContainer(rc *reqCtx, c *container) (any, error) {
 		if err := e.need(rc, ScopeManageReplies); err != nil {
 			return nil, err
 		}
-		if e.quotaUsed(uid, quotaReplies, rc.now) >= replyQuota {
-			return nil, e.quotaError(quotaReplies, replyQuota)
+		if e.quotaUsed(uid, quotaReplies, rc.now) >= e.quotaTotal(quotaReplies) {
+			return nil, e.quotaError(quotaReplies, e.quotaTotal(quotaReplies))
 		}
 	}
-	if (c.replyToID == "" || e.cfg.api.RepliesCountAgainstPostQuota) && e.quotaUsed(uid, quotaPosts, rc.now) >= postQuota {
-		return nil, e.quotaError(quotaPosts, postQuota)
+	if (c.replyToID == "" || e.cfg.api.RepliesCountAgainstPostQuota) && e.quotaUsed(uid, quotaPosts, rc.now) >= e.quotaTotal(quotaPosts) {
+		return nil, e.quotaError(quotaPosts, e.quotaTotal(quotaPosts))
 	}
 	fault := e.publishFault
 	if fault != PublishOK {
@@ -638,8 +652,8 @@ func (e *Emulator) deleteMedia(rc *reqCtx, id string) (any, error) {
 	if !ok || m.deleted || m.carouselChild || m.ownerID != rc.me.id {
 		return nil, errObject(http.MethodDelete, id)
 	}
-	if e.quotaUsed(rc.me.id, quotaDeletes, rc.now) >= deleteQuota {
-		return nil, e.quotaError(quotaDeletes, deleteQuota)
+	if e.quotaUsed(rc.me.id, quotaDeletes, rc.now) >= e.quotaTotal(quotaDeletes) {
+		return nil, e.quotaError(quotaDeletes, e.quotaTotal(quotaDeletes))
 	}
 	e.touch()
 	m.deleted = true

@@ -696,23 +696,23 @@ func (e *Emulator) publishingLimit(rc *reqCtx, uid string) (any, error) {
 		case "quota_usage":
 			out[f] = e.quotaUsed(uid, quotaPosts, rc.now)
 		case "config":
-			out[f] = cfg(postQuota)
+			out[f] = cfg(e.quotaTotal(quotaPosts))
 		case "reply_quota_usage":
 			out[f] = e.quotaUsed(uid, quotaReplies, rc.now)
 		case "reply_config":
-			out[f] = cfg(replyQuota)
+			out[f] = cfg(e.quotaTotal(quotaReplies))
 		case "delete_quota_usage":
 			out[f] = e.quotaUsed(uid, quotaDeletes, rc.now)
 		case "delete_config":
-			out[f] = cfg(deleteQuota)
+			out[f] = cfg(e.quotaTotal(quotaDeletes))
 		case "location_search_quota_usage":
 			out[f] = e.quotaUsed(uid, quotaLocation, rc.now)
 		case "location_search_config":
-			out[f] = cfg(locationSearchQuota)
+			out[f] = cfg(e.quotaTotal(quotaLocation))
 		case "search_quota_usage":
 			out[f] = e.quotaUsed(uid, quotaSearch, rc.now)
 		case "search_config":
-			out[f] = cfg(keywordSearchQuota)
+			out[f] = cfg(e.quotaTotal(quotaSearch))
 		default:
 			return nil, errField(f)
 		}
