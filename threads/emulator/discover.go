@@ -169,9 +169,13 @@ func (e *Emulator) keywordSearch(rc *reqCtx) (any, error) {
 	e.noteSearch(rc.me.id, q, rc.now)
 	cmp := newestFirst
 	if searchType == "TOP" {
-		score := func(m *mediaObj) int { return e.replyCount(m)*50 + e.noise(400, m.id, "views") }
+		// Engagement first: replies weigh most, then emulated views.
+		score := make(map[*mediaObj]int, len(items))
+		for _, m := range items {
+			score[m] = e.replyCount(m)*50 + e.noise(400, m.id, "views")
+		}
 		cmp = func(a, b *mediaObj) int {
-			if d := score(b) - score(a); d != 0 {
+			if d := score[b] - score[a]; d != 0 {
 				return d
 			}
 			return newestFirst(a, b)
@@ -473,8 +477,8 @@ func locationByID(id string) (location, bool) {
 	return location{}, false
 }
 
-// mayReply enforces the reply audience of target for a reply by uid: the
-// owner of the post may always reply; otherwise EVERYONE lets anyone,
+// mayReply enforces the reply audience of target (and of its root post) for
+// a reply by uid: the owner of a post may always reply; otherwise EVERYONE lets anyone,
 // ACCOUNTS_YOU_FOLLOW the accounts the owner follows, FOLLOWERS_ONLY the
 // owner's followers, MENTIONED_ONLY the accounts the post @mentions, and
 // PARENT_POST_AUTHOR_ONLY only the owner
@@ -482,6 +486,18 @@ func locationByID(id string) (location, bool) {
 // error Meta returns is not documented: Config.ReplyNotAllowedError.
 // Callers hold e.mu.
 func (e *Emulator) mayReply(uid string, target *mediaObj) error {
+	// The root post's audience covers its whole conversation; the reply
+	// answered may narrow it further.
+	if root := e.media[target.rootID]; root != nil && root != target {
+		if err := e.mayReplyTo(uid, root); err != nil {
+			return err
+		}
+	}
+	return e.mayReplyTo(uid, target)
+}
+
+// mayReplyTo applies one post's reply audience. Callers hold e.mu.
+func (e *Emulator) mayReplyTo(uid string, target *mediaObj) error {
 	owner := e.users[target.ownerID]
 	replier := e.users[uid]
 	if owner == nil || replier == nil || owner.id == uid {

@@ -429,3 +429,17 @@ func TestDemoWorldActivity(t *testing.T) {
 	}
 	_ = s
 }
+
+// A reply to an allowed reply does not get around the root post's audience.
+func TestReplyAudienceCoversConversation(t *testing.T) {
+	s, _, a := newWorld(t)
+	ask := demoPost(t, s, DemoUsername, "Asking @ada_builds")
+	var adaReply string
+	for _, p := range s.Posts(s.UserIDByUsername("ada_builds")) {
+		if p.ReplyToID == ask.ID {
+			adaReply = p.ID
+		}
+	}
+	lin := a.as(s.IssueToken(s.UserIDByUsername("lin_makes"), append(slices.Clone(DefaultScopes), ScopeKeywordSearch), 0))
+	wantErr(t, lin.post("/v1.0/me/threads", "media_type", "TEXT", "text", "sneaky", "reply_to_id", adaReply), 400, 10)
+}

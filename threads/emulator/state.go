@@ -26,8 +26,10 @@ const stateVersion = 1
 // WithStateFile keeps the emulator's world (users, apps, tokens, codes,
 // containers, posts, replies, quotas and the id generator) in the file at
 // path: loaded at start when it exists (the demo world is then not seeded
-// again), saved after every change. Use Open to learn about a file that
-// cannot be read.
+// again), saved after every request that changed it. Use Open to learn about
+// a file that cannot be read. Faults are not part of the world: each process
+// has its own. Changes made through Go methods (AddUser, IssueToken, …) are
+// saved with the next changing request.
 func WithStateFile(path string) Option { return func(cf *config) { cf.stateFile = path } }
 
 // ResetState deletes the persistent world at path (and its lock file), so

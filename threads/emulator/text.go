@@ -30,7 +30,7 @@ const (
 //     grapheme-splitter package: https://developers.facebook.com/docs/threads/posts
 //     — so the unit is the grapheme cluster and an emoji cluster (ZWJ
 //     family, skin tone, flag, keycap) costs all its bytes;
-//   - ASCII costs 1 per character (every published 500-character ASCII post);
+//   - ASCII costs 1 per character;
 //   - curly quotes, dashes and other non-ASCII punctuation cost their bytes:
 //     a 498-character text with curly quotes (504 bytes) was refused
 //     (gitroomhq/postiz-app#1946);
