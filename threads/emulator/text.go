@@ -61,7 +61,7 @@ func clusterCost(c string) int {
 		if r >= utf8.RuneSelf {
 			ascii = false
 		}
-		if r == 0x20E3 && base < utf8.RuneSelf { // COMBINING ENCLOSING KEYCAP: 1️⃣, #️⃣
+		if r == 0x20E3 && strings.ContainsRune("0123456789#*", base) { // keycap emoji: 1️⃣, #️⃣, *️⃣
 			emoji = true
 		}
 	}

@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -63,7 +64,7 @@ var knownDifferences = []knownDifference{
 }
 
 // keycapOnDigit matches a digit keycap emoji such as 1️⃣.
-var keycapOnDigit = regexp.MustCompile(`\pN\x{FE0F}?\x{20E3}`)
+var keycapOnDigit = regexp.MustCompile(`[0-9]\p{M}*\x{20E3}`)
 
 // compareRules runs both implementations on text and reports each
 // disagreement not covered by knownDifferences. hits counts the known
@@ -91,7 +92,14 @@ func compareRules(t *testing.T, text string, hits map[string]int) {
 	check("links", slices.Equal(le, ls), le, ls)
 	te, ts := emulator.ExtractTagsForTest(text), schemas.TopicTags(text)
 	check("tags", slices.Equal(te, ts), te, ts)
+	for _, la := range attachments {
+		ne, ns := emulator.CountLinksForTest(text, la), len(schemas.UniqueLinks(text, la))
+		check("links", ne == ns, fmt.Sprintf("%d links with attachment %q", ne, la), ns)
+	}
 }
+
+// attachments are link_attachment values the link count is checked with.
+var attachments = []string{"https://example.com", "https://EXAMPLE.com/", "http://example.com", "https://other.example/a"}
 
 // TestTextRulesAgree runs both the emulator's and the server's text rules on
 // 20,000 deterministic random texts and fails on every disagreement that is
