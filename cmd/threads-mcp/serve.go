@@ -177,7 +177,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		}
 		hs := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = hs.Serve(ln) }()
-		a.closers = append(a.closers, func() { _ = hs.Close() })
+		a.closers = append(a.closers, func() { _ = hs.Close(); _ = emu.Close() })
 		baseURL := "http://" + ln.Addr().String() + "/v1.0"
 		logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", baseURL)
 		client := threads.NewClient(

@@ -502,8 +502,11 @@ func (s *Server) BaseURL() string { return s.URL + "/v1.0" }
 // Client returns an *http.Client for the server.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down and releases the emulator's state file.
+func (s *Server) Close() {
+	s.srv.Close()
+	_ = s.Emulator.Close()
+}
 
 // now returns the clock's time; callers may hold e.mu.
 func (e *Emulator) now() time.Time { return e.clock.Now() }

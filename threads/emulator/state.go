@@ -129,11 +129,17 @@ func (e *Emulator) openState(path string, seed func()) error {
 // saved. The returned function saves the world if the request changed it
 // and releases the lock. Without a state file both are no-ops.
 func (e *Emulator) beginRequest() (end func()) {
+	e.mu.Lock()
 	st := e.store
+	e.mu.Unlock()
 	if st == nil {
 		return func() {}
 	}
 	st.mu.Lock()
+	if e.store != st { // closed meanwhile
+		st.mu.Unlock()
+		return func() {}
+	}
 	locked := lockFile(st.lock) == nil
 	_, _ = e.reloadLocked()
 	e.mu.Lock()
@@ -294,6 +300,22 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// Close releases the state file's lock handle; the world stays saved. An
+// emulator without a state file has nothing to release. Requests after Close
+// are not persisted.
+func (e *Emulator) Close() error {
+	st := e.store
+	if st == nil {
+		return nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	e.mu.Lock()
+	e.store = nil
+	e.mu.Unlock()
+	return st.lock.Close()
 }
 
 // StatePath is where the sandbox keeps its world inside a state directory.
