@@ -256,12 +256,12 @@ func (e *Emulator) restore(w *worldState) error {
 	e.nextObjID, e.nextUserID, e.seq = w.NextObjID, w.NextUserID, w.Seq
 	e.users, e.userOrder = map[string]*user{}, nil
 	for _, u := range w.Users {
-		e.users[u.Id] = u.record()
-		e.userOrder = append(e.userOrder, u.Id)
+		e.users[u.ID] = u.record()
+		e.userOrder = append(e.userOrder, u.ID)
 	}
 	e.apps = map[string]*app{}
 	for _, a := range w.Apps {
-		e.apps[a.Id] = a.record()
+		e.apps[a.ID] = a.record()
 	}
 	e.tokens = map[string]*token{}
 	for _, t := range w.Tokens {
@@ -273,7 +273,7 @@ func (e *Emulator) restore(w *worldState) error {
 	}
 	e.containers = map[string]*container{}
 	for _, c := range w.Containers {
-		e.containers[c.Id] = c.record()
+		e.containers[c.ID] = c.record()
 	}
 	e.media, e.mediaOrder = map[string]*mediaObj{}, nil
 	for _, m := range w.Media {

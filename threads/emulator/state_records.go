@@ -10,7 +10,7 @@ import (
 // fails on a field that does not survive a save and a load).
 
 type containerState struct {
-	Id             string            `json:"id,omitempty"`
+	ID             string            `json:"id,omitempty"`
 	UserID         string            `json:"userID,omitempty"`
 	MediaType      string            `json:"mediaType,omitempty"`
 	Text           string            `json:"text,omitempty"`
@@ -42,7 +42,7 @@ type containerState struct {
 
 func (x *container) state() containerState {
 	return containerState{
-		Id:             x.id,
+		ID:             x.id,
 		UserID:         x.userID,
 		MediaType:      x.mediaType,
 		Text:           x.text,
@@ -75,7 +75,7 @@ func (x *container) state() containerState {
 
 func (x containerState) record() *container {
 	return &container{
-		id:             x.Id,
+		id:             x.ID,
 		userID:         x.UserID,
 		mediaType:      x.MediaType,
 		text:           x.Text,
@@ -107,7 +107,7 @@ func (x containerState) record() *container {
 }
 
 type mediaObjState struct {
-	Id             string            `json:"id,omitempty"`
+	ID             string            `json:"id,omitempty"`
 	OwnerID        string            `json:"ownerID,omitempty"`
 	ContainerID    string            `json:"containerID,omitempty"`
 	MediaType      string            `json:"mediaType,omitempty"`
@@ -144,7 +144,7 @@ type mediaObjState struct {
 
 func (x *mediaObj) state() mediaObjState {
 	return mediaObjState{
-		Id:             x.id,
+		ID:             x.id,
 		OwnerID:        x.ownerID,
 		ContainerID:    x.containerID,
 		MediaType:      x.mediaType,
@@ -182,7 +182,7 @@ func (x *mediaObj) state() mediaObjState {
 
 func (x mediaObjState) record() *mediaObj {
 	return &mediaObj{
-		id:             x.Id,
+		id:             x.ID,
 		ownerID:        x.OwnerID,
 		containerID:    x.ContainerID,
 		mediaType:      x.MediaType,
@@ -219,7 +219,7 @@ func (x mediaObjState) record() *mediaObj {
 }
 
 type userState struct {
-	Id        string   `json:"id,omitempty"`
+	ID        string   `json:"id,omitempty"`
 	Username  string   `json:"username,omitempty"`
 	Name      string   `json:"name,omitempty"`
 	Bio       string   `json:"bio,omitempty"`
@@ -231,7 +231,7 @@ type userState struct {
 
 func (x *user) state() userState {
 	return userState{
-		Id:        x.id,
+		ID:        x.id,
 		Username:  x.username,
 		Name:      x.name,
 		Bio:       x.bio,
@@ -244,7 +244,7 @@ func (x *user) state() userState {
 
 func (x userState) record() *user {
 	return &user{
-		id:        x.Id,
+		id:        x.ID,
 		username:  x.Username,
 		name:      x.Name,
 		bio:       x.Bio,
@@ -296,14 +296,14 @@ func (x tokenState) record() *token {
 }
 
 type appState struct {
-	Id        string   `json:"id,omitempty"`
+	ID        string   `json:"id,omitempty"`
 	Secret    string   `json:"secret,omitempty"`
 	Redirects []string `json:"redirects,omitempty"`
 }
 
 func (x *app) state() appState {
 	return appState{
-		Id:        x.id,
+		ID:        x.id,
 		Secret:    x.secret,
 		Redirects: x.redirects,
 	}
@@ -311,7 +311,7 @@ func (x *app) state() appState {
 
 func (x appState) record() *app {
 	return &app{
-		id:        x.Id,
+		id:        x.ID,
 		secret:    x.Secret,
 		redirects: x.Redirects,
 	}
