@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Quotas of the discovery endpoints, per user, rolling 24 h:
@@ -161,7 +162,7 @@ func (e *Emulator) keywordSearch(rc *reqCtx) (any, error) {
 			if !strings.EqualFold(m.topicTag, needle) {
 				continue
 			}
-		} else if !strings.Contains(strings.ToLower(m.text), strings.ToLower(q)) {
+		} else if !matchesKeyword(m.text, q) {
 			continue
 		}
 		items = append(items, m)
@@ -186,6 +187,24 @@ func (e *Emulator) keywordSearch(rc *reqCtx) (any, error) {
 		e.quotaTake(rc.me.id, quotaSearch, rc.now)
 	}
 	return e.page(rc, items, cmp, func(m *mediaObj) map[string]any { return e.render(rc, m, fields) })
+}
+
+// matchesKeyword reports whether every word of q is a word of text, ignoring
+// case and punctuation ("go" finds "Go!" and "#go", not "good").
+func matchesKeyword(text, q string) bool {
+	words := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '_'
+		})
+	}
+	have := words(text)
+	want := words(q)
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return len(want) > 0
 }
 
 // noteSearch records q in uid's recently_searched_keywords. Callers hold e.mu.

@@ -105,6 +105,8 @@ func TestKeywordSearch(t *testing.T) {
 		{name: "author", kv: []string{"q", "MCP", "author_username", "ada_builds"},
 			want: []string{"testing MCP servers"}, not: []string{"Notes on building MCP"}},
 		{name: "private authors are not found", kv: []string{"q", "private account"}},
+		{name: "whole words only", kv: []string{"q", "go"}, want: []string{"Shipping a small Go tool"},
+			not: []string{"Good", "golang podcast"}},
 		{name: "q required", kv: []string{"search_type", "TOP"}, status: 400, code: 100},
 		{name: "bad search_type", kv: []string{"q", "go", "search_type", "NEWEST"}, status: 400, code: 100},
 		{name: "bad search_mode", kv: []string{"q", "go", "search_mode", "HASHTAG"}, status: 400, code: 100},
