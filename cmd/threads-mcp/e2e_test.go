@@ -47,14 +47,19 @@ func TestMain(m *testing.M) {
 
 // sandboxEnv is the environment of a sandboxed server with its own state.
 func sandboxEnv(t *testing.T) []string {
-	return []string{
+	return append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + t.TempDir(),
 		"THREADS_MCP_SANDBOX=1",
 		"THREADS_MCP_STATE_DIR=" + t.TempDir(),
 		"THREADS_MCP_LOG_LEVEL=debug",
-	}
+	}, fastSandboxEnv...)
 }
+
+// fastSandboxEnv keeps the sandbox quick in tests that are not about its
+// realistic delays: no latency, no publish lag, short processing.
+var fastSandboxEnv = []string{"THREADS_MCP_SANDBOX_LATENCY=0s", "THREADS_MCP_SANDBOX_PUBLISH_LAG=0s",
+	"THREADS_MCP_SANDBOX_IMAGE_DELAY=300ms", "THREADS_MCP_SANDBOX_VIDEO_DELAY=1500ms"}
 
 var toolNames = func() []string {
 	var names []string
@@ -535,7 +540,7 @@ func TestCommands(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(binary, tc.args...)
-			cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "THREADS_MCP_STATE_DIR=" + t.TempDir()}, tc.env...)
+			cmd.Env = append(append([]string{"PATH=" + os.Getenv("PATH"), "THREADS_MCP_STATE_DIR=" + t.TempDir()}, fastSandboxEnv...), tc.env...)
 			if tc.env == nil {
 				cmd.Env = append(cmd.Env, "HOME="+t.TempDir())
 			}

@@ -45,6 +45,13 @@ type config struct {
 	tools    []tools.Tool
 	// resetState moves the state database aside and starts with an empty one.
 	resetState bool
+	// sandboxOpts are the emulator's faults and limits from the --sandbox-*
+	// flags; sandboxReset starts the sandbox world over.
+	sandboxOpts  func() ([]emulator.Option, error)
+	emulatorOpts []emulator.Option
+	sandboxReset bool
+	// envErr is a bad value in an environment variable read by envDefaults.
+	envErr error
 	// ledgerLease is how long a crashed publisher's claim blocks a retry
 	// with the same key (THREADS_MCP_LEDGER_LEASE, a Go duration).
 	ledgerLease time.Duration
@@ -73,6 +80,9 @@ func configFlags(fs *flag.FlagSet, c *config, getenv env) {
 	fs.BoolVar(&c.readOnly, "read-only", truthy(getenv("THREADS_MCP_READ_ONLY")), "serve only read-only tools")
 	fs.BoolVar(&c.resetState, "reset-state", false, "move the state database aside (kept as state.db.reset-TIME) and start with an empty one")
 	fs.StringVar(&c.account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
+	fs.BoolVar(&c.sandboxReset, "sandbox-reset", false, "start the sandbox's emulated world over (it is kept in the state directory)")
+	c.sandboxOpts = emulator.Flags(fs, "sandbox-")
+	c.envErr = envDefaults(fs, "sandbox-", getenv)
 	fs.StringVar(&c.hosts, "allowed-hosts", getenv("THREADS_MCP_ALLOWED_HOSTS"), "comma-separated Host names allowed besides loopback (the public name behind a reverse proxy)")
 }
 
@@ -96,9 +106,17 @@ func parseConfig(name string, args []string, s stdio, getenv env, extra ...func(
 		}
 		c.ledgerLease = d
 	}
+	if c.envErr != nil {
+		return nil, nil, c.envErr
+	}
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return nil, nil, err
+	}
+	if c.sandbox {
+		if c.emulatorOpts, err = c.sandboxOpts(); err != nil {
+			return nil, nil, fmt.Errorf("%w (the --sandbox-* flags can also be set as THREADS_MCP_SANDBOX_* variables)", err)
+		}
 	}
 	if c.tools, err = tools.Select(list(c.toolsets), c.readOnly); err != nil {
 		return nil, nil, fmt.Errorf("--toolsets / THREADS_MCP_TOOLSETS: %w", err)
@@ -218,8 +236,18 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 
 	var accts tools.Accounts
 	if c.sandbox {
-		emu := emulator.NewEmulator(emulator.WithDemoWorld(),
-			emulator.WithProcessingDelay(300*time.Millisecond, 1500*time.Millisecond))
+		if c.sandboxReset {
+			if err := emulator.ResetState(emulator.StatePath(dir)); err != nil {
+				a.close()
+				return nil, fmt.Errorf("--sandbox-reset: %w", err)
+			}
+		}
+		opts := append(append(emulator.SandboxDefaults(), c.emulatorOpts...), emulator.WithStateFile(emulator.StatePath(dir)))
+		emu, err := emulator.Open(opts...)
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			a.close()
@@ -227,7 +255,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		}
 		hs := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = hs.Serve(ln) }()
-		a.closers = append(a.closers, func() { _ = hs.Close() })
+		a.closers = append(a.closers, func() { _ = hs.Close(); _ = emu.Close() })
 		baseURL := "http://" + ln.Addr().String() + "/v1.0"
 		logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", baseURL)
 		client := threads.NewClient(
@@ -396,4 +424,24 @@ func toolsetNames() string {
 		names = append(names, t.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// envDefaults sets each flag of fs whose name starts with prefix from its
+// environment variable (THREADS_MCP_ and the name in upper case, dashes as
+// underscores: --sandbox-latency reads THREADS_MCP_SANDBOX_LATENCY). Flags
+// given on the command line still win: they are parsed later.
+func envDefaults(fs *flag.FlagSet, prefix string, getenv env) error {
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.HasPrefix(f.Name, prefix) {
+			return
+		}
+		name := "THREADS_MCP_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %w", name, v, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
 }
