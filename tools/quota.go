@@ -55,6 +55,7 @@ func getPublishingLimit() Tool {
 		if err != nil {
 			return nil, err
 		}
+		c.quotas.store(acct, lim) // a fresh reading: the next publish needs none
 		out := &schemas.PublishingLimitResult{
 			Posts:   quota(lim.QuotaUsage, lim.Config, defaultPostQuota),
 			Replies: quota(lim.ReplyQuotaUsage, lim.ReplyConfig, defaultReplyQuota),
@@ -140,25 +141,15 @@ func (q *quotaCache) check(ctx context.Context, acct *Account, reply bool) error
 	r, ok := q.m[k]
 	q.mu.Unlock()
 	if !ok || time.Since(r.at) > quotaTTL {
-		fields := []string{"quota_usage", "config"}
-		if reply {
-			fields = []string{"reply_quota_usage", "reply_config"}
-		}
-		lim, _, err := acct.API.PublishingLimit(ctx, fields...)
+		// One request reads both quotas: a reply after a post (or the
+		// other way round) costs no second read.
+		lim, _, err := acct.API.PublishingLimit(ctx, "quota_usage", "config", "reply_quota_usage", "reply_config")
 		if err != nil {
 			return nil
 		}
-		r = quotaReading{used: lim.QuotaUsage, total: defaultPostQuota, at: time.Now()}
-		cfg := lim.Config
-		if reply {
-			r = quotaReading{used: lim.ReplyQuotaUsage, total: defaultReplyQuota, at: time.Now()}
-			cfg = lim.ReplyConfig
-		}
-		if cfg != nil && cfg.QuotaTotal > 0 {
-			r.total = cfg.QuotaTotal
-		}
+		q.store(acct, lim)
 		q.mu.Lock()
-		q.m[k] = r
+		r = q.m[k]
 		q.mu.Unlock()
 	}
 	if r.used < r.total {
@@ -169,6 +160,23 @@ func (q *quotaCache) check(ctx context.Context, acct *Account, reply bool) error
 		what = "replies"
 	}
 	return &quotaError{what: what, used: r.used, total: r.total, freeAt: oldestInWindow(ctx, acct, reply).Add(24 * time.Hour)}
+}
+
+// store caches the post and reply readings of lim.
+func (q *quotaCache) store(acct *Account, lim *threads.PublishingLimit) {
+	now := time.Now()
+	posts := quotaReading{used: lim.QuotaUsage, total: defaultPostQuota, at: now}
+	if lim.Config != nil && lim.Config.QuotaTotal > 0 {
+		posts.total = lim.Config.QuotaTotal
+	}
+	replies := quotaReading{used: lim.ReplyQuotaUsage, total: defaultReplyQuota, at: now}
+	if lim.ReplyConfig != nil && lim.ReplyConfig.QuotaTotal > 0 {
+		replies.total = lim.ReplyConfig.QuotaTotal
+	}
+	q.mu.Lock()
+	q.m[quotaKey(acct, false)] = posts
+	q.m[quotaKey(acct, true)] = replies
+	q.mu.Unlock()
 }
 
 // used counts a publish in the cached reading.
