@@ -3,7 +3,9 @@
 // oauth2.TokenSource that keeps a stored account's token fresh across the
 // several server processes that may share one state database.
 //
-// Threads' token lifecycle is not standard OAuth 2.0 (threads-api.md §2):
+// Threads' token lifecycle is not standard OAuth 2.0 (Meta documents it at
+// https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+// and https://developers.facebook.com/docs/threads/get-started/long-lived-tokens):
 // the code exchange yields a 1-hour token, th_exchange_token turns it into a
 // 60-day token, and th_refresh_token refreshes a long-lived token that is at
 // least 24 hours old and not yet expired, using the token itself as the

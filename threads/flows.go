@@ -418,6 +418,9 @@ type publishOutcome struct {
 // have published (decision 6): network errors, 5xx, code 10, transient and
 // rate-limit errors, undecodable success bodies.
 func ambiguousPublish(err error) bool {
+	if _, ok := permanent(err); ok {
+		return false // the transport refused before sending, or Threads refused the token
+	}
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		return true
