@@ -49,10 +49,12 @@ var errLeaseHeld = errors.New("auth: another process is refreshing this token")
 //
 // No lock of a TokenSource is held across network or lease waits: its mutex
 // only guards the in-memory copy of the account. While one goroutine
-// refreshes a due (but still valid) token, the others use the current
-// token; a process that finds another live process refreshing does the same
-// instead of waiting. A lease whose holder process is dead is taken over at
-// once (the lease owner records its host and pid).
+// refreshes a due token, the others of the process wait for that one
+// request's result (without holding any lock); a process that finds another
+// live process refreshing never waits for it: it uses its still valid token
+// and picks the new one up from the store on a later call. A lease whose
+// holder process is dead is taken over at once (the lease owner records its
+// host and pid).
 //
 // A TokenSource made by NewEnvTokenSource (THREADS_ACCESS_TOKEN) has no
 // store: it refreshes in memory only, and the refreshed token is lost when
@@ -66,12 +68,12 @@ type TokenSource struct {
 	owner string // lease owner id of this TokenSource
 	every time.Duration
 
-	mu         sync.Mutex // guards the fields below; never held across I/O
-	log        *slog.Logger
-	cur        state.Account
-	failAt     time.Time
-	lastErr    error
-	refreshing bool
+	mu       sync.Mutex // guards the fields below; never held across I/O
+	log      *slog.Logger
+	cur      state.Account
+	failAt   time.Time
+	lastErr  error
+	inflight chan struct{} // closed when the refresh in flight ends; nil when none
 }
 
 var _ oauth2.TokenSource = (*TokenSource)(nil)
@@ -175,15 +177,18 @@ func (t *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 		defer t.mu.Unlock()
 		return nil, t.expiredErr()
 	}
-	start := t.due(now) && !t.refreshing && (t.failAt.IsZero() || now.Sub(t.failAt) >= retryAfterFailure)
+	wait := t.inflight
+	start := wait == nil && t.due(now) && (t.failAt.IsZero() || now.Sub(t.failAt) >= retryAfterFailure)
 	if start {
-		t.refreshing = true
+		wait = make(chan struct{})
+		t.inflight = wait
 	}
 	t.mu.Unlock()
 	if start {
 		err := t.refresh(ctx, false)
 		t.mu.Lock()
-		t.refreshing = false
+		t.inflight = nil
+		close(wait)
 		switch {
 		case err == nil || errors.Is(err, errLeaseHeld):
 			t.failAt, t.lastErr = time.Time{}, nil
@@ -197,6 +202,15 @@ func (t *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 		t.mu.Unlock()
 		if err != nil && !errors.Is(err, errLeaseHeld) {
 			log.Warn("Threads token refresh failed; using the current token", "err", refreshAdvice(err, t.name, t.st == nil), "retry_in", retryAfterFailure.String())
+		}
+	} else if wait != nil {
+		// Another goroutine of this process is refreshing (one request,
+		// bounded by the HTTP client's timeout; it never waits for another
+		// process): use its result rather than a token about to be replaced.
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
 	t.mu.Lock()
