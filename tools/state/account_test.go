@@ -1,0 +1,102 @@
+package state_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threads-mcp/threads-mcp/tools/state"
+)
+
+func TestTakeLease(t *testing.T) {
+	host, _ := os.Hostname()
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		holder string
+		want   bool
+	}{
+		{"dead process of this host", fmt.Sprintf("%s/%d/x", host, dead.Process.Pid), true},
+		{"live process of this host", fmt.Sprintf("%s/%d/x", host, os.Getppid()), false},
+		{"this process", fmt.Sprintf("%s/%d/other", host, os.Getpid()), false},
+		{"another host", fmt.Sprintf("elsewhere.invalid/%d/x", dead.Process.Pid), false},
+		{"not a NewLeaseOwner id", "some-owner", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := open(t, t.TempDir())
+			if ok, err := st.TryLease(t.Context(), "l", tc.holder, time.Minute); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+			got, err := st.TakeLease(t.Context(), "l", state.NewLeaseOwner(), time.Minute)
+			if err != nil || got != tc.want {
+				t.Errorf("TakeLease over %q = %v, %v; want %v", tc.holder, got, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestFind is the account resolution table: "@x" is a username only; a bare
+// name is a stored name, then a username; matching is case-insensitive
+// everywhere; ties are errors listing every match.
+func TestFind(t *testing.T) {
+	st := open(t, t.TempDir())
+	for _, a := range []state.Account{
+		{Name: "alice", Username: "bob_u"}, // stored first: the default
+		{Name: "work", Username: "alice"},
+		{Name: "Personal", Username: "carol"},
+		{Name: "x1", Username: "dup"},
+		{Name: "x2", Username: "dup"},
+	} {
+		a.Token = "tok-" + a.Name
+		if err := st.PutAccount(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		query string
+		want  string // stored name; "" with wantErr
+		err   error
+		msg   []string
+	}{
+		{query: "", want: "alice"},
+		{query: "alice", want: "alice"}, // the name wins over work's username
+		{query: "ALICE", want: "alice"},
+		{query: "@alice", want: "work"}, // @ is the username only
+		{query: "@ALICE", want: "work"},
+		{query: "bob_u", want: "alice"}, // no such name: the username
+		{query: "@bob_u", want: "alice"},
+		{query: "personal", want: "Personal"},
+		{query: "Personal", want: "Personal"},
+		{query: "@personal", err: state.ErrNoAccount},
+		{query: "@work", err: state.ErrNoAccount},
+		{query: "dup", err: state.ErrAmbiguousAccount, msg: []string{`"x1" (@dup)`, `"x2" (@dup)`}},
+		{query: "@dup", err: state.ErrAmbiguousAccount, msg: []string{`"x1"`, `"x2"`}},
+		{query: "nobody", err: state.ErrNoAccount},
+		{query: "@", err: state.ErrNoAccount},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			a, err := st.Find(t.Context(), tc.query)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("Find(%q) = %v, %v; want %v", tc.query, a, err, tc.err)
+				}
+				for _, m := range tc.msg {
+					if !strings.Contains(err.Error(), m) {
+						t.Errorf("error %q lacks %q", err, m)
+					}
+				}
+				return
+			}
+			if err != nil || a.Name != tc.want {
+				t.Fatalf("Find(%q) = %v, %v; want %s", tc.query, a, err, tc.want)
+			}
+		})
+	}
+}
