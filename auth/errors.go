@@ -281,19 +281,34 @@ func (e *RejectedError) Unwrap() error { return e.API }
 // Permanent reports true: the same token will be refused again.
 func (e *RejectedError) Permanent() bool { return true }
 
-// refreshAdvice describes a failed refresh of a still valid token for the
-// log: what happened and what happens next.
-func refreshAdvice(err error, account string, env bool) string {
+// RefreshAdvice describes a failed refresh of a still valid token: what
+// happened and what happens next (a server retries by itself; an
+// invalidated token needs the account's login command).
+func RefreshAdvice(err error, account string) string {
 	var api *APIError
 	if errors.As(err, &api) {
 		switch {
 		case api.StatusCode >= 500 || api.Code == 1 || api.Code == 2:
-			return fmt.Sprintf("Threads failed to refresh the token (%v); this is on Threads' side, it will be retried in %s and the current token stays in use", api, retryAfterFailure)
+			return fmt.Sprintf("Threads failed to refresh the token (%v); this is on Threads' side and temporary: a running server retries in %s and keeps using the current token, which is still valid", api, retryAfterFailure)
 		case api.Code == 190 || api.Subcode == 460:
 			return fmt.Sprintf("Threads refused to refresh the token (%v): it was invalidated (password change or revoked access); run `%s`", api, LoginCommand(account))
 		}
 	}
-	return fmt.Sprintf("%v; it will be retried in %s", err, retryAfterFailure)
+	return fmt.Sprintf("%v; a running server retries in %s and keeps using the current token, which is still valid", err, retryAfterFailure)
+}
+
+// secretHint adds what to check to a token-endpoint error that says the app
+// secret was refused.
+func secretHint(err error) error {
+	var api *APIError
+	if errors.As(err, &api) {
+		m := strings.ToLower(api.Message)
+		if strings.Contains(m, "client secret") || strings.Contains(m, "app secret") || strings.Contains(m, "client_secret") {
+			return fmt.Errorf("%w. Check THREADS_APP_SECRET (or --app-secret): it must be the Threads app secret "+
+				"(App Dashboard > Use cases > Access the Threads API > Settings), not the Facebook app secret of the same app", err)
+		}
+	}
+	return err
 }
 
 // secretParams are query parameters whose values are redacted from URLs.

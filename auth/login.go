@@ -182,9 +182,23 @@ func (l *Login) finish(ctx context.Context, code string) (*state.Account, error)
 		Token:      long.AccessToken,
 		ObtainedAt: l.cfg.now(),
 		ExpiresAt:  long.Expiry,
-		Scopes:     append([]string(nil), l.cfg.scopes()...),
+		Scopes:     l.grantedScopes(ctx, short, long.AccessToken),
 		AppID:      l.cfg.AppID,
 	}, nil
+}
+
+// grantedScopes are the scopes the user actually granted, which may be fewer
+// than requested (the authorization window lets the user untick some):
+// debug_token's answer when available, else the scopes the code exchange
+// returned, else (neither says) the requested ones.
+func (l *Login) grantedScopes(ctx context.Context, short *oauth2.Token, token string) []string {
+	if s, ok := DebugScopes(ctx, l.cfg, token); ok {
+		return s
+	}
+	if s := responseScopes(short); len(s) > 0 {
+		return s
+	}
+	return append([]string(nil), l.cfg.scopes()...)
 }
 
 // ListenAddr returns the loopback address ListenAndComplete listens on: the

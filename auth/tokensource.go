@@ -26,9 +26,13 @@ const (
 	// refresh is one HTTP request (30 s client timeout), so a live holder
 	// releases it well before.
 	leaseTTL = 45 * time.Second
-	// leasePoll is how often a forced refresh waiting for another process's
+	// leasePoll is how often a refresh waiting for another process's
 	// refresh re-reads the store.
 	leasePoll = 50 * time.Millisecond
+	// liveHolderWait is how long a due (still valid) token waits for another
+	// live process's refresh — which normally takes one request — before it
+	// is used as it is. A dead holder is not waited for at all.
+	liveHolderWait = 3 * time.Second
 )
 
 // errLeaseHeld means another live process is refreshing the token: the
@@ -51,10 +55,10 @@ var errLeaseHeld = errors.New("auth: another process is refreshing this token")
 // only guards the in-memory copy of the account. While one goroutine
 // refreshes a due token, the others of the process wait for that one
 // request's result (without holding any lock); a process that finds another
-// live process refreshing never waits for it: it uses its still valid token
-// and picks the new one up from the store on a later call. A lease whose
-// holder process is dead is taken over at once (the lease owner records its
-// host and pid).
+// live process refreshing waits a few seconds at most for its result, then
+// uses its still valid token and picks the new one up from the store on a
+// later call. A lease whose holder process is dead is taken over at once
+// (the lease owner records its host and pid).
 //
 // A TokenSource made by NewEnvTokenSource (THREADS_ACCESS_TOKEN) has no
 // store: it refreshes in memory only, and the refreshed token is lost when
@@ -71,7 +75,7 @@ type TokenSource struct {
 	mu       sync.Mutex // guards the fields below; never held across I/O
 	log      *slog.Logger
 	cur      state.Account
-	failAt   time.Time
+	nextTry  time.Time // no refresh attempt before (after a failure, or while another process refreshes)
 	lastErr  error
 	inflight chan struct{} // closed when the refresh in flight ends; nil when none
 }
@@ -178,7 +182,7 @@ func (t *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 		return nil, t.expiredErr()
 	}
 	wait := t.inflight
-	start := wait == nil && t.due(now) && (t.failAt.IsZero() || now.Sub(t.failAt) >= retryAfterFailure)
+	start := wait == nil && t.due(now) && !now.Before(t.nextTry)
 	if start {
 		wait = make(chan struct{})
 		t.inflight = wait
@@ -190,18 +194,20 @@ func (t *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 		t.inflight = nil
 		close(wait)
 		switch {
-		case err == nil || errors.Is(err, errLeaseHeld):
-			t.failAt, t.lastErr = time.Time{}, nil
+		case err == nil:
+			t.nextTry, t.lastErr = time.Time{}, nil
+		case errors.Is(err, errLeaseHeld):
+			t.nextTry = now.Add(leaseTTL) // its result, if any, is read from the store meanwhile
 		case errors.Is(err, ErrTokenExpired):
 			t.mu.Unlock()
 			return nil, t.refusedExpired(err)
 		default:
-			t.failAt, t.lastErr = now, err
+			t.nextTry, t.lastErr = now.Add(retryAfterFailure), err
 		}
 		log := t.log
 		t.mu.Unlock()
 		if err != nil && !errors.Is(err, errLeaseHeld) {
-			log.Warn("Threads token refresh failed; using the current token", "err", refreshAdvice(err, t.name, t.st == nil), "retry_in", retryAfterFailure.String())
+			log.Warn("Threads token refresh failed; using the current token", "err", RefreshAdvice(err, t.name), "retry_in", retryAfterFailure.String())
 		}
 	} else if wait != nil {
 		// Another goroutine of this process is refreshing (one request,
@@ -227,7 +233,7 @@ func (t *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 func (t *TokenSource) refusedExpired(err error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return &ExpiredError{Account: t.cur.Name, Env: t.st == nil, Refused: true, Cause: err}
+	return &ExpiredError{Account: t.cur.Name, ExpiredAt: t.cur.ExpiresAt, Env: t.st == nil, Refused: true, Cause: err}
 }
 
 // expiredErr is the error for the current token's expiry. The caller holds t.mu.
@@ -276,7 +282,7 @@ func (t *TokenSource) reload(ctx context.Context) (changed bool, err error) {
 		t.setCur(*a)
 	}
 	if changed {
-		t.failAt, t.lastErr = time.Time{}, nil
+		t.nextTry, t.lastErr = time.Time{}, nil
 	}
 	return changed, nil
 }
@@ -304,8 +310,8 @@ func (t *TokenSource) Refresh(ctx context.Context) error {
 
 // refresh refreshes the token once, coordinating with other processes.
 // Unless force is set, it stops as soon as the token is no longer due, and
-// it does not wait for another live process's refresh (errLeaseHeld). It is
-// called without t.mu held.
+// it waits at most liveHolderWait for another live process's refresh
+// (errLeaseHeld). It is called without t.mu held.
 func (t *TokenSource) refresh(ctx context.Context, force bool) error {
 	if t.st == nil {
 		old := t.Account().Token
@@ -340,7 +346,7 @@ func (t *TokenSource) refresh(ctx context.Context, force bool) error {
 		if ok {
 			break
 		}
-		if !force {
+		if !force && time.Since(start) > liveHolderWait {
 			return errLeaseHeld
 		}
 		if time.Since(start) > leaseTTL+5*time.Second {

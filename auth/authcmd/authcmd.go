@@ -17,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -192,7 +193,35 @@ func (r *runner) open(ctx context.Context) (*state.Store, error) {
 		}
 		dir = d
 	}
+	if err := state.CheckOwner(dir); err != nil {
+		return nil, err
+	}
 	return state.Open(ctx, dir)
+}
+
+// accountNameRE is what an account name may be: it appears unquoted in
+// suggested commands, so no whitespace and no shell metacharacters; and no
+// leading "@", which selects by Threads username.
+var accountNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// checkAccountName refuses a name that accountNameRE rejects, or that differs
+// only in case from another stored account (names match case-insensitively).
+func checkAccountName(ctx context.Context, st *state.Store, name string) error {
+	if !accountNameRE.MatchString(name) {
+		return usageError{fmt.Sprintf("account name %q: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "+
+			"(no spaces or shell characters; @username selects an account by its Threads username)", name)}
+	}
+	all, err := st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range all {
+		if a.Name != name && strings.EqualFold(a.Name, name) {
+			return usageError{fmt.Sprintf("account name %q differs only in case from the stored account %q (names match case-insensitively); "+
+				"use --account %s to log that account in again, or choose another name", name, a.Name, auth.ShellQuote(a.Name))}
+		}
+	}
+	return nil
 }
 
 func (r *runner) logger() *slog.Logger {
@@ -236,6 +265,9 @@ func (r *runner) login(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := checkAccountName(ctx, st, name); err != nil {
+		return err
+	}
 
 	if !*listen {
 		if u, err := url.Parse(cfg.RedirectURI); err == nil && r.io.LoopbackHost(ctx, u.Hostname()) {
@@ -405,9 +437,26 @@ func (r *runner) refresh(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := ts.Refresh(ctx); err != nil {
-		if errors.Is(err, auth.ErrTooYoung) {
-			a := ts.Account()
-			return fmt.Errorf("%w; Threads allows a refresh from %s", err, a.ObtainedAt.Add(auth.RefreshAge).UTC().Format(time.RFC3339))
+		a := ts.Account()
+		var expired *auth.ExpiredError
+		switch {
+		case errors.Is(err, auth.ErrTooYoung):
+			issued := a.ObtainedAt
+			if a.RefreshedAt.After(issued) {
+				issued = a.RefreshedAt
+			}
+			from := issued.Add(auth.RefreshAge)
+			if time.Now().Before(from) {
+				return fmt.Errorf("%w; Threads allows a refresh from %s", err, from.UTC().Format(time.RFC3339))
+			}
+			return fmt.Errorf("%w, although this token was obtained at %s, more than 24 hours ago by this machine's clock: "+
+				"the clock here may be ahead of Threads', or the token was replaced since; try again later", err, issued.UTC().Format(time.RFC3339))
+		case errors.As(err, &expired):
+			return err
+		}
+		var re *auth.RefreshError
+		if errors.As(err, &re) {
+			return errors.New(auth.RefreshAdvice(err, a.Name))
 		}
 		return err
 	}

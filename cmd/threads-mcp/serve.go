@@ -158,6 +158,9 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		}
 		dir = d
 	}
+	if err := state.CheckOwner(dir); err != nil {
+		return nil, err
+	}
 	st, err := state.Open(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("open state in %s: %w", dir, err)

@@ -284,8 +284,21 @@ func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 // DeleteAccount removes the named account and its settings. If it was the
 // default, the default moves to the first remaining account (by name), if
 // any. Deleting an absent account returns an error wrapping ErrNoAccount.
+//
+// The secrets leave no copy in the file: the connection deletes with
+// PRAGMA secure_delete (freed content is overwritten with zeros), the token
+// and app secret are overwritten before the row is deleted, and the
+// write-ahead log, which still holds older page images, is checkpointed and
+// truncated afterwards.
 func (s *Store) DeleteAccount(ctx context.Context, name string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return fmt.Errorf("state: secure delete: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET token = zeroblob(length(token)), app_secret = zeroblob(length(app_secret))
+			WHERE name = ?`, name); err != nil {
+			return fmt.Errorf("state: overwrite the secrets of %q: %w", name, err)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE name = ?`, name)
 		if err != nil {
 			return fmt.Errorf("state: delete account %q: %w", name, err)
@@ -305,6 +318,32 @@ func (s *Store) DeleteAccount(ctx context.Context, name string) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// Older images of the row's pages live in the WAL until a checkpoint.
+	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("state: checkpoint after deleting %q: %w", name, err)
+	}
+	return nil
+}
+
+// CheckOwner refuses a state directory owned by another user when running as
+// root. Other users cannot open it (it is mode 0700); root can, and would
+// then leave root-owned database files behind that the owner can no longer
+// open, and act on the owner's Threads accounts. A directory that does not
+// exist yet is fine.
+func CheckOwner(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil // Open creates it, or reports the error itself
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || os.Geteuid() != 0 || int(st.Uid) == 0 {
+		return nil
+	}
+	return fmt.Errorf("state: refusing to use %s as root: it belongs to uid %d. "+
+		"Run threads-mcp as that user (e.g. sudo -u '#%d' threads-mcp ...), or give root its own state directory with THREADS_MCP_STATE_DIR", dir, st.Uid, st.Uid)
 }
 
 // DefaultAccount returns the name of the default account. It returns an

@@ -100,3 +100,64 @@ func TestFind(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleteAccountLeavesNoSecret: after DeleteAccount, neither the database
+// file nor its write-ahead log holds the token or the app secret anywhere
+// (free pages included).
+func TestDeleteAccountLeavesNoSecret(t *testing.T) {
+	dir := t.TempDir()
+	st := open(t, dir)
+	const token, secret = "DELETEDTOKEN0123456789abcdefghij", "DELETEDSECRET0123456789abcdefgh"
+	for _, a := range []state.Account{
+		{Name: "keep", Username: "k", Token: "KEEPTOKEN0123456789"},
+		{Name: "gone", Username: "g", Token: token, AppSecret: secret},
+	} {
+		if err := st.PutAccount(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.SwapToken(t.Context(), "gone", token, token, time.Now(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteAccount(t.Context(), "gone"); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		for _, f := range []string{state.FileName, state.FileName + "-wal"} {
+			b, err := os.ReadFile(dir + "/" + f)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sec := range []string{token, secret} {
+				if strings.Contains(string(b), sec) {
+					t.Errorf("%s: %s still holds a deleted secret", when, f)
+				}
+			}
+		}
+	}
+	check("while open")
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check("after close")
+}
+
+func TestCheckOwnerAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not running as root: the check applies to root only")
+	}
+	dir := t.TempDir()
+	if err := state.CheckOwner(dir); err != nil {
+		t.Fatalf("root's own dir refused: %v", err)
+	}
+	if err := os.Chown(dir, 65534, 65534); err != nil {
+		t.Skipf("cannot chown to nobody: %v", err)
+	}
+	err := state.CheckOwner(dir)
+	if err == nil || !strings.Contains(err.Error(), "uid 65534") || !strings.Contains(err.Error(), "THREADS_MCP_STATE_DIR") {
+		t.Fatalf("another user's dir as root: %v", err)
+	}
+}
