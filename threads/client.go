@@ -478,7 +478,7 @@ func (c *Client) doOnce(ctx context.Context, rq request, v any, attempt int) (*R
 	}
 	if hr.StatusCode < 200 || hr.StatusCode > 299 {
 		ae := &APIError{HTTPStatus: hr.StatusCode, Method: rq.method, Path: rq.path,
-			retryAfter: resp.RetryAfter, isReply: rq.isReply}
+			retryAfter: resp.RetryAfter, isReply: rq.isReply, fields: rq.params.Get("fields")}
 		parseErrorBody(ae, data)
 		ae.Message = redact(ae.Message, token)
 		ae.UserMessage = redact(ae.UserMessage, token)

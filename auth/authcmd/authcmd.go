@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -63,8 +64,9 @@ const usage = `usage: threads-mcp auth <command> [flags]
 
 commands:
   login    [--account NAME] [--app-id ID] [--app-secret SECRET] [--redirect-uri URL]
-           [--scopes LIST] [--store-secret] [--listen]
-           log in to Threads and store a long-lived token
+           [--scopes LIST | --add-scopes LIST] [--store-secret] [--listen]
+           log in to Threads and store a long-lived token; --add-scopes keeps
+           the account's granted scopes and asks for these too
   status   [--json]              list stored accounts (never shows tokens)
   refresh  [--account NAME]      refresh an account's token now (allowed once it is 24 h old)
   logout   [--account NAME]      forget an account's token
@@ -199,6 +201,21 @@ func (r *runner) open(ctx context.Context) (*state.Store, error) {
 	return state.Open(ctx, dir)
 }
 
+// scopeRE is the shape of a Threads permission name.
+var scopeRE = regexp.MustCompile(`^threads_[a-z_]+$`)
+
+// splitScopes splits a comma- or space-separated scope list, dropping
+// empties and duplicates.
+func splitScopes(list string) []string {
+	var out []string
+	for _, s := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // accountNameRE is what an account name may be: it appears unquoted in
 // suggested commands, so no whitespace and no shell metacharacters; and no
 // leading "@", which selects by Threads username.
@@ -235,6 +252,7 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	appSecret := fs.String("app-secret", "", "Threads app secret (default $THREADS_APP_SECRET)")
 	redirect := fs.String("redirect-uri", "", "registered https redirect URI (default $THREADS_REDIRECT_URI or "+DefaultRedirectURI+")")
 	scopes := fs.String("scopes", "", "comma-separated scopes (default "+strings.Join(auth.DefaultScopes, ",")+")")
+	addScopes := fs.String("add-scopes", "", "comma-separated scopes to add to the ones the account already has")
 	storeSecret := fs.Bool("store-secret", false, "also store the app secret with the account")
 	listen := fs.Bool("listen", false, "receive the redirect on this machine (https on the redirect URI's port)")
 	if err := r.parse(fs, args, 0); err != nil {
@@ -247,14 +265,24 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	if cfg.RedirectURI == "" {
 		cfg.RedirectURI = DefaultRedirectURI
 	}
+	if *scopes != "" && *addScopes != "" {
+		return usageError{"--scopes and --add-scopes exclude each other: --add-scopes keeps the account's current scopes and adds to them"}
+	}
 	if *scopes != "" {
-		for _, s := range strings.FieldsFunc(*scopes, func(r rune) bool { return r == ',' || r == ' ' }) {
-			cfg.Scopes = append(cfg.Scopes, s)
-		}
+		cfg.Scopes = splitScopes(*scopes)
 	}
 	name := *account
 	if name == "" {
 		name = auth.DefaultAccountName
+	}
+	var adding []string
+	if *addScopes != "" {
+		adding = splitScopes(*addScopes)
+		for _, s := range adding {
+			if !scopeRE.MatchString(s) {
+				return usageError{fmt.Sprintf("--add-scopes: %q is not a Threads scope (they look like threads_delete)", s)}
+			}
+		}
 	}
 	lg, err := auth.NewLogin(cfg)
 	if err != nil {
@@ -267,6 +295,28 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	defer st.Close()
 	if err := checkAccountName(ctx, st, name); err != nil {
 		return err
+	}
+	if adding != nil {
+		cur, err := st.AccountByName(ctx, name)
+		if errors.Is(err, state.ErrNoAccount) {
+			return fmt.Errorf("--add-scopes: no stored account %q to add scopes to; log it in first with `%s`", name, auth.LoginCommand(name))
+		}
+		if err != nil {
+			return err
+		}
+		cfg.Scopes = append(slices.Clone(cur.Scopes), adding...)
+		if len(cur.Scopes) == 0 {
+			cfg.Scopes = append(slices.Clone(auth.DefaultScopes), adding...)
+		}
+		cfg.Scopes = splitScopes(strings.Join(cfg.Scopes, ","))
+		if !slices.Contains(cfg.Scopes, "threads_basic") {
+			cfg.Scopes = append([]string{"threads_basic"}, cfg.Scopes...)
+		}
+		lg, err = auth.NewLogin(cfg)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		fmt.Fprintf(r.io.Stderr, "Asking Threads for the scopes of account %q plus %s: %s\n", name, strings.Join(adding, ", "), strings.Join(cfg.Scopes, ","))
 	}
 
 	if !*listen {
@@ -298,6 +348,11 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	}
 	if err := st.PutAccount(ctx, *acct); err != nil {
 		return err
+	}
+	for _, s := range adding {
+		if !slices.Contains(acct.Scopes, s) {
+			fmt.Fprintf(r.io.Stderr, "Warning: Threads did not grant %s (was it unticked in the authorization window?).\n", s)
+		}
 	}
 	def, _ := st.DefaultAccount(ctx)
 	marker := ""
