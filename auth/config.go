@@ -62,6 +62,9 @@ type Config struct {
 	// process can be scrubbed of it. Add is called with the token source's
 	// lock held: it must not block on, or call back into, a token source.
 	Secrets interface{ Add(secrets ...string) }
+	// ListenTimeout bounds how long a Listener waits for the redirect; zero
+	// means DefaultListenTimeout.
+	ListenTimeout time.Duration
 	// PKCE adds an S256 code challenge to the login (Threads does not
 	// document PKCE; sending it is harmless and it never replaces the
 	// secret or the state).

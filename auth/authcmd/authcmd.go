@@ -17,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -63,7 +64,7 @@ type IO struct {
 const usage = `usage: threads-mcp auth <command> [flags]
 
 commands:
-  login    [--account NAME] [--app-id ID] [--app-secret SECRET] [--redirect-uri URL]
+  login    [--account NAME] [--app-id ID] [--app-secret-file FILE] [--redirect-uri URL]
            [--scopes LIST | --add-scopes LIST] [--store-secret] [--listen]
            log in to Threads and store a long-lived token; --add-scopes keeps
            the account's granted scopes and asks for these too
@@ -73,7 +74,7 @@ commands:
   default  NAME                  make NAME (or @username) the default account
 
 common flags: --graph-url URL (THREADS_GRAPH_URL), --auth-url URL (THREADS_AUTH_URL)
-environment: THREADS_APP_ID, THREADS_APP_SECRET, THREADS_REDIRECT_URI
+environment: THREADS_APP_ID, THREADS_APP_SECRET (or THREADS_APP_SECRET_FILE), THREADS_REDIRECT_URI
 `
 
 // usageError marks a command-line mistake (exit code 2).
@@ -140,6 +141,7 @@ func Run(ctx context.Context, args []string, env IO) int {
 
 type runner struct {
 	io IO
+	in *bufio.Reader // stdin, buffered once
 	// common flags
 	graphURL, authURL string
 }
@@ -249,7 +251,8 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	fs := r.flags("login")
 	account := fs.String("account", "", "local name for this account (default \""+auth.DefaultAccountName+"\")")
 	appID := fs.String("app-id", "", "Threads app id (default $THREADS_APP_ID)")
-	appSecret := fs.String("app-secret", "", "Threads app secret (default $THREADS_APP_SECRET)")
+	appSecret := fs.String("app-secret", "", "Threads app secret (visible to every local user in the process list: prefer $THREADS_APP_SECRET, --app-secret-file or the prompt)")
+	appSecretFile := fs.String("app-secret-file", "", "file holding the Threads app secret (default $THREADS_APP_SECRET_FILE)")
 	redirect := fs.String("redirect-uri", "", "registered https redirect URI (default $THREADS_REDIRECT_URI or "+DefaultRedirectURI+")")
 	scopes := fs.String("scopes", "", "comma-separated scopes (default "+strings.Join(auth.DefaultScopes, ",")+")")
 	addScopes := fs.String("add-scopes", "", "comma-separated scopes to add to the ones the account already has")
@@ -260,7 +263,7 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	}
 	cfg := r.config()
 	cfg.AppID = r.env("THREADS_APP_ID", *appID)
-	cfg.AppSecret = r.env("THREADS_APP_SECRET", *appSecret)
+	cfg.PKCE = true // a code stolen from the redirect is useless without this login's verifier
 	cfg.RedirectURI = r.env("THREADS_REDIRECT_URI", *redirect)
 	if cfg.RedirectURI == "" {
 		cfg.RedirectURI = DefaultRedirectURI
@@ -284,10 +287,6 @@ func (r *runner) login(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	lg, err := auth.NewLogin(cfg)
-	if err != nil {
-		return usageError{err.Error()}
-	}
 	st, err := r.open(ctx)
 	if err != nil {
 		return err
@@ -295,6 +294,19 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	defer st.Close()
 	if err := checkAccountName(ctx, st, name); err != nil {
 		return err
+	}
+	if cfg.AppID == "" {
+		return usageError{"missing Threads app id (--app-id or THREADS_APP_ID)"}
+	}
+	if _, err := auth.ValidateRedirectURI(cfg.RedirectURI); err != nil {
+		return usageError{err.Error()}
+	}
+	if cfg.AppSecret, err = r.appSecret(ctx, *appSecret, *appSecretFile); err != nil {
+		return err
+	}
+	lg, err := auth.NewLogin(cfg)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	if adding != nil {
 		cur, err := st.AccountByName(ctx, name)
@@ -324,23 +336,48 @@ func (r *runner) login(ctx context.Context, args []string) error {
 			*listen = true
 		}
 	}
-	fmt.Fprintf(r.io.Stderr, "Open this address in your browser and approve access to Threads:\n\n  %s\n\n", lg.AuthCodeURL())
+	showURL := func() {
+		fmt.Fprintf(r.io.Stderr, "Open this address in your browser and approve access to Threads:\n\n  %s\n\n", lg.AuthCodeURL())
+	}
 	var acct *state.Account
 	if *listen {
+		// Bind first: once the port is ours, no other local user can take
+		// it and receive the code; the address is shown only then.
+		x, err := lg.Listen(ctx)
+		if err != nil {
+			return err
+		}
+		showURL()
 		fmt.Fprintf(r.io.Stderr, "Waiting for the browser at %s (https on %s; accept the self-signed certificate warning) ...\n",
-			cfg.RedirectURI, lg.ListenAddr())
-		acct, err = lg.ListenAndComplete(ctx)
+			cfg.RedirectURI, x.Addr())
+		if acct, err = x.Wait(ctx); err != nil {
+			return err
+		}
 	} else {
+		showURL()
 		fmt.Fprint(r.io.Stderr, "After approving, the browser goes to "+cfg.RedirectURI+"?code=...\n"+
 			"(the page itself may fail to load; that is expected). Paste that whole address, or just the code, here and press Enter:\n> ")
-		var line string
-		line, err = readLine(ctx, r.io.Stdin)
-		if err == nil {
-			acct, err = lg.Complete(ctx, line)
+		line, err := r.readLine(ctx)
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		return err
+		if acct, err = lg.Complete(ctx, line); err != nil {
+			return err
+		}
+		if auth.IsBareCode(line) {
+			// A bare code carries no state: nothing proves it comes from the
+			// window this login opened (someone may have asked you to paste
+			// theirs). Say whom it logs in as before storing it.
+			fmt.Fprintf(r.io.Stderr, "This code logs in as @%s (Threads user id %s) and would be stored as account %q. Store it? [y/N] ",
+				acct.Username, acct.UserID, name)
+			answer, err := r.readLine(ctx)
+			if err != nil {
+				return fmt.Errorf("nothing stored: %w", err)
+			}
+			if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+				return errors.New("nothing stored: the login was not confirmed")
+			}
+		}
 	}
 	acct.Name = name
 	if *storeSecret {
@@ -364,29 +401,72 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	return nil
 }
 
-// readLine reads one line from in, giving up when ctx is done.
-func readLine(ctx context.Context, in io.Reader) (string, error) {
+// readLine reads one line from stdin (one buffered reader for the whole
+// command, so consecutive prompts see consecutive lines), giving up when ctx
+// is done.
+func (r *runner) readLine(ctx context.Context) (string, error) {
+	if r.in == nil {
+		r.in = bufio.NewReader(r.io.Stdin)
+	}
 	type res struct {
 		s   string
 		err error
 	}
 	ch := make(chan res, 1)
 	go func() {
-		s, err := bufio.NewReader(in).ReadString('\n')
+		s, err := r.in.ReadString('\n')
 		if err == io.EOF && s != "" {
 			err = nil
 		}
 		ch <- res{s, err}
 	}()
 	select {
-	case r := <-ch:
-		if r.err != nil {
-			return "", fmt.Errorf("reading the pasted address: %w", r.err)
+	case x := <-ch:
+		if x.err != nil {
+			return "", fmt.Errorf("reading the terminal: %w", x.err)
 		}
-		return r.s, nil
+		return x.s, nil
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// appSecret finds the Threads app secret: the --app-secret flag (with a
+// warning: every local user can read a process's command line), else
+// THREADS_APP_SECRET, else the file named by --app-secret-file or
+// THREADS_APP_SECRET_FILE, else a prompt.
+func (r *runner) appSecret(ctx context.Context, flagVal, file string) (string, error) {
+	if flagVal != "" {
+		fmt.Fprintln(r.io.Stderr, "Warning: --app-secret puts the secret in the process list, readable by every user of this machine "+
+			"(/proc/PID/cmdline). Prefer THREADS_APP_SECRET, --app-secret-file FILE, or let the login prompt for it.")
+		return flagVal, nil
+	}
+	if v := r.io.Getenv("THREADS_APP_SECRET"); v != "" {
+		return v, nil
+	}
+	if file == "" {
+		file = r.io.Getenv("THREADS_APP_SECRET_FILE")
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read the app secret file: %w", err)
+		}
+		if fi, err := os.Stat(file); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			fmt.Fprintf(r.io.Stderr, "Warning: %s is readable by other users (mode %v); chmod 600 it.\n", file, fi.Mode().Perm())
+		}
+		if v := strings.TrimSpace(string(b)); v != "" {
+			return v, nil
+		}
+		return "", fmt.Errorf("the app secret file %s is empty", file)
+	}
+	fmt.Fprint(r.io.Stderr, "Threads app secret (App Dashboard > Use cases > Access the Threads API > Settings; "+
+		"not the Facebook app secret; not stored unless --store-secret): ")
+	line, err := r.readLine(ctx)
+	if v := strings.TrimSpace(line); err == nil && v != "" {
+		return v, nil
+	}
+	return "", usageError{"missing Threads app secret: set THREADS_APP_SECRET or THREADS_APP_SECRET_FILE, pass --app-secret-file, or type it at the prompt"}
 }
 
 // statusAccount is one account in `status --json`.
