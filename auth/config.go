@@ -12,6 +12,16 @@
 // refresh credential. golang.org/x/oauth2 builds the authorization URL and
 // performs the code exchange; the rest is implemented here.
 //
+// The layers, bottom up: a TokenSource owns one account's token (it re-reads
+// the stored account on every use, refreshes it when due, coordinates with
+// other processes through a lease in the state store, and never holds its
+// lock across I/O). A Transport puts a TokenSource under an http.Client: it
+// sets the bearer, fails at once with the account's own error when the
+// token is unusable, and on a code-190 answer reloads and retries once — so
+// every API call made through that client gets the same token handling. A
+// Login obtains the token in the first place (PKCE, a state checked on every
+// path, the callback port bound before the address is shown).
+//
 // Secrets (tokens, app secret, authorization codes) never appear in log
 // lines, error strings or returned URLs: query parameters carrying them are
 // redacted from every *url.Error, and API error messages are scrubbed.

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -81,5 +82,34 @@ func TestRefreshFailureMessages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRefreshAbandonedByCaller: a caller that gives up during a due refresh
+// gets its context's error, and the next call refreshes again instead of
+// waiting out the 15-minute back-off of a failed refresh.
+func TestRefreshAbandonedByCaller(t *testing.T) {
+	e := newEnv(t)
+	st := openStore(t, t.TempDir())
+	a := e.login(t, "")
+	a.Name = "work"
+	if err := st.PutAccount(t.Context(), *a); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := auth.NewTokenSource(t.Context(), st, "work", e.cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(25 * time.Hour)
+	e.srv.SetLatency(300 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := ts.TokenContext(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("abandoned call: %v", err)
+	}
+	e.srv.SetLatency(0)
+	tok, err := ts.TokenContext(t.Context())
+	if err != nil || tok.AccessToken == a.Token {
+		t.Fatalf("the next call did not refresh: %v (same token %v)", err, tok != nil && tok.AccessToken == a.Token)
 	}
 }

@@ -201,6 +201,10 @@ func (t *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 		case errors.Is(err, ErrTokenExpired):
 			t.mu.Unlock()
 			return nil, t.refusedExpired(err)
+		case ctx.Err() != nil:
+			// The caller gave up: no verdict on the refresh, try again next call.
+			t.mu.Unlock()
+			return nil, ctx.Err()
 		default:
 			t.nextTry, t.lastErr = now.Add(retryAfterFailure), err
 		}
