@@ -48,30 +48,9 @@ func simpleArg(ctx context.Context, method string, typ reflect.Type) reflect.Val
 	return reflect.Zero(typ)
 }
 
-// TestEveryClientMethodExpiredToken calls every exported method of
-// *threads.Client, enumerated by reflection, as a stored account whose token
-// has expired: each fails at once, without a request, with that account's
-// own error. A method added to the client later is covered by construction.
-func TestEveryClientMethodExpiredToken(t *testing.T) {
-	h := newAcctHarness(t)
-	uid := h.user("bob_t")
-	now := time.Now()
-	h.put(t, state.Account{Name: "work", UserID: uid, Username: "bob_t", Token: h.token(t, uid, 0),
-		ObtainedAt: now.Add(-61 * 24 * time.Hour), ExpiresAt: now.Add(-time.Hour), Scopes: auth.DefaultScopes})
-	h.putFresh(t, "personal", h.user("alice_t"), "alice_t")
-	st := h.store(t)
-	r, err := accounts.New(t.Context(), accounts.Options{Store: st, BaseURL: h.emu.BaseURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := r.Resolve(t.Context(), "work")
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, ok := acct.API.(*threads.Client)
-	if !ok {
-		t.Fatalf("the account's API is a %T, not a *threads.Client", acct.API)
-	}
+// callEveryMethod calls every exported method of client, enumerated by
+// reflection, with simple arguments, and hands each error to check.
+func callEveryMethod(t *testing.T, client *threads.Client, check func(t *testing.T, method string, err error)) {
 	v := reflect.ValueOf(client)
 	typ := v.Type()
 	if typ.NumMethod() < 20 {
@@ -99,22 +78,75 @@ func TestEveryClientMethodExpiredToken(t *testing.T) {
 			out := v.Method(i).Call(args)
 			err, _ := out[len(out)-1].Interface().(error)
 			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("%s took %v: an expired token must fail at once, not be retried", m.Name, d)
-			}
-			var expired *auth.ExpiredError
-			if !errors.As(err, &expired) || expired.Account != "work" {
-				t.Fatalf("%s: err = %v, want the *auth.ExpiredError of account work", m.Name, err)
+				t.Errorf("%s took %v: a token error must fail at once, not be retried", m.Name, d)
 			}
 			var ae *threads.APIError
 			if errors.As(err, &ae) {
 				t.Errorf("%s: the token error is dressed as a Threads API error (%v, kind %v): tools would explain it as such", m.Name, ae, ae.Kind())
 			}
-			if !strings.Contains(err.Error(), "run `threads-mcp auth login --account work`") {
-				t.Errorf("%s: %v: does not name the login command of the account", m.Name, err)
-			}
+			check(t, m.Name, err)
 		})
 	}
+}
+
+// storedClient is the *threads.Client of stored account name.
+func storedClient(t *testing.T, h *acctHarness, name string) *threads.Client {
+	t.Helper()
+	r, err := accounts.New(t.Context(), accounts.Options{Store: h.store(t), BaseURL: h.emu.BaseURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := r.Resolve(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, ok := acct.API.(*threads.Client)
+	if !ok {
+		t.Fatalf("the account's API is a %T, not a *threads.Client", acct.API)
+	}
+	return client
+}
+
+// TestEveryClientMethodExpiredToken calls every exported method of
+// *threads.Client as a stored account whose token has expired: each fails
+// at once, without a request, with that account's own error. A method added
+// to the client later is covered by construction.
+func TestEveryClientMethodExpiredToken(t *testing.T) {
+	h := newAcctHarness(t)
+	uid := h.user("bob_t")
+	now := time.Now()
+	h.put(t, state.Account{Name: "work", UserID: uid, Username: "bob_t", Token: h.token(t, uid, 0),
+		ObtainedAt: now.Add(-61 * 24 * time.Hour), ExpiresAt: now.Add(-time.Hour), Scopes: auth.DefaultScopes})
+	h.putFresh(t, "personal", h.user("alice_t"), "alice_t")
+	callEveryMethod(t, storedClient(t, h, "work"), func(t *testing.T, method string, err error) {
+		var expired *auth.ExpiredError
+		if !errors.As(err, &expired) || expired.Account != "work" {
+			t.Fatalf("%s: err = %v, want the *auth.ExpiredError of account work", method, err)
+		}
+		if !strings.Contains(err.Error(), "run `threads-mcp auth login --account work`") {
+			t.Errorf("%s: %v: does not name the login command of the account", method, err)
+		}
+	})
 	if n := len(h.emu.Requests()); n != 0 {
 		t.Errorf("%d requests reached Threads with an expired token, want none", n)
 	}
+}
+
+// TestEveryClientMethodRejectedToken: the same for a token whose recorded
+// expiry is ahead but which Threads refuses (code 190) while the store holds
+// nothing newer: every method fails with the account's *auth.RejectedError.
+func TestEveryClientMethodRejectedToken(t *testing.T) {
+	h := newAcctHarness(t)
+	uid := h.user("bob_t")
+	tok := h.putFresh(t, "work", uid, "bob_t")
+	h.emu.ExpireToken(tok)
+	callEveryMethod(t, storedClient(t, h, "work"), func(t *testing.T, method string, err error) {
+		var rej *auth.RejectedError
+		if !errors.As(err, &rej) || rej.Account != "work" || rej.Env {
+			t.Fatalf("%s: err = %v, want the *auth.RejectedError of account work", method, err)
+		}
+		if !strings.Contains(err.Error(), "run `threads-mcp auth login --account work`") {
+			t.Errorf("%s: %v: does not name the login command of the account", method, err)
+		}
+	})
 }
