@@ -288,67 +288,141 @@ func browse(t *testing.T, loc string, port int) (int, string) {
 	}
 }
 
+// listenLogin is a login whose redirect goes to a free local port, with its
+// Listener already bound.
+func listenLogin(t *testing.T, e *env, timeout time.Duration) (*auth.Login, *auth.Listener, int) {
+	t.Helper()
+	port := freePort(t)
+	redirect := fmt.Sprintf("https://localhost.threads-mcp.test:%d/callback", port)
+	e.srv.RegisterApp("listen-app", "listen-secret", redirect)
+	cfg := e.cfg
+	cfg.AppID, cfg.AppSecret, cfg.RedirectURI, cfg.ListenTimeout, cfg.PKCE = "listen-app", "listen-secret", redirect, timeout, true
+	l, err := auth.NewLogin(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := l.Listen(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	return l, x, port
+}
+
+type loginResult struct {
+	a   *state.Account
+	err error
+}
+
+func waitLogin(t *testing.T, x *auth.Listener) <-chan loginResult {
+	done := make(chan loginResult, 1)
+	go func() {
+		a, err := x.Wait(t.Context())
+		done <- loginResult{a, err}
+	}()
+	return done
+}
+
+// TestListenAndComplete: stray requests to the callback (wrong state, no
+// state, ?error= without state) are answered 400 and the login keeps
+// waiting; the genuine redirect completes it; a denial carrying the state
+// ends it as denied.
 func TestListenAndComplete(t *testing.T) {
 	e := newEnv(t)
-	tests := []struct {
-		name     string
-		tamper   func(string) string
-		wantCode int
-		wantErr  error
-	}{
-		{"genuine", func(s string) string { return s }, http.StatusOK, nil},
-		{"wrong state", func(s string) string { return regexpState(s, "forged") }, http.StatusBadRequest, auth.ErrStateMismatch},
+	l, x, port := listenLogin(t, e, time.Minute)
+	done := waitLogin(t, x)
+	loc := approve(t, l.AuthCodeURL(), nil)
+	u, _ := url.Parse(loc)
+	if !strings.Contains(l.AuthCodeURL(), "code_challenge=") {
+		t.Error("PKCE is not in the authorize address")
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			port := freePort(t)
-			redirect := fmt.Sprintf("https://localhost.threads-mcp.test:%d/callback", port)
-			e.srv.RegisterApp("listen-app", "listen-secret", redirect)
-			cfg := e.cfg
-			cfg.AppID, cfg.AppSecret, cfg.RedirectURI = "listen-app", "listen-secret", redirect
-			l, err := auth.NewLogin(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			type res struct {
-				a   *state.Account
-				err error
-			}
-			done := make(chan res, 1)
-			go func() {
-				a, err := l.ListenAndComplete(t.Context())
-				done <- res{a, err}
-			}()
-			loc := approve(t, l.AuthCodeURL(), nil)
-			status, body := browse(t, tc.tamper(loc), port)
-			if status != tc.wantCode {
-				t.Fatalf("browser got HTTP %d: %s", status, body)
-			}
-			r := <-done
-			if tc.wantErr != nil {
-				if !errors.Is(r.err, tc.wantErr) {
-					t.Fatalf("err = %v, want %v", r.err, tc.wantErr)
-				}
-				return
-			}
-			if r.err != nil || r.a.UserID != e.srv.DemoUserID() {
-				t.Fatalf("ListenAndComplete = %+v, %v", r.a, r.err)
-			}
-			if !strings.Contains(body, "close this tab") || strings.Contains(body, r.a.Token) {
-				t.Fatalf("page: %s", body)
-			}
-		})
+	for _, stray := range []string{
+		regexpState(loc, "forged"),
+		strings.Replace(loc, "state=", "x=", 1),
+		u.Scheme + "://" + u.Host + u.Path + "?error=access_denied&error_description=nope",
+	} {
+		if status, body := browse(t, stray, port); status != http.StatusBadRequest || !strings.Contains(body, "still waiting") {
+			t.Errorf("stray %q: HTTP %d %s", stray, status, body)
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("a stray request ended the login: %+v %v", r.a, r.err)
+		default:
+		}
 	}
+	status, body := browse(t, loc, port)
+	if status != http.StatusOK || !strings.Contains(body, "close this tab") {
+		t.Fatalf("genuine redirect: HTTP %d %s", status, body)
+	}
+	r := <-done
+	if r.err != nil || r.a.UserID != e.srv.DemoUserID() || strings.Contains(body, r.a.Token) {
+		t.Fatalf("Wait = %+v, %v", r.a, r.err)
+	}
+
+	t.Run("denied with the state", func(t *testing.T) {
+		l, x, port := listenLogin(t, e, time.Minute)
+		done := waitLogin(t, x)
+		denied := approve(t, l.AuthCodeURL(), url.Values{"deny": {"true"}})
+		if status, _ := browse(t, denied, port); status != http.StatusBadRequest {
+			t.Errorf("denial page HTTP %d", status)
+		}
+		if r := <-done; !errors.Is(r.err, auth.ErrAccessDenied) {
+			t.Fatalf("err = %v", r.err)
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		_, x, _ := listenLogin(t, e, 150*time.Millisecond)
+		r := <-waitLogin(t, x)
+		if !errors.Is(r.err, auth.ErrListenTimeout) || !strings.Contains(r.err.Error(), "run the login again") {
+			t.Fatalf("err = %v", r.err)
+		}
+	})
 	t.Run("cancelled", func(t *testing.T) {
-		cfg := e.cfg
-		cfg.RedirectURI = fmt.Sprintf("https://localhost.threads-mcp.test:%d/callback", freePort(t))
-		l, _ := auth.NewLogin(cfg)
+		_, x, _ := listenLogin(t, e, time.Minute)
 		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 		defer cancel()
-		if _, err := l.ListenAndComplete(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		if _, err := x.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// TestListenTwoCallbacks: two requests with the right state in flight at
+// once (a double click, a reload, a browser retrying) get the same outcome
+// as the terminal, and one that disconnects mid-exchange does not burn the
+// code.
+func TestListenTwoCallbacks(t *testing.T) {
+	e := newEnv(t, emulator.WithLatency(200*time.Millisecond))
+	l, x, port := listenLogin(t, e, time.Minute)
+	done := waitLogin(t, x)
+	loc := approve(t, l.AuthCodeURL(), nil)
+
+	// A browser that gives up after 50 ms, in the middle of the exchange.
+	u, _ := url.Parse(loc)
+	u.Host, u.Fragment = fmt.Sprintf("127.0.0.1:%d", port), ""
+	impatient := &http.Client{Timeout: 50 * time.Millisecond, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	if resp, err := impatient.Get(u.String()); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the exchange answered within 50 ms despite the latency: the test proves nothing")
+	}
+	type page struct {
+		status int
+		body   string
+	}
+	pages := make(chan page, 2)
+	for range 2 {
+		go func() { s, b := browse(t, loc, port); pages <- page{s, b} }()
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("terminal: %v", r.err)
+	}
+	for range 2 {
+		p := <-pages
+		if p.status != http.StatusOK || !strings.Contains(p.body, "@"+r.a.Username) {
+			t.Errorf("a tab says HTTP %d %q while the terminal logged in as @%s", p.status, p.body, r.a.Username)
+		}
+	}
 }
 
 func regexpState(loc, state string) string {

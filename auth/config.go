@@ -3,12 +3,24 @@
 // oauth2.TokenSource that keeps a stored account's token fresh across the
 // several server processes that may share one state database.
 //
-// Threads' token lifecycle is not standard OAuth 2.0 (threads-api.md §2):
+// Threads' token lifecycle is not standard OAuth 2.0 (Meta documents it at
+// https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+// and https://developers.facebook.com/docs/threads/get-started/long-lived-tokens):
 // the code exchange yields a 1-hour token, th_exchange_token turns it into a
 // 60-day token, and th_refresh_token refreshes a long-lived token that is at
 // least 24 hours old and not yet expired, using the token itself as the
 // refresh credential. golang.org/x/oauth2 builds the authorization URL and
 // performs the code exchange; the rest is implemented here.
+//
+// The layers, bottom up: a TokenSource owns one account's token (it re-reads
+// the stored account on every use, refreshes it when due, coordinates with
+// other processes through a lease in the state store, and never holds its
+// lock across I/O). A Transport puts a TokenSource under an http.Client: it
+// sets the bearer, fails at once with the account's own error when the
+// token is unusable, and on a code-190 answer reloads and retries once — so
+// every API call made through that client gets the same token handling. A
+// Login obtains the token in the first place (PKCE, a state checked on every
+// path, the callback port bound before the address is shown).
 //
 // Secrets (tokens, app secret, authorization codes) never appear in log
 // lines, error strings or returned URLs: query parameters carrying them are
@@ -21,6 +33,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/threads-mcp/threads-mcp/threads"
 )
 
 // Default endpoints.
@@ -60,6 +74,9 @@ type Config struct {
 	// process can be scrubbed of it. Add is called with the token source's
 	// lock held: it must not block on, or call back into, a token source.
 	Secrets interface{ Add(secrets ...string) }
+	// ListenTimeout bounds how long a Listener waits for the redirect; zero
+	// means DefaultListenTimeout.
+	ListenTimeout time.Duration
 	// PKCE adds an S256 code challenge to the login (Threads does not
 	// document PKCE; sending it is harmless and it never replaces the
 	// secret or the state).
@@ -97,13 +114,13 @@ func (c Config) authURL() string {
 }
 
 // graphRoot returns the unversioned Graph root without a trailing slash
-// (a trailing /v1.0 is dropped: token endpoints are unversioned).
+// (a trailing version such as /v1.0 is dropped: token endpoints are
+// unversioned).
 func (c Config) graphRoot() string {
-	g := strings.TrimRight(c.GraphURL, "/")
-	if g == "" {
+	if strings.TrimRight(c.GraphURL, "/") == "" {
 		return DefaultGraphURL
 	}
-	return strings.TrimSuffix(g, "/"+APIVersion)
+	return threads.GraphRoot(c.GraphURL)
 }
 
 // OAuth2 returns the golang.org/x/oauth2 configuration for the authorization

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/threads-mcp/threads-mcp/threads"
 )
 
 // Sentinel errors, matched with errors.Is.
@@ -133,8 +135,10 @@ func (e *RefreshError) Unwrap() []error {
 }
 
 // classifyRefresh decides why a refresh was refused. Meta does not document
-// the error for a too-young or expired refresh (threads-api.md §10 item 12),
-// so this goes by the message first and the code second.
+// the error for a too-young or expired refresh
+// (https://developers.facebook.com/docs/threads/get-started/long-lived-tokens
+// only states the 24-hour and expiry rules), so this goes by the message
+// first and the code second.
 func classifyRefresh(api *APIError) *RefreshError {
 	m := strings.ToLower(api.Message)
 	switch {
@@ -158,59 +162,161 @@ type ExpiredError struct {
 	ExpiredAt time.Time
 	// Env is true for a token from THREADS_ACCESS_TOKEN.
 	Env bool
+	// Refused is true when Threads refused a refresh as expired although the
+	// recorded expiry had not passed (the token was revoked, or this
+	// machine's clock is off); Cause is that refusal.
+	Refused bool
+	Cause   error
 }
 
-// LoginCommand returns the command that re-authorizes account.
+// LoginCommand returns the command that re-authorizes account. The name is
+// quoted (login refuses names that need more than single quotes).
 func LoginCommand(account string) string {
 	if account == "" || account == DefaultAccountName {
 		return "threads-mcp auth login"
 	}
-	return "threads-mcp auth login --account " + account
+	return "threads-mcp auth login --account " + ShellQuote(account)
+}
+
+// ShellQuote quotes s for a POSIX shell when it holds anything but letters,
+// digits and -_.@ (account names are restricted to those at login; older
+// stored names are quoted).
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// who names an account in messages.
+func who(account string, env bool) string {
+	switch {
+	case env:
+		return "THREADS_ACCESS_TOKEN"
+	case account == "" || account == DefaultAccountName:
+		return "the default Threads account"
+	}
+	return fmt.Sprintf("Threads account %q", account)
 }
 
 // Error says which token expired and what to run.
 func (e *ExpiredError) Error() string {
+	fix := fmt.Sprintf("run `%s`", LoginCommand(e.Account))
+	if e.Env {
+		fix += " (or set a fresh THREADS_ACCESS_TOKEN)"
+	}
+	subject := "the access token of " + who(e.Account, e.Env)
+	if e.Env {
+		subject = "the Threads access token in THREADS_ACCESS_TOKEN"
+	}
+	if e.Refused {
+		when := ""
+		if !e.ExpiredAt.IsZero() {
+			when = " (its recorded expiry, " + e.ExpiredAt.UTC().Format(time.RFC3339) + ", has not passed: it was revoked, or this machine's clock is off)"
+		}
+		return fmt.Sprintf("Threads says %s has expired%s; %s", subject, when, fix)
+	}
 	when := ""
 	if !e.ExpiredAt.IsZero() {
 		when = " on " + e.ExpiredAt.UTC().Format(time.RFC3339)
 	}
-	if e.Env {
-		return fmt.Sprintf("the Threads access token in THREADS_ACCESS_TOKEN expired%s; run `%s` (or set a fresh THREADS_ACCESS_TOKEN)", when, LoginCommand(""))
-	}
-	who := "the default Threads account"
-	if e.Account != "" && e.Account != DefaultAccountName {
-		who = fmt.Sprintf("Threads account %q", e.Account)
-	}
-	return fmt.Sprintf("the access token of %s expired%s; run `%s`", who, when, LoginCommand(e.Account))
+	return fmt.Sprintf("%s expired%s; %s", subject, when, fix)
 }
 
 // Is reports whether target is ErrTokenExpired.
 func (e *ExpiredError) Is(target error) bool { return target == ErrTokenExpired }
 
-// secretParams are query parameters whose values are redacted from URLs.
-var secretParams = []string{"access_token", "client_secret", "code", "token", "input_token", "code_verifier", "fb_exchange_token"}
+// Unwrap returns the refusal, if any.
+func (e *ExpiredError) Unwrap() error { return e.Cause }
 
-// RedactURL returns rawURL with the values of secret query parameters
-// (access_token, client_secret, code, ...) replaced by REDACTED. Unparseable
-// input is replaced entirely.
-func RedactURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "[unparseable URL redacted]"
+// Permanent reports true: retrying the request cannot help until the user
+// logs in again (HTTP clients use it to skip their retries).
+func (e *ExpiredError) Permanent() bool { return true }
+
+// RemovedError reports that a stored account disappeared from the store
+// (logged out) while a server was using it. It wraps state.ErrNoAccount.
+type RemovedError struct {
+	Account string
+	Err     error
+}
+
+// Error says which account is gone and how to bring it back.
+func (e *RemovedError) Error() string {
+	return fmt.Sprintf("%s is no longer stored (logged out?); run `%s`", who(e.Account, false), LoginCommand(e.Account))
+}
+
+// Unwrap returns the store's error.
+func (e *RemovedError) Unwrap() error { return e.Err }
+
+// Permanent reports true: retrying cannot help.
+func (e *RemovedError) Permanent() bool { return true }
+
+// RejectedError is Threads refusing an account's token (code 190) when the
+// store holds no newer one: the user must log in again.
+type RejectedError struct {
+	// Account is the stored account name ("" for THREADS_ACCESS_TOKEN).
+	Account string
+	// Env is true for THREADS_ACCESS_TOKEN.
+	Env bool
+	// API is Threads' answer, scrubbed of the token.
+	API *APIError
+}
+
+// Error names the account and the exact command that fixes it.
+func (e *RejectedError) Error() string {
+	code := fmt.Sprint(e.API.Code)
+	if e.API.Subcode != 0 {
+		code += fmt.Sprintf("/%d", e.API.Subcode)
 	}
-	q := u.Query()
-	changed := false
-	for _, p := range secretParams {
-		if q.Has(p) {
-			q.Set(p, "REDACTED")
-			changed = true
+	if e.Env {
+		return fmt.Sprintf("Threads refused the access token in THREADS_ACCESS_TOKEN (code %s: %s). Fix: set a fresh THREADS_ACCESS_TOKEN and restart the server, "+
+			"or run `%s` and unset THREADS_ACCESS_TOKEN.", code, e.API.Message, LoginCommand(""))
+	}
+	return fmt.Sprintf("Threads refused the access token of %s (code %s: %s). Fix: run `%s`; "+
+		"this server picks up the new token on the next call, no restart needed.",
+		who(e.Account, false), code, e.API.Message, LoginCommand(e.Account))
+}
+
+// Unwrap returns Threads' answer.
+func (e *RejectedError) Unwrap() error { return e.API }
+
+// Permanent reports true: the same token will be refused again.
+func (e *RejectedError) Permanent() bool { return true }
+
+// RefreshAdvice describes a failed refresh of a still valid token: what
+// happened and what happens next (a server retries by itself; an
+// invalidated token needs the account's login command).
+func RefreshAdvice(err error, account string) string {
+	var api *APIError
+	if errors.As(err, &api) {
+		switch {
+		case api.StatusCode >= 500 || api.Code == 1 || api.Code == 2:
+			return fmt.Sprintf("Threads failed to refresh the token (%v); this is on Threads' side and temporary: a running server retries in %s and keeps using the current token, which is still valid", api, retryAfterFailure)
+		case api.Code == 190 || api.Subcode == 460:
+			return fmt.Sprintf("Threads refused to refresh the token (%v): it was invalidated (password change or revoked access); run `%s`", api, LoginCommand(account))
 		}
 	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
+	return fmt.Sprintf("%v; a running server retries in %s and keeps using the current token, which is still valid", err, retryAfterFailure)
 }
+
+// secretHint adds what to check to a token-endpoint error that says the app
+// secret was refused.
+func secretHint(err error) error {
+	var api *APIError
+	if errors.As(err, &api) {
+		m := strings.ToLower(api.Message)
+		if strings.Contains(m, "client secret") || strings.Contains(m, "app secret") || strings.Contains(m, "client_secret") {
+			return fmt.Errorf("%w. Check THREADS_APP_SECRET (or --app-secret): it must be the Threads app secret "+
+				"(App Dashboard > Use cases > Access the Threads API > Settings), not the Facebook app secret of the same app", err)
+		}
+	}
+	return err
+}
+
+// RedactURL returns rawURL with the values of secret query parameters
+// (threads.SecretParams: access_token, client_secret, code, ...) replaced by
+// REDACTED.
+func RedactURL(rawURL string) string { return threads.RedactURL(rawURL) }
 
 // redactErr scrubs secrets from err: it redacts the URL of any *url.Error in
 // the chain (in place) and returns an error whose message has every secret

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -17,6 +18,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -134,23 +136,31 @@ func (l *Login) parsePasted(pasted string) (string, error) {
 	if err != nil {
 		return "", errors.New("auth: could not parse the pasted address")
 	}
-	return l.codeFromQuery(u.Query(), false)
+	return l.codeFromQuery(u.Query(), true)
+}
+
+// IsBareCode reports whether pasted is a bare authorization code rather
+// than a redirect address. A bare code carries no state, so nothing ties it
+// to this login: the caller should show whom it logs in as and ask.
+func IsBareCode(pasted string) bool {
+	p := strings.TrimSpace(pasted)
+	return p != "" && !strings.Contains(p, "=") && !strings.Contains(p, "://")
 }
 
 // codeFromQuery extracts the code from a redirect query, checking state
 // (required when requireState is set).
 func (l *Login) codeFromQuery(q url.Values, requireState bool) (string, error) {
+	if q.Has("state") || requireState {
+		if q.Get("state") != l.state {
+			return "", ErrStateMismatch
+		}
+	}
 	if e := q.Get("error"); e != "" {
 		desc := q.Get("error_description")
 		if desc == "" {
 			desc = q.Get("error_reason")
 		}
 		return "", fmt.Errorf("%w: %s (%s)", ErrAccessDenied, e, desc)
-	}
-	if q.Has("state") || requireState {
-		if q.Get("state") != l.state {
-			return "", ErrStateMismatch
-		}
 	}
 	code := trimCode(q.Get("code"))
 	if code == "" {
@@ -182,9 +192,23 @@ func (l *Login) finish(ctx context.Context, code string) (*state.Account, error)
 		Token:      long.AccessToken,
 		ObtainedAt: l.cfg.now(),
 		ExpiresAt:  long.Expiry,
-		Scopes:     append([]string(nil), l.cfg.scopes()...),
+		Scopes:     l.grantedScopes(ctx, short, long.AccessToken),
 		AppID:      l.cfg.AppID,
 	}, nil
+}
+
+// grantedScopes are the scopes the user actually granted, which may be fewer
+// than requested (the authorization window lets the user untick some):
+// debug_token's answer when available, else the scopes the code exchange
+// returned, else (neither says) the requested ones.
+func (l *Login) grantedScopes(ctx context.Context, short *oauth2.Token, token string) []string {
+	if s, ok := DebugScopes(ctx, l.cfg, token); ok {
+		return s
+	}
+	if s := responseScopes(short); len(s) > 0 {
+		return s
+	}
+	return append([]string(nil), l.cfg.scopes()...)
 }
 
 // ListenAddr returns the loopback address ListenAndComplete listens on: the
@@ -197,15 +221,43 @@ func (l *Login) ListenAddr() string {
 	return net.JoinHostPort("127.0.0.1", port)
 }
 
-// ListenAndComplete receives the authorization redirect on this machine. It
-// is meant for a redirect URI whose host resolves to 127.0.0.1 (e.g.
-// https://localhost.threads-mcp.test:8443/callback with an /etc/hosts
-// entry): it serves https on ListenAddr with a self-signed certificate made
-// on the spot (the browser will warn once), answers the callback path,
-// checks the state (ErrStateMismatch otherwise), completes the login and
-// shows a "you can close this tab" page. It returns when the login finished
-// or failed, or when ctx is done.
-func (l *Login) ListenAndComplete(ctx context.Context) (*state.Account, error) {
+// DefaultListenTimeout is how long a Listener waits for the browser's
+// redirect when Config.ListenTimeout is zero.
+const DefaultListenTimeout = 12 * time.Minute
+
+// ErrListenTimeout means no redirect for this login reached the listener in time.
+var ErrListenTimeout = errors.New("auth: no authorization redirect arrived")
+
+// Listener receives the authorization redirect of one Login on this
+// machine. Make it with Login.Listen before showing AuthCodeURL: the port is
+// then already this process's, so no other local user can bind it first and
+// receive the code.
+//
+// Requests to the callback path that do not carry this login's state (a
+// forged or stale redirect, an ?error= without state) are answered 400 and
+// the login keeps waiting. The first redirect with the right state decides
+// the one outcome: its code is exchanged under the listener's context (a
+// browser that disconnects does not abort it), and every request with the
+// right state — the first, a reload, a second tab — is answered with that
+// same outcome, which Wait returns to the terminal.
+type Listener struct {
+	l    *Login
+	ln   net.Listener
+	srv  *http.Server
+	ctx  context.Context
+	stop context.CancelFunc
+
+	once    sync.Once
+	decided chan struct{} // closed once acct/err are set
+	acct    *state.Account
+	err     error
+	serve   chan error
+}
+
+// Listen binds ListenAddr and starts serving https on it with a self-signed
+// certificate made on the spot (the browser warns once). ctx bounds the
+// code exchange. Close it (Wait does) when done.
+func (l *Login) Listen(ctx context.Context) (*Listener, error) {
 	cert, err := selfSignedCert(l.redirect.Hostname())
 	if err != nil {
 		return nil, err
@@ -213,13 +265,11 @@ func (l *Login) ListenAndComplete(ctx context.Context) (*state.Account, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", l.ListenAddr())
 	if err != nil {
-		return nil, fmt.Errorf("auth: listen for the redirect on %s: %w", l.ListenAddr(), err)
+		return nil, fmt.Errorf("auth: cannot listen for the redirect on %s (another program, possibly another user's, holds the port; "+
+			"the authorization address was not shown, so nothing leaked): %w", l.ListenAddr(), err)
 	}
-	type result struct {
-		acct *state.Account
-		err  error
-	}
-	done := make(chan result, 1)
+	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	x := &Listener{l: l, ln: ln, ctx: lctx, stop: stop, decided: make(chan struct{}), serve: make(chan error, 1)}
 	path := l.redirect.EscapedPath()
 	if path == "" {
 		path = "/"
@@ -230,46 +280,98 @@ func (l *Login) ListenAndComplete(ctx context.Context) (*state.Account, error) {
 			http.NotFound(w, r)
 			return
 		}
-		code, err := l.codeFromQuery(r.URL.Query(), true)
-		var acct *state.Account
-		if err == nil {
-			acct, err = l.finish(r.Context(), code)
-		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if err != nil {
+		q := r.URL.Query()
+		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) != 1 {
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, page, "Login failed", html.EscapeString(err.Error())+"<br>Return to the terminal for details.")
-		} else {
-			fmt.Fprintf(w, page, "Logged in", "Logged in to Threads as @"+html.EscapeString(acct.Username)+". You can close this tab.")
+			fmt.Fprintf(w, page, "Not this login", "This address does not belong to the login running in your terminal "+
+				"(its state is missing or different). The login is still waiting for its own redirect.")
+			return
 		}
+		x.decide(q)
 		select {
-		case done <- result{acct, err}:
-		default:
+		case <-x.decided:
+		case <-r.Context().Done():
+			return
 		}
+		if x.err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, page, "Login failed", html.EscapeString(x.err.Error())+"<br>Return to the terminal for details.")
+			return
+		}
+		fmt.Fprintf(w, page, "Logged in", "Logged in to Threads as @"+html.EscapeString(x.acct.Username)+". You can close this tab.")
 	})
-	srv := &http.Server{
+	x.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ErrorLog:          discardLog(),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		BaseContext:       func(net.Listener) context.Context { return lctx },
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.ServeTLS(ln, "", "") }()
-	defer func() {
-		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutCtx)
-	}()
+	go func() { x.serve <- x.srv.ServeTLS(ln, "", "") }()
+	return x, nil
+}
+
+// decide starts the one exchange, for the first redirect with the right state.
+func (x *Listener) decide(q url.Values) {
+	x.once.Do(func() {
+		go func() {
+			code, err := x.l.codeFromQuery(q, true)
+			var acct *state.Account
+			if err == nil {
+				acct, err = x.l.finish(x.ctx, code)
+			}
+			x.acct, x.err = acct, err
+			close(x.decided)
+		}()
+	})
+}
+
+// Addr is the address the listener is bound to.
+func (x *Listener) Addr() string { return x.ln.Addr().String() }
+
+// Wait returns the login's one outcome, or ErrListenTimeout after the
+// listen timeout (Config.ListenTimeout, DefaultListenTimeout when zero), or
+// ctx's error. It closes the listener.
+func (x *Listener) Wait(ctx context.Context) (*state.Account, error) {
+	defer x.Close()
+	timeout := x.l.cfg.ListenTimeout
+	if timeout <= 0 {
+		timeout = DefaultListenTimeout
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
 	select {
-	case r := <-done:
-		return r.acct, r.err
-	case err := <-serveErr:
+	case <-x.decided:
+		return x.acct, x.err
+	case err := <-x.serve:
 		return nil, fmt.Errorf("auth: redirect listener: %w", err)
+	case <-timer.C:
+		return nil, fmt.Errorf("%w at %s within %v: the browser never came back with this login's code "+
+			"(was the address opened and approved, and does the redirect host map to 127.0.0.1?); run the login again", ErrListenTimeout, x.l.redirect.Host, timeout)
 	case <-ctx.Done():
 		return nil, fmt.Errorf("auth: waiting for the browser redirect: %w", ctx.Err())
 	}
+}
+
+// Close stops the listener, letting requests in flight get their answer.
+func (x *Listener) Close() {
+	shutCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = x.srv.Shutdown(shutCtx)
+	x.stop()
+}
+
+// ListenAndComplete is Listen followed by Wait. Prefer calling them apart,
+// showing AuthCodeURL in between, so the port is bound before the address
+// is shown.
+func (l *Login) ListenAndComplete(ctx context.Context) (*state.Account, error) {
+	x, err := l.Listen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return x.Wait(ctx)
 }
 
 const page = `<!doctype html><html><head><meta charset="utf-8"><title>threads-mcp: %[1]s</title></head>

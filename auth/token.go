@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -90,7 +91,7 @@ func ExchangeLongLived(ctx context.Context, cfg Config, shortLived string) (*oau
 	q := url.Values{"grant_type": {"th_exchange_token"}, "client_secret": {cfg.AppSecret}, "access_token": {shortLived}}
 	var r tokenResponse
 	if err := getJSON(ctx, cfg, cfg.graphRoot()+"/access_token?"+q.Encode(), "", &r, shortLived, cfg.AppSecret); err != nil {
-		return nil, fmt.Errorf("auth: long-lived token exchange: %w", err)
+		return nil, secretHint(fmt.Errorf("auth: long-lived token exchange: %w", err))
 	}
 	return r.token(cfg.now())
 }
@@ -143,7 +144,7 @@ func exchangeCode(ctx context.Context, cfg Config, oc *oauth2.Config, code strin
 			if re.Response != nil {
 				status = re.Response.StatusCode
 			}
-			return nil, fmt.Errorf("auth: code exchange: %w", parseAPIError(status, re.Body, code, cfg.AppSecret))
+			return nil, secretHint(fmt.Errorf("auth: code exchange: %w", parseAPIError(status, re.Body, code, cfg.AppSecret)))
 		}
 		return nil, fmt.Errorf("auth: code exchange: %w", redactErr(err, code, cfg.AppSecret))
 	}
@@ -156,4 +157,69 @@ func trimCode(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, "#_")
 	return strings.TrimSuffix(s, "#")
+}
+
+// debugTokenResponse is the body of GET /debug_token.
+type debugTokenResponse struct {
+	Data struct {
+		IsValid bool     `json:"is_valid"`
+		Scopes  []string `json:"scopes"`
+		UserID  string   `json:"user_id"`
+	} `json:"data"`
+}
+
+// DebugScopes returns the scopes granted to token, as GET
+// {graph}/v1.0/debug_token?input_token=TOKEN reports them
+// (https://developers.facebook.com/docs/threads/troubleshooting — Meta's
+// access-token debugger endpoint; the token itself authorizes the call).
+// ok is false when the endpoint is unavailable or its answer has no scopes.
+func DebugScopes(ctx context.Context, cfg Config, token string) (scopes []string, ok bool) {
+	q := url.Values{"input_token": {token}}
+	var r debugTokenResponse
+	if err := getJSON(ctx, cfg, cfg.graphRoot()+"/"+APIVersion+"/debug_token?"+q.Encode(), token, &r, token); err != nil {
+		return nil, false
+	}
+	if len(r.Data.Scopes) == 0 {
+		return nil, false
+	}
+	return cleanScopes(r.Data.Scopes), true
+}
+
+// responseScopes returns the scopes a token response lists ("scope" or
+// "permissions", a comma- or space-separated string or an array), if any.
+func responseScopes(tok *oauth2.Token) []string {
+	if tok == nil {
+		return nil
+	}
+	for _, key := range []string{"scope", "permissions", "scopes"} {
+		switch v := tok.Extra(key).(type) {
+		case string:
+			if s := cleanScopes(strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })); len(s) > 0 {
+				return s
+			}
+		case []any:
+			var out []string
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+			if s := cleanScopes(out); len(s) > 0 {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// cleanScopes trims, drops empties and duplicates, keeping the order.
+func cleanScopes(in []string) []string {
+	var out []string
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -495,6 +495,11 @@ func (c *Client) doOnce(ctx context.Context, rq request, v any, attempt int) (*R
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("threads: %s %s: %w", rq.method, rq.path, ctxErr)
 		}
+		if perm, ok := permanent(err); ok {
+			// The transport refused for good (an expired or rejected token):
+			// no network failure, nothing to retry; its own error says what to do.
+			return nil, fmt.Errorf("threads: %s %s: %w", rq.method, rq.path, perm)
+		}
 		return nil, &APIError{Method: rq.method, Path: rq.path, Err: sanitizeError(err, token), isReply: rq.isReply}
 	}
 	defer hr.Body.Close()
@@ -510,7 +515,7 @@ func (c *Client) doOnce(ctx context.Context, rq request, v any, attempt int) (*R
 	}
 	if hr.StatusCode < 200 || hr.StatusCode > 299 {
 		ae := &APIError{HTTPStatus: hr.StatusCode, Method: rq.method, Path: rq.path,
-			retryAfter: resp.RetryAfter, isReply: rq.isReply}
+			retryAfter: resp.RetryAfter, isReply: rq.isReply, fields: rq.params.Get("fields")}
 		parseErrorBody(ae, data)
 		ae.Message = redact(ae.Message, token)
 		ae.UserMessage = redact(ae.UserMessage, token)
@@ -523,6 +528,22 @@ func (c *Client) doOnce(ctx context.Context, rq request, v any, attempt int) (*R
 		}
 	}
 	return resp, nil
+}
+
+// permanentError is an error of an http.RoundTripper (such as auth.Transport)
+// saying that retrying the request cannot help.
+type permanentError interface {
+	error
+	Permanent() bool
+}
+
+// permanent returns the permanent transport error in err's chain, if any.
+func permanent(err error) (permanentError, bool) {
+	var p permanentError
+	if errors.As(err, &p) && p.Permanent() {
+		return p, true
+	}
+	return nil, false
 }
 
 // redact replaces every occurrence of token in s.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,6 +131,7 @@ type APIError struct {
 
 	retryAfter time.Duration // from the Retry-After header, if any
 	isReply    bool          // the request created a reply
+	fields     string        // the request's fields parameter, if any
 	kind       *ErrorKind    // forced kind (token source failures)
 }
 
@@ -320,13 +322,41 @@ func (e *APIError) MissingScope() string {
 	case e.Method == http.MethodDelete:
 		return "threads_delete"
 	case strings.HasSuffix(p, "/threads_publishing_limit"):
-		return "threads_content_publish"
+		return quotaFieldsScope(e.fields)
 	case strings.HasSuffix(p, "/mentions"):
 		return "threads_manage_mentions"
 	case strings.HasSuffix(p, "/keyword_search"):
 		return "threads_keyword_search"
 	}
 	return "threads_basic"
+}
+
+// quotaFieldsScope is the scope a threads_publishing_limit request needs
+// beyond threads_content_publish (which the endpoint itself needs), by the
+// quota fields it asked for: reply_* need threads_manage_replies, delete_*
+// threads_delete, location_search_* threads_location_tagging
+// (https://developers.facebook.com/docs/threads/reference/publishing-limit).
+// Several groups give alternatives joined with " or ".
+func quotaFieldsScope(fields string) string {
+	var scopes []string
+	for _, f := range strings.Split(fields, ",") {
+		s := ""
+		switch f = strings.TrimSpace(f); {
+		case strings.HasPrefix(f, "reply_"):
+			s = "threads_manage_replies"
+		case strings.HasPrefix(f, "delete_"):
+			s = "threads_delete"
+		case strings.HasPrefix(f, "location_search_"):
+			s = "threads_location_tagging"
+		}
+		if s != "" && !slices.Contains(scopes, s) {
+			scopes = append(scopes, s)
+		}
+	}
+	if len(scopes) == 0 {
+		return "threads_content_publish"
+	}
+	return strings.Join(scopes, " or ")
 }
 
 var paramRE = regexp.MustCompile(`(?i)\bparam(?:eter)?\s+\(?#?([A-Za-z_][A-Za-z0-9_.\[\]]*)`)

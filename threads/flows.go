@@ -560,6 +560,9 @@ type publishOutcome struct {
 // code 10 "Application does not have permission" although the post went
 // live), transient and rate-limit errors, undecodable success bodies.
 func ambiguousPublish(err error) bool {
+	if _, ok := permanent(err); ok {
+		return false // the transport refused before sending, or Threads refused the token
+	}
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		return true

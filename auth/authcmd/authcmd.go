@@ -17,6 +17,9 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -61,16 +64,17 @@ type IO struct {
 const usage = `usage: threads-mcp auth <command> [flags]
 
 commands:
-  login    [--account NAME] [--app-id ID] [--app-secret SECRET] [--redirect-uri URL]
-           [--scopes LIST] [--store-secret] [--listen]
-           log in to Threads and store a long-lived token
+  login    [--account NAME] [--app-id ID] [--app-secret-file FILE] [--redirect-uri URL]
+           [--scopes LIST | --add-scopes LIST] [--store-secret] [--listen]
+           log in to Threads and store a long-lived token; --add-scopes keeps
+           the account's granted scopes and asks for these too
   status   [--json]              list stored accounts (never shows tokens)
   refresh  [--account NAME]      refresh an account's token now (allowed once it is 24 h old)
   logout   [--account NAME]      forget an account's token
   default  NAME                  make NAME (or @username) the default account
 
 common flags: --graph-url URL (THREADS_GRAPH_URL), --auth-url URL (THREADS_AUTH_URL)
-environment: THREADS_APP_ID, THREADS_APP_SECRET, THREADS_REDIRECT_URI
+environment: THREADS_APP_ID, THREADS_APP_SECRET (or THREADS_APP_SECRET_FILE), THREADS_REDIRECT_URI
 `
 
 // usageError marks a command-line mistake (exit code 2).
@@ -137,6 +141,7 @@ func Run(ctx context.Context, args []string, env IO) int {
 
 type runner struct {
 	io IO
+	in *bufio.Reader // stdin, buffered once
 	// common flags
 	graphURL, authURL string
 }
@@ -192,7 +197,50 @@ func (r *runner) open(ctx context.Context) (*state.Store, error) {
 		}
 		dir = d
 	}
+	if err := state.CheckOwner(dir); err != nil {
+		return nil, err
+	}
 	return state.Open(ctx, dir)
+}
+
+// scopeRE is the shape of a Threads permission name.
+var scopeRE = regexp.MustCompile(`^threads_[a-z_]+$`)
+
+// splitScopes splits a comma- or space-separated scope list, dropping
+// empties and duplicates.
+func splitScopes(list string) []string {
+	var out []string
+	for _, s := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// accountNameRE is what an account name may be: it appears unquoted in
+// suggested commands, so no whitespace and no shell metacharacters; and no
+// leading "@", which selects by Threads username.
+var accountNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// checkAccountName refuses a name that accountNameRE rejects, or that differs
+// only in case from another stored account (names match case-insensitively).
+func checkAccountName(ctx context.Context, st *state.Store, name string) error {
+	if !accountNameRE.MatchString(name) {
+		return usageError{fmt.Sprintf("account name %q: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "+
+			"(no spaces or shell characters; @username selects an account by its Threads username)", name)}
+	}
+	all, err := st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range all {
+		if a.Name != name && strings.EqualFold(a.Name, name) {
+			return usageError{fmt.Sprintf("account name %q differs only in case from the stored account %q (names match case-insensitively); "+
+				"use --account %s to log that account in again, or choose another name", name, a.Name, auth.ShellQuote(a.Name))}
+		}
+	}
+	return nil
 }
 
 func (r *runner) logger() *slog.Logger {
@@ -203,9 +251,11 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	fs := r.flags("login")
 	account := fs.String("account", "", "local name for this account (default \""+auth.DefaultAccountName+"\")")
 	appID := fs.String("app-id", "", "Threads app id (default $THREADS_APP_ID)")
-	appSecret := fs.String("app-secret", "", "Threads app secret (default $THREADS_APP_SECRET)")
+	appSecret := fs.String("app-secret", "", "Threads app secret (visible to every local user in the process list: prefer $THREADS_APP_SECRET, --app-secret-file or the prompt)")
+	appSecretFile := fs.String("app-secret-file", "", "file holding the Threads app secret (default $THREADS_APP_SECRET_FILE)")
 	redirect := fs.String("redirect-uri", "", "registered https redirect URI (default $THREADS_REDIRECT_URI or "+DefaultRedirectURI+")")
 	scopes := fs.String("scopes", "", "comma-separated scopes (default "+strings.Join(auth.DefaultScopes, ",")+")")
+	addScopes := fs.String("add-scopes", "", "comma-separated scopes to add to the ones the account already has")
 	storeSecret := fs.Bool("store-secret", false, "also store the app secret with the account")
 	listen := fs.Bool("listen", false, "receive the redirect on this machine (https on the redirect URI's port)")
 	if err := r.parse(fs, args, 0); err != nil {
@@ -213,52 +263,121 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	}
 	cfg := r.config()
 	cfg.AppID = r.env("THREADS_APP_ID", *appID)
-	cfg.AppSecret = r.env("THREADS_APP_SECRET", *appSecret)
+	cfg.PKCE = true // a code stolen from the redirect is useless without this login's verifier
 	cfg.RedirectURI = r.env("THREADS_REDIRECT_URI", *redirect)
 	if cfg.RedirectURI == "" {
 		cfg.RedirectURI = DefaultRedirectURI
 	}
+	if *scopes != "" && *addScopes != "" {
+		return usageError{"--scopes and --add-scopes exclude each other: --add-scopes keeps the account's current scopes and adds to them"}
+	}
 	if *scopes != "" {
-		for _, s := range strings.FieldsFunc(*scopes, func(r rune) bool { return r == ',' || r == ' ' }) {
-			cfg.Scopes = append(cfg.Scopes, s)
-		}
+		cfg.Scopes = splitScopes(*scopes)
 	}
 	name := *account
 	if name == "" {
 		name = auth.DefaultAccountName
 	}
-	lg, err := auth.NewLogin(cfg)
-	if err != nil {
-		return usageError{err.Error()}
+	var adding []string
+	if *addScopes != "" {
+		adding = splitScopes(*addScopes)
+		for _, s := range adding {
+			if !scopeRE.MatchString(s) {
+				return usageError{fmt.Sprintf("--add-scopes: %q is not a Threads scope (they look like threads_delete)", s)}
+			}
+		}
 	}
 	st, err := r.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := checkAccountName(ctx, st, name); err != nil {
+		return err
+	}
+	if cfg.AppID == "" {
+		return usageError{"missing Threads app id (--app-id or THREADS_APP_ID)"}
+	}
+	if _, err := auth.ValidateRedirectURI(cfg.RedirectURI); err != nil {
+		return usageError{err.Error()}
+	}
+	if cfg.AppSecret, err = r.appSecret(ctx, *appSecret, *appSecretFile); err != nil {
+		return err
+	}
+	lg, err := auth.NewLogin(cfg)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if adding != nil {
+		cur, err := st.AccountByName(ctx, name)
+		if errors.Is(err, state.ErrNoAccount) {
+			return fmt.Errorf("--add-scopes: no stored account %q to add scopes to; log it in first with `%s`", name, auth.LoginCommand(name))
+		}
+		if err != nil {
+			return err
+		}
+		cfg.Scopes = append(slices.Clone(cur.Scopes), adding...)
+		if len(cur.Scopes) == 0 {
+			cfg.Scopes = append(slices.Clone(auth.DefaultScopes), adding...)
+		}
+		cfg.Scopes = splitScopes(strings.Join(cfg.Scopes, ","))
+		if !slices.Contains(cfg.Scopes, "threads_basic") {
+			cfg.Scopes = append([]string{"threads_basic"}, cfg.Scopes...)
+		}
+		lg, err = auth.NewLogin(cfg)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		fmt.Fprintf(r.io.Stderr, "Asking Threads for the scopes of account %q plus %s: %s\n", name, strings.Join(adding, ", "), strings.Join(cfg.Scopes, ","))
+	}
 
 	if !*listen {
 		if u, err := url.Parse(cfg.RedirectURI); err == nil && r.io.LoopbackHost(ctx, u.Hostname()) {
 			*listen = true
 		}
 	}
-	fmt.Fprintf(r.io.Stderr, "Open this address in your browser and approve access to Threads:\n\n  %s\n\n", lg.AuthCodeURL())
+	showURL := func() {
+		fmt.Fprintf(r.io.Stderr, "Open this address in your browser and approve access to Threads:\n\n  %s\n\n", lg.AuthCodeURL())
+	}
 	var acct *state.Account
 	if *listen {
+		// Bind first: once the port is ours, no other local user can take
+		// it and receive the code; the address is shown only then.
+		x, err := lg.Listen(ctx)
+		if err != nil {
+			return err
+		}
+		showURL()
 		fmt.Fprintf(r.io.Stderr, "Waiting for the browser at %s (https on %s; accept the self-signed certificate warning) ...\n",
-			cfg.RedirectURI, lg.ListenAddr())
-		acct, err = lg.ListenAndComplete(ctx)
+			cfg.RedirectURI, x.Addr())
+		if acct, err = x.Wait(ctx); err != nil {
+			return err
+		}
 	} else {
+		showURL()
 		fmt.Fprint(r.io.Stderr, "After approving, the browser goes to "+cfg.RedirectURI+"?code=...\n"+
 			"(the page itself may fail to load; that is expected). Paste that whole address, or just the code, here and press Enter:\n> ")
-		var line string
-		line, err = readLine(ctx, r.io.Stdin)
-		if err == nil {
-			acct, err = lg.Complete(ctx, line)
+		line, err := r.readLine(ctx)
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		return err
+		if acct, err = lg.Complete(ctx, line); err != nil {
+			return err
+		}
+		if auth.IsBareCode(line) {
+			// A bare code carries no state: nothing proves it comes from the
+			// window this login opened (someone may have asked you to paste
+			// theirs). Say whom it logs in as before storing it.
+			fmt.Fprintf(r.io.Stderr, "This code logs in as @%s (Threads user id %s) and would be stored as account %q. Store it? [y/N] ",
+				acct.Username, acct.UserID, name)
+			answer, err := r.readLine(ctx)
+			if err != nil {
+				return fmt.Errorf("nothing stored: %w", err)
+			}
+			if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+				return errors.New("nothing stored: the login was not confirmed")
+			}
+		}
 	}
 	acct.Name = name
 	if *storeSecret {
@@ -266,6 +385,11 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	}
 	if err := st.PutAccount(ctx, *acct); err != nil {
 		return err
+	}
+	for _, s := range adding {
+		if !slices.Contains(acct.Scopes, s) {
+			fmt.Fprintf(r.io.Stderr, "Warning: Threads did not grant %s (was it unticked in the authorization window?).\n", s)
+		}
 	}
 	def, _ := st.DefaultAccount(ctx)
 	marker := ""
@@ -277,29 +401,72 @@ func (r *runner) login(ctx context.Context, args []string) error {
 	return nil
 }
 
-// readLine reads one line from in, giving up when ctx is done.
-func readLine(ctx context.Context, in io.Reader) (string, error) {
+// readLine reads one line from stdin (one buffered reader for the whole
+// command, so consecutive prompts see consecutive lines), giving up when ctx
+// is done.
+func (r *runner) readLine(ctx context.Context) (string, error) {
+	if r.in == nil {
+		r.in = bufio.NewReader(r.io.Stdin)
+	}
 	type res struct {
 		s   string
 		err error
 	}
 	ch := make(chan res, 1)
 	go func() {
-		s, err := bufio.NewReader(in).ReadString('\n')
+		s, err := r.in.ReadString('\n')
 		if err == io.EOF && s != "" {
 			err = nil
 		}
 		ch <- res{s, err}
 	}()
 	select {
-	case r := <-ch:
-		if r.err != nil {
-			return "", fmt.Errorf("reading the pasted address: %w", r.err)
+	case x := <-ch:
+		if x.err != nil {
+			return "", fmt.Errorf("reading the terminal: %w", x.err)
 		}
-		return r.s, nil
+		return x.s, nil
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// appSecret finds the Threads app secret: the --app-secret flag (with a
+// warning: every local user can read a process's command line), else
+// THREADS_APP_SECRET, else the file named by --app-secret-file or
+// THREADS_APP_SECRET_FILE, else a prompt.
+func (r *runner) appSecret(ctx context.Context, flagVal, file string) (string, error) {
+	if flagVal != "" {
+		fmt.Fprintln(r.io.Stderr, "Warning: --app-secret puts the secret in the process list, readable by every user of this machine "+
+			"(/proc/PID/cmdline). Prefer THREADS_APP_SECRET, --app-secret-file FILE, or let the login prompt for it.")
+		return flagVal, nil
+	}
+	if v := r.io.Getenv("THREADS_APP_SECRET"); v != "" {
+		return v, nil
+	}
+	if file == "" {
+		file = r.io.Getenv("THREADS_APP_SECRET_FILE")
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read the app secret file: %w", err)
+		}
+		if fi, err := os.Stat(file); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			fmt.Fprintf(r.io.Stderr, "Warning: %s is readable by other users (mode %v); chmod 600 it.\n", file, fi.Mode().Perm())
+		}
+		if v := strings.TrimSpace(string(b)); v != "" {
+			return v, nil
+		}
+		return "", fmt.Errorf("the app secret file %s is empty", file)
+	}
+	fmt.Fprint(r.io.Stderr, "Threads app secret (App Dashboard > Use cases > Access the Threads API > Settings; "+
+		"not the Facebook app secret; not stored unless --store-secret): ")
+	line, err := r.readLine(ctx)
+	if v := strings.TrimSpace(line); err == nil && v != "" {
+		return v, nil
+	}
+	return "", usageError{"missing Threads app secret: set THREADS_APP_SECRET or THREADS_APP_SECRET_FILE, pass --app-secret-file, or type it at the prompt"}
 }
 
 // statusAccount is one account in `status --json`.
@@ -405,9 +572,26 @@ func (r *runner) refresh(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := ts.Refresh(ctx); err != nil {
-		if errors.Is(err, auth.ErrTooYoung) {
-			a := ts.Account()
-			return fmt.Errorf("%w; Threads allows a refresh from %s", err, a.ObtainedAt.Add(auth.RefreshAge).UTC().Format(time.RFC3339))
+		a := ts.Account()
+		var expired *auth.ExpiredError
+		switch {
+		case errors.Is(err, auth.ErrTooYoung):
+			issued := a.ObtainedAt
+			if a.RefreshedAt.After(issued) {
+				issued = a.RefreshedAt
+			}
+			from := issued.Add(auth.RefreshAge)
+			if time.Now().Before(from) {
+				return fmt.Errorf("%w; Threads allows a refresh from %s", err, from.UTC().Format(time.RFC3339))
+			}
+			return fmt.Errorf("%w, although this token was obtained at %s, more than 24 hours ago by this machine's clock: "+
+				"the clock here may be ahead of Threads', or the token was replaced since; try again later", err, issued.UTC().Format(time.RFC3339))
+		case errors.As(err, &expired):
+			return err
+		}
+		var re *auth.RefreshError
+		if errors.As(err, &re) {
+			return errors.New(auth.RefreshAdvice(err, a.Name))
 		}
 		return err
 	}

@@ -110,13 +110,13 @@ func TestEndToEnd(t *testing.T) {
 	const redirect = authcmd.DefaultRedirectURI
 
 	// login (paste a bare code with the trailing #_) as the default account.
-	code, _, stderr := h.run(t, h.code(t, redirect, "")+"#_\n", "login")
+	code, _, stderr := h.run(t, h.code(t, redirect, "")+"#_\ny\n", "login")
 	if code != 0 || !strings.Contains(stderr, "Logged in as @") || !strings.Contains(stderr, h.srv.URL+"/oauth/authorize?") {
 		t.Fatalf("login: %d\n%s", code, stderr)
 	}
 	// login a second, named account as another user, with the secret stored.
 	uid := h.srv.AddUser(emulator.UserSpec{Username: "bob_corp"})
-	code, _, stderr = h.run(t, h.code(t, redirect, uid)+"\n", "login", "--account", "work", "--store-secret")
+	code, _, stderr = h.run(t, h.code(t, redirect, uid)+"\nyes\n", "login", "--account", "work", "--store-secret")
 	if code != 0 || !strings.Contains(stderr, "@bob_corp") {
 		t.Fatalf("login work: %d\n%s", code, stderr)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/threads-mcp/threads-mcp/auth/accounts"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
@@ -219,6 +220,9 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		}
 		dir = d
 	}
+	if err := state.CheckOwner(dir); err != nil {
+		return nil, err
+	}
 	if c.resetState {
 		moved, err := state.Reset(dir)
 		if err != nil {
@@ -273,7 +277,11 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		// Token sources refresh in the background for the server's lifetime.
 		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		a.closers = append(a.closers, cancel)
-		m, err := newAccounts(rctx, st, c.baseURL, c.token, c.redact, slogger)
+		m, err := accounts.New(rctx, accounts.Options{Store: st, BaseURL: c.baseURL, EnvToken: c.token,
+			Secrets: c.redact, Logger: slogger, UserAgent: "threads-mcp/" + version})
+		if errors.Is(err, accounts.ErrNoAccounts) {
+			err = errNoCredentials
+		}
 		if err != nil {
 			a.close()
 			return nil, err

@@ -2,12 +2,16 @@ package state
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -179,28 +183,79 @@ func (s *Store) PutAccount(ctx context.Context, a Account) error {
 	})
 }
 
-// Account returns the account whose name is nameOrUsername or, failing that,
-// whose Threads username is nameOrUsername (case-insensitive, leading "@"
-// optional). "" means the default account. It returns an error wrapping
-// ErrNoAccount when there is no match.
-func (s *Store) Account(ctx context.Context, nameOrUsername string) (*Account, error) {
-	if nameOrUsername == "" {
+// ErrAmbiguousAccount is wrapped by Find when a query matches more than one
+// stored account at the deciding step; the error lists them.
+var ErrAmbiguousAccount = errors.New("more than one stored Threads account matches")
+
+// Account is Find: it returns the stored account that query designates.
+func (s *Store) Account(ctx context.Context, query string) (*Account, error) {
+	return s.Find(ctx, query)
+}
+
+// Find returns the stored account that query designates. Matching is
+// case-insensitive everywhere (Threads usernames are case-insensitive, and a
+// local name differing only in case from another is refused at login):
+//
+//   - "" is the default account;
+//   - "@x" is the account whose Threads username is x, and nothing else;
+//   - a bare name is the account with that local name, else the account
+//     whose Threads username it is.
+//
+// When more than one account matches at the deciding step, the error wraps
+// ErrAmbiguousAccount and lists them. No match wraps ErrNoAccount.
+func (s *Store) Find(ctx context.Context, query string) (*Account, error) {
+	if query == "" {
 		def, err := s.DefaultAccount(ctx)
 		if err != nil {
 			return nil, err
 		}
-		nameOrUsername = def
+		return s.AccountByName(ctx, def)
 	}
-	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE name = ?`, nameOrUsername))
-	if errors.Is(err, sql.ErrNoRows) {
-		a, err = scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts
-			WHERE username = ? COLLATE NOCASE ORDER BY name LIMIT 1`, strings.TrimPrefix(nameOrUsername, "@")))
+	all, err := s.Accounts(ctx)
+	if err != nil {
+		return nil, err
 	}
+	match := func(f func(Account) string, want string) []Account {
+		var out []Account
+		for _, a := range all {
+			if strings.EqualFold(f(a), want) {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	byName := func(a Account) string { return a.Name }
+	byUser := func(a Account) string { return a.Username }
+	var found []Account
+	if user, ok := strings.CutPrefix(query, "@"); ok {
+		if user != "" {
+			found = match(byUser, user)
+		}
+	} else if found = match(byName, query); len(found) == 0 {
+		found = match(byUser, query)
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w: %q", ErrNoAccount, query)
+	case 1:
+		return &found[0], nil
+	}
+	var names []string
+	for _, a := range found {
+		names = append(names, fmt.Sprintf("%q (@%s)", a.Name, a.Username))
+	}
+	return nil, fmt.Errorf("%w: %q matches %s; give the account's exact name", ErrAmbiguousAccount, query, strings.Join(names, " and "))
+}
+
+// AccountByName returns the account whose stored name is exactly name. It
+// returns an error wrapping ErrNoAccount when there is none.
+func (s *Store) AccountByName(ctx context.Context, name string) (*Account, error) {
+	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: %q", ErrNoAccount, nameOrUsername)
+		return nil, fmt.Errorf("%w: %q", ErrNoAccount, name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("state: read account %q: %w", nameOrUsername, err)
+		return nil, fmt.Errorf("state: read account %q: %w", name, err)
 	}
 	return a, nil
 }
@@ -229,8 +284,21 @@ func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 // DeleteAccount removes the named account and its settings. If it was the
 // default, the default moves to the first remaining account (by name), if
 // any. Deleting an absent account returns an error wrapping ErrNoAccount.
+//
+// The secrets leave no copy in the file: the connection deletes with
+// PRAGMA secure_delete (freed content is overwritten with zeros), the token
+// and app secret are overwritten before the row is deleted, and the
+// write-ahead log, which still holds older page images, is checkpointed and
+// truncated afterwards.
 func (s *Store) DeleteAccount(ctx context.Context, name string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return fmt.Errorf("state: secure delete: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET token = zeroblob(length(token)), app_secret = zeroblob(length(app_secret))
+			WHERE name = ?`, name); err != nil {
+			return fmt.Errorf("state: overwrite the secrets of %q: %w", name, err)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE name = ?`, name)
 		if err != nil {
 			return fmt.Errorf("state: delete account %q: %w", name, err)
@@ -250,6 +318,32 @@ func (s *Store) DeleteAccount(ctx context.Context, name string) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// Older images of the row's pages live in the WAL until a checkpoint.
+	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("state: checkpoint after deleting %q: %w", name, err)
+	}
+	return nil
+}
+
+// CheckOwner refuses a state directory owned by another user when running as
+// root. Other users cannot open it (it is mode 0700); root can, and would
+// then leave root-owned database files behind that the owner can no longer
+// open, and act on the owner's Threads accounts. A directory that does not
+// exist yet is fine.
+func CheckOwner(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil // Open creates it, or reports the error itself
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || os.Geteuid() != 0 || int(st.Uid) == 0 {
+		return nil
+	}
+	return fmt.Errorf("state: refusing to use %s as root: it belongs to uid %d. "+
+		"Run threads-mcp as that user (e.g. sudo -u '#%d' threads-mcp ...), or give root its own state directory with THREADS_MCP_STATE_DIR", dir, st.Uid, st.Uid)
 }
 
 // DefaultAccount returns the name of the default account. It returns an
@@ -303,4 +397,60 @@ func (s *Store) SwapToken(ctx context.Context, name, oldToken, newToken string, 
 		return false, fmt.Errorf("state: swap token of %q: %w", name, err)
 	}
 	return n == 1, nil
+}
+
+// NewLeaseOwner returns a lease owner id for this process: its host name and
+// pid (so that TakeLease can tell a dead holder) and a random part (so that
+// two holders in one process differ).
+func NewLeaseOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", strings.ReplaceAll(host, "/", "_"), os.Getpid(), rand.Text())
+}
+
+// holderDead reports whether the lease owner id names a process of this host
+// that no longer exists. Owners of other hosts, of this process, or not made
+// by NewLeaseOwner are presumed alive (their lease runs out by its ttl).
+func holderDead(owner string) bool {
+	host, rest, ok := strings.Cut(owner, "/")
+	if !ok {
+		return false
+	}
+	pidText, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return false
+	}
+	me, _ := os.Hostname()
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 || host != strings.ReplaceAll(me, "/", "_") || pid == os.Getpid() {
+		return false
+	}
+	// Signal 0 checks existence only. EPERM means it exists (another uid).
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+// TakeLease is TryLease that also takes over, at once, a lease whose holder
+// process is dead (a refresher killed mid-refresh), instead of waiting out
+// its ttl. Owners should come from NewLeaseOwner.
+func (s *Store) TakeLease(ctx context.Context, name, owner string, ttl time.Duration) (acquired bool, err error) {
+	now := time.Now()
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var holder string
+		var until int64
+		err := tx.QueryRowContext(ctx, `SELECT owner, until FROM leases WHERE name = ?`, name).Scan(&holder, &until)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("state: read lease %q: %w", name, err)
+		}
+		if err == nil && holder != owner && until > now.UnixNano() && !holderDead(holder) {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until`,
+			name, owner, now.Add(ttl).UnixNano())
+		if err != nil {
+			return fmt.Errorf("state: write lease %q: %w", name, err)
+		}
+		acquired = true
+		return nil
+	})
+	return acquired, err
 }
