@@ -201,18 +201,36 @@ func (c *Client) publish(ctx context.Context, creationID string, isReply bool) (
 }
 
 // normalizeMedia maps request spellings of media_type (TEXT, CAROUSEL) to the
-// read spellings (TEXT_POST, CAROUSEL_ALBUM).
+// read spellings (TEXT_POST, CAROUSEL_ALBUM), in m and the media it holds
+// (children, quoted and reposted posts). Meta reads back the create-time
+// names TEXT and CAROUSEL as TEXT_POST and CAROUSEL_ALBUM
+// (https://developers.facebook.com/docs/threads/retrieve-and-discover-posts/retrieve-posts),
+// and its keyword-search sample shows TEXT: both read as TEXT_POST.
 func normalizeMedia(m *Media) {
+	if m == nil {
+		return
+	}
 	switch strings.ToUpper(string(m.MediaType)) {
 	case string(MediaTypeText), string(MediaTypeTextPost):
 		m.MediaType = MediaTypeTextPost
 	case string(MediaTypeCarousel), string(MediaTypeCarouselAlbum):
 		m.MediaType = MediaTypeCarouselAlbum
 	}
+	if m.Children != nil {
+		for i := range m.Children.Data {
+			normalizeMedia(&m.Children.Data[i])
+		}
+	}
+	for _, sub := range []*Media{m.QuotedPost, m.RepostedPost, m.RootPost, m.RepliedTo} {
+		normalizeMedia(sub)
+	}
 }
 
 // GetMedia returns one post, reply or repost. Without fields it requests the
-// common media fields.
+// common media fields; AllMediaFields lists every documented one, and field
+// expansion works (children{id,media_type,media_url}, quoted_post{id,text}).
+// An unknown or unreadable id is a KindNotFound error (Meta answers code 100
+// subcode 33); other users' posts need Advanced Access to threads_basic.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/reference/media-retrieval
 func (c *Client) GetMedia(ctx context.Context, mediaID string, fields ...string) (*Media, *Response, error) {

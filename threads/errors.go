@@ -433,7 +433,6 @@ func (e *OutcomeUnknownError) Error() string {
 // Unwrap returns the last failure.
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
-
 // MediaErrorAdvice explains a container's error_message code (the
 // processing failures Meta lists at
 // https://developers.facebook.com/docs/threads/troubleshooting): problem says

@@ -2,6 +2,8 @@ package threads
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -11,7 +13,9 @@ import (
 const TimeLayout = "2006-01-02T15:04:05-0700"
 
 // Time is a time.Time that decodes from and encodes to Threads' TimeLayout.
-// It also accepts RFC 3339 on decode, defensively.
+// It also accepts, defensively, RFC 3339 and epoch numbers (seconds, or
+// milliseconds when the value is too large for seconds), since Meta does not
+// document the form of every timestamp (poll and ghost-post expirations).
 type Time struct{ time.Time }
 
 // UnmarshalJSON decodes a Threads timestamp.
@@ -19,6 +23,14 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	s := strings.Trim(string(b), `"`)
 	if s == "" || s == "null" {
 		t.Time = time.Time{}
+		return nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n > 1e11 || n < -1e11 {
+			t.Time = time.UnixMilli(n).UTC()
+		} else {
+			t.Time = time.Unix(n, 0).UTC()
+		}
 		return nil
 	}
 	v, err := time.Parse(TimeLayout, s)
@@ -103,6 +115,9 @@ type User struct {
 	Biography              string `json:"threads_biography,omitempty"`
 	IsVerified             bool   `json:"is_verified,omitempty"`
 	IsEligibleForGeoGating bool   `json:"is_eligible_for_geo_gating,omitempty"`
+	// RecentlySearchedKeywords is set only when asked for
+	// (RecentlySearchedKeywords reads it).
+	RecentlySearchedKeywords []SearchedKeyword `json:"recently_searched_keywords,omitempty"`
 }
 
 // PollAttachment is a poll on a text post: 2–4 options of 1–25 characters.
@@ -180,49 +195,160 @@ type IDRef struct {
 	ID string `json:"id"`
 }
 
-// Children is the Graph-style list of carousel children.
+// Children is the Graph-style list of carousel children, {"data":[…]}. Each
+// child holds the fields asked for (children{id,media_type,media_url});
+// plain "children" gives ids only. Meta's reference does not show the shape
+// (observed in third-party test fixtures): a bare array decodes too.
 type Children struct {
-	Data []IDRef `json:"data"`
+	Data []Media `json:"data"`
 }
 
+// UnmarshalJSON decodes {"data":[…]} or, defensively, a bare array.
+func (ch *Children) UnmarshalJSON(b []byte) error {
+	var list []Media
+	if err := json.Unmarshal(b, &list); err == nil {
+		ch.Data = list
+		return nil
+	}
+	var wrapped struct {
+		Data []Media `json:"data"`
+	}
+	if err := json.Unmarshal(b, &wrapped); err != nil {
+		return err
+	}
+	ch.Data = wrapped.Data
+	return nil
+}
+
+// TextEntities is the text_entities of a post as read back, {"data":[…]}
+// (a bare array, the shape sent at creation, decodes too).
+type TextEntities struct {
+	Data []TextEntity `json:"data"`
+}
+
+// UnmarshalJSON decodes {"data":[…]} or, defensively, a bare array.
+func (te *TextEntities) UnmarshalJSON(b []byte) error {
+	var list []TextEntity
+	if err := json.Unmarshal(b, &list); err == nil {
+		te.Data = list
+		return nil
+	}
+	var wrapped struct {
+		Data []TextEntity `json:"data"`
+	}
+	if err := json.Unmarshal(b, &wrapped); err != nil {
+		return err
+	}
+	te.Data = wrapped.Data
+	return nil
+}
+
+// PollResult is a poll as read back (poll_attachment): the options, each
+// option's share of the votes in percent, the vote count and when voting
+// ends. Options C and D are set only when the poll has them. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/polls
+type PollResult struct {
+	OptionA                string   `json:"option_a"`
+	OptionB                string   `json:"option_b"`
+	OptionC                string   `json:"option_c,omitempty"`
+	OptionD                string   `json:"option_d,omitempty"`
+	OptionAVotesPercentage *float64 `json:"option_a_votes_percentage,omitempty"`
+	OptionBVotesPercentage *float64 `json:"option_b_votes_percentage,omitempty"`
+	OptionCVotesPercentage *float64 `json:"option_c_votes_percentage,omitempty"`
+	OptionDVotesPercentage *float64 `json:"option_d_votes_percentage,omitempty"`
+	TotalVotes             int64    `json:"total_votes,omitempty"`
+	// ExpirationTimestamp is when voting ends; its form is not documented,
+	// so Time's epoch and ISO 8601 forms are all accepted.
+	ExpirationTimestamp Time `json:"expiration_timestamp,omitzero"`
+}
+
+// Ghost post states (ghost_post_status). Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/ghost-posts
+const (
+	GhostPostActive   = "ACTIVE"
+	GhostPostArchived = "ARCHIVED"
+)
+
+// Hide states of a reply (hide_status). Meta doc:
+// https://developers.facebook.com/docs/threads/retrieve-and-manage-replies/replies-and-conversations
+const (
+	HideStatusNotHushed  = "NOT_HUSHED"
+	HideStatusUnhushed   = "UNHUSHED"
+	HideStatusHidden     = "HIDDEN"
+	HideStatusCovered    = "COVERED"
+	HideStatusBlocked    = "BLOCKED"
+	HideStatusRestricted = "RESTRICTED"
+)
+
 // Media is a Threads post, reply or repost as read back from the API.
-// Only requested fields are set.
+// Only requested fields are set. QuotedPost, RepostedPost, RootPost and
+// RepliedTo hold an id, and more when asked with field expansion
+// (quoted_post{id,text,username}). Meta doc:
+// https://developers.facebook.com/docs/threads/retrieve-and-discover-posts/retrieve-posts
 type Media struct {
-	ID                      string          `json:"id"`
-	MediaProductType        string          `json:"media_product_type,omitempty"`
-	MediaType               MediaType       `json:"media_type,omitempty"`
-	MediaURL                string          `json:"media_url,omitempty"`
-	Permalink               string          `json:"permalink,omitempty"`
-	Owner                   *IDRef          `json:"owner,omitempty"`
-	Username                string          `json:"username,omitempty"`
-	Text                    string          `json:"text,omitempty"`
-	Timestamp               Time            `json:"timestamp,omitzero"`
-	Shortcode               string          `json:"shortcode,omitempty"`
-	ThumbnailURL            string          `json:"thumbnail_url,omitempty"`
-	Children                *Children       `json:"children,omitempty"`
-	IsQuotePost             bool            `json:"is_quote_post,omitempty"`
-	QuotedPost              *IDRef          `json:"quoted_post,omitempty"`
-	RepostedPost            *IDRef          `json:"reposted_post,omitempty"`
-	AltText                 string          `json:"alt_text,omitempty"`
-	LinkAttachmentURL       string          `json:"link_attachment_url,omitempty"`
-	HasReplies              bool            `json:"has_replies,omitempty"`
-	IsReply                 bool            `json:"is_reply,omitempty"`
-	IsReplyOwnedByMe        bool            `json:"is_reply_owned_by_me,omitempty"`
-	RootPost                *IDRef          `json:"root_post,omitempty"`
-	RepliedTo               *IDRef          `json:"replied_to,omitempty"`
-	HideStatus              string          `json:"hide_status,omitempty"`
+	ID               string    `json:"id"`
+	MediaProductType string    `json:"media_product_type,omitempty"`
+	MediaType        MediaType `json:"media_type,omitempty"`
+	MediaURL         string    `json:"media_url,omitempty"`
+	Permalink        string    `json:"permalink,omitempty"`
+	Owner            *IDRef    `json:"owner,omitempty"`
+	Username         string    `json:"username,omitempty"`
+	Text             string    `json:"text,omitempty"`
+	Timestamp        Time      `json:"timestamp,omitzero"`
+	Shortcode        string    `json:"shortcode,omitempty"`
+	ThumbnailURL     string    `json:"thumbnail_url,omitempty"`
+	Children         *Children `json:"children,omitempty"`
+	IsQuotePost      bool      `json:"is_quote_post,omitempty"`
+	QuotedPost       *Media    `json:"quoted_post,omitempty"`
+	RepostedPost     *Media    `json:"reposted_post,omitempty"`
+	AltText          string    `json:"alt_text,omitempty"`
+	// LinkAttachmentURL is the link_attachment read back.
+	LinkAttachmentURL string `json:"link_attachment_url,omitempty"`
+	HasReplies        bool   `json:"has_replies,omitempty"`
+	IsReply           bool   `json:"is_reply,omitempty"`
+	IsReplyOwnedByMe  bool   `json:"is_reply_owned_by_me,omitempty"`
+	RootPost          *Media `json:"root_post,omitempty"`
+	RepliedTo         *Media `json:"replied_to,omitempty"`
+	// HideStatus is one of the HideStatus* values (replies only).
+	HideStatus string `json:"hide_status,omitempty"`
+	// ReplyAudience is reply_control read back, upper case (EVERYONE, …).
 	ReplyAudience           string          `json:"reply_audience,omitempty"`
 	GIFURL                  string          `json:"gif_url,omitempty"`
-	PollAttachment          json.RawMessage `json:"poll_attachment,omitempty"`
+	PollAttachment          *PollResult     `json:"poll_attachment,omitempty"`
 	TopicTag                string          `json:"topic_tag,omitempty"`
 	IsSpoilerMedia          bool            `json:"is_spoiler_media,omitempty"`
-	TextEntities            json.RawMessage `json:"text_entities,omitempty"`
-	TextAttachment          json.RawMessage `json:"text_attachment,omitempty"`
+	TextEntities            *TextEntities   `json:"text_entities,omitempty"`
+	TextAttachment          *TextAttachment `json:"text_attachment,omitempty"`
 	LocationID              string          `json:"location_id,omitempty"`
+	Location                *Location       `json:"location,omitempty"`
 	AllowlistedCountryCodes []string        `json:"allowlisted_country_codes,omitempty"`
-	IsVerified              bool            `json:"is_verified,omitempty"`
-	ProfilePictureURL       string          `json:"profile_picture_url,omitempty"`
-	ReplyApprovalStatus     string          `json:"reply_approval_status,omitempty"`
+	// GhostPostStatus is GhostPostActive or GhostPostArchived (ghost posts only).
+	GhostPostStatus              string `json:"ghost_post_status,omitempty"`
+	GhostPostExpirationTimestamp Time   `json:"ghost_post_expiration_timestamp,omitzero"`
+	IsVerified                   bool   `json:"is_verified,omitempty"`
+	ProfilePictureURL            string `json:"profile_picture_url,omitempty"`
+	// ReplyApprovalStatus is "pending" or "ignored" (PendingReplies only).
+	ReplyApprovalStatus string `json:"reply_approval_status,omitempty"`
+}
+
+// UnmarshalJSON decodes a media object; location_id may be a string or a
+// number (Meta's samples show both).
+func (m *Media) UnmarshalJSON(b []byte) error {
+	type plain Media
+	var raw struct {
+		plain
+		LocationID json.RawMessage `json:"location_id"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*m = Media(raw.plain)
+	id, err := flexString(raw.LocationID)
+	if err != nil {
+		return fmt.Errorf("location_id: %w", err)
+	}
+	m.LocationID = id
+	return nil
 }
 
 // Cursors are the opaque paging cursors of a list response.
@@ -261,9 +387,18 @@ type ReplyListOptions struct {
 	ListOptions
 	// Reverse orders newest first when nil or true (Threads' default), oldest first when false.
 	Reverse *bool
-	// ApprovalStatus filters pending replies: "pending" or "ignored" (pending_replies only).
+	// ApprovalStatus filters pending replies: ApprovalPending or
+	// ApprovalIgnored (pending_replies only; empty returns both).
 	ApprovalStatus string
 }
+
+// Reply approval states (approval_status, reply_approval_status); Meta
+// matches them case-sensitively. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/reply-management
+const (
+	ApprovalPending = "pending"
+	ApprovalIgnored = "ignored"
+)
 
 // InsightValue is one value of an insight metric, with its end time for time series.
 type InsightValue struct {
