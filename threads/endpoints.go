@@ -108,7 +108,11 @@ func containerValues(p ContainerParams) (url.Values, error) {
 		}
 	}
 	if p.GIFAttachment != nil {
-		if err := setJSON("gif_attachment", p.GIFAttachment); err != nil {
+		gif := *p.GIFAttachment
+		if gif.Provider == "" {
+			gif.Provider = GIFProviderGiphy
+		}
+		if err := setJSON("gif_attachment", gif); err != nil {
 			return nil, err
 		}
 	}
@@ -122,6 +126,8 @@ func containerValues(p ContainerParams) (url.Values, error) {
 	setBool("enable_reply_approvals", p.EnableReplyApprovals)
 	setBool("auto_publish_text", p.AutoPublishText)
 	setBool("is_ghost_post", p.IsGhostPost)
+	setBool("crossreshare_to_ig", p.CrossShareToIG)
+	setBool("crossreshare_to_ig_dark_mode", p.CrossShareToIGDarkMode)
 	return v, nil
 }
 
@@ -182,22 +188,29 @@ func (c *Client) ContainerStatus(ctx context.Context, containerID string) (*Cont
 //
 // Meta doc: https://developers.facebook.com/docs/threads/reference/publishing
 func (c *Client) Publish(ctx context.Context, creationID string) (string, *Response, error) {
-	return c.publish(ctx, creationID, false)
+	a, resp, err := c.publish(ctx, creationID, false)
+	return a.ID, resp, err
 }
 
-func (c *Client) publish(ctx context.Context, creationID string, isReply bool) (string, *Response, error) {
-	var out struct {
-		ID string `json:"id"`
-	}
+// publishAnswer is the body of a successful threads_publish.
+type publishAnswer struct {
+	ID string `json:"id"`
+	// CrossShareToIGStatus: the share-to-IG-stories page says the publish
+	// response carries it (its sample shows it on the create response).
+	CrossShareToIGStatus string `json:"crossreshare_to_ig_status"`
+}
+
+func (c *Client) publish(ctx context.Context, creationID string, isReply bool) (publishAnswer, *Response, error) {
+	var out publishAnswer
 	resp, err := c.do(ctx, request{method: http.MethodPost, path: endpoint(c.userID, "threads_publish"),
 		params: url.Values{"creation_id": {creationID}}, retry: retryNever, isReply: isReply}, &out)
 	if err != nil {
-		return "", resp, err
+		return publishAnswer{}, resp, err
 	}
 	if out.ID == "" {
-		return "", resp, errors.New("threads: POST /threads_publish: response carries no media id")
+		return publishAnswer{}, resp, errors.New("threads: POST /threads_publish: response carries no media id")
 	}
-	return out.ID, resp, nil
+	return out, resp, nil
 }
 
 // normalizeMedia maps request spellings of media_type (TEXT, CAROUSEL) to the

@@ -296,7 +296,7 @@ func (c *Client) PublishCarousel(ctx context.Context, p Post) (*PublishResult, e
 	}
 	f.markCreated()
 	p.containerCreated(ct.ID, ids)
-	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids}
+	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids, CrossShareToIGStatus: ct.CrossShareToIGStatus}
 	f.mu.Lock()
 	res.Timings.Create = f.lastCreated
 	f.mu.Unlock()
@@ -438,7 +438,7 @@ func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerPara
 	if err != nil {
 		return nil, fmt.Errorf("threads: creating %s container: %w", strings.ToLower(string(params.MediaType)), err)
 	}
-	res := &PublishResult{ContainerID: ct.ID}
+	res := &PublishResult{ContainerID: ct.ID, CrossShareToIGStatus: ct.CrossShareToIGStatus}
 	res.Timings.Create = f.elapsed()
 	p.containerCreated(ct.ID, nil)
 	f.report(StepCreate, "container created")
@@ -516,6 +516,7 @@ func (c *Client) finish(ctx context.Context, f *flow, p Post, res *PublishResult
 		return nil, err
 	}
 	res.ID, res.ContainerID, res.Recovered, res.Note = out.id, out.containerID, out.recovered, out.note
+	res.CrossShareToIGStatus = firstNonEmpty(out.crossShare, res.CrossShareToIGStatus)
 	f.report(StepPublished, "published")
 	if res.ID != "" && !p.SkipReadBack {
 		c.readBack(ctx, res)
@@ -551,6 +552,7 @@ func joinNote(a, b string) string {
 
 type publishOutcome struct {
 	id, containerID string
+	crossShare      string // crossreshare_to_ig_status of the publish answer
 	recovered       bool
 	note            string
 }
@@ -616,9 +618,9 @@ func (c *Client) publishSafely(ctx context.Context, tg target, params ContainerP
 		return publishOutcome{}, err
 	}
 	for {
-		id, _, err := c.publish(ctx, tg.id, isReply)
+		ans, _, err := c.publish(ctx, tg.id, isReply)
 		if err == nil {
-			return publishOutcome{id: id, containerID: tg.id}, nil
+			return publishOutcome{id: ans.ID, containerID: tg.id, crossShare: ans.CrossShareToIGStatus}, nil
 		}
 		if ctx.Err() != nil {
 			inFlight = true

@@ -120,7 +120,11 @@ type User struct {
 	RecentlySearchedKeywords []SearchedKeyword `json:"recently_searched_keywords,omitempty"`
 }
 
-// PollAttachment is a poll on a text post: 2–4 options of 1–25 characters.
+// PollAttachment is a poll on a text post (poll_attachment, sent as a JSON
+// string): MinPollOptions to MaxPollOptions options of 1 to
+// MaxPollOptionLength characters, filled in order (C only with A and B, D
+// only with C). Text posts only. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/polls
 type PollAttachment struct {
 	OptionA string `json:"option_a"`
 	OptionB string `json:"option_b"`
@@ -128,27 +132,71 @@ type PollAttachment struct {
 	OptionD string `json:"option_d,omitempty"`
 }
 
-// TextStyling styles a range of a text attachment's plaintext.
-type TextStyling struct {
-	Offset      int      `json:"offset"`
-	Length      int      `json:"length"`
-	StylingInfo []string `json:"styling_info"`
+// TextStyle is a style of a text attachment range (styling_info).
+type TextStyle string
+
+// The styles Meta documents for text_with_styling_info. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/text-attachments
+const (
+	StyleBold          TextStyle = "bold"
+	StyleItalic        TextStyle = "italic"
+	StyleHighlight     TextStyle = "highlight"
+	StyleUnderline     TextStyle = "underline"
+	StyleStrikethrough TextStyle = "strikethrough"
+)
+
+// TextStyles returns the documented text attachment styles, in Meta's order;
+// schemas generates its enum from it.
+func TextStyles() []TextStyle {
+	return []TextStyle{StyleBold, StyleItalic, StyleHighlight, StyleUnderline, StyleStrikethrough}
 }
 
-// TextAttachment is long-form text (up to 10,000 characters) on a text post.
+// TextStyling styles a range of a text attachment's plaintext. Offset and
+// Length are counted in EntityOffsetUnit, like TextEntity's (Meta does not
+// state the unit); ranges must not overlap. Use EntityRange to compute them.
+type TextStyling struct {
+	Offset      int         `json:"offset"`
+	Length      int         `json:"length"`
+	StylingInfo []TextStyle `json:"styling_info"`
+}
+
+// TextAttachment is long-form text on a text post or reply
+// (text_attachment, sent as a JSON string): Plaintext of up to 10,000
+// characters, an optional link (not together with the post's
+// link_attachment) and styled ranges. Not with a poll. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/text-attachments
 type TextAttachment struct {
 	Plaintext           string        `json:"plaintext"`
 	LinkAttachmentURL   string        `json:"link_attachment_url,omitempty"`
 	TextWithStylingInfo []TextStyling `json:"text_with_styling_info,omitempty"`
 }
 
-// GIFAttachment attaches a GIPHY GIF to a text post.
+// GIFProviderGiphy is the only GIF provider Threads accepts (Tenor was
+// retired by 2026-03-31). Meta doc:
+// https://developers.facebook.com/docs/threads/posts#gif-attachments
+const GIFProviderGiphy = "GIPHY"
+
+// GIFAttachment attaches a GIF to a text post (gif_attachment, sent as a
+// JSON string): GIFID is the GIPHY id, Provider GIFProviderGiphy (the
+// client sends GIPHY when Provider is empty). Read back as gif_url. Meta doc:
+// https://developers.facebook.com/docs/threads/posts#gif-attachments
 type GIFAttachment struct {
 	GIFID    string `json:"gif_id"`
 	Provider string `json:"provider"`
 }
 
-// TextEntity marks a range of the post text, e.g. a spoiler.
+// EntityTypeSpoiler is the entity_type of a text spoiler (Meta accepts
+// SPOILER and spoiler).
+const EntityTypeSpoiler = "SPOILER"
+
+// TextEntity marks a range of the post text as a spoiler (text_entities,
+// sent as a JSON list, at most MaxTextEntities). Offset (≥ 0) and Length
+// (≥ 1) count EntityOffsetUnit units of Text: Meta's spoilers page does not
+// say whether it counts code points or UTF-16 units, which differ only for
+// characters outside the Basic Multilingual Plane (most emoji). Build
+// entities with SpoilerEntity, which measures in EntityOffsetUnit, so the
+// unit is decided in one place. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/spoilers
 type TextEntity struct {
 	EntityType string `json:"entity_type"`
 	Offset     int    `json:"offset"`
@@ -159,28 +207,55 @@ type TextEntity struct {
 // values are not sent. Meta doc:
 // https://developers.facebook.com/docs/threads/reference/publishing
 type ContainerParams struct {
-	MediaType               MediaType
-	Text                    string
-	ImageURL                string
-	VideoURL                string
-	IsCarouselItem          bool
-	Children                []string
-	ReplyToID               string
-	ReplyControl            ReplyControl
-	QuotePostID             string
-	LinkAttachment          string
-	TopicTag                string
-	AltText                 string
+	MediaType      MediaType
+	Text           string
+	ImageURL       string
+	VideoURL       string
+	IsCarouselItem bool
+	Children       []string
+	ReplyToID      string
+	ReplyControl   ReplyControl
+	QuotePostID    string
+	LinkAttachment string
+	TopicTag       string
+	// AltText (at most 1,000 characters) describes an image or video; not
+	// on text posts.
+	AltText string
+	// AllowlistedCountryCodes geo-gates the post to these ISO 3166-1
+	// alpha-2 countries (sent comma-joined); only accounts with
+	// is_eligible_for_geo_gating may use it. Meta doc:
+	// https://developers.facebook.com/docs/threads/posts/geo-gating
 	AllowlistedCountryCodes []string
 	PollAttachment          *PollAttachment
 	TextAttachment          *TextAttachment
 	GIFAttachment           *GIFAttachment
-	TextEntities            []TextEntity
-	IsSpoilerMedia          bool
-	LocationID              string
-	EnableReplyApprovals    bool
-	AutoPublishText         bool
-	IsGhostPost             bool
+	// TextEntities are text spoilers (see TextEntity).
+	TextEntities []TextEntity
+	// IsSpoilerMedia blurs the media of an image, video or carousel (on a
+	// carousel, every item) until tapped. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/spoilers
+	IsSpoilerMedia bool
+	// LocationID tags a location (LocationSearch finds ids); needs
+	// threads_location_tagging. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/location-tagging
+	LocationID string
+	// EnableReplyApprovals holds replies for approval (PendingReplies);
+	// not with ghost posts. Meta doc:
+	// https://developers.facebook.com/docs/threads/reply-management
+	EnableReplyApprovals bool
+	AutoPublishText      bool
+	// IsGhostPost makes a text post that is archived after 24 hours; not a
+	// reply, not with reply approvals. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/ghost-posts
+	IsGhostPost bool
+	// CrossShareToIG shares the post to the author's Instagram story
+	// (crossreshare_to_ig), CrossShareToIGDarkMode in dark mode
+	// (crossreshare_to_ig_dark_mode); both need threads_share_to_instagram.
+	// The Threads post is published even when the share fails: the outcome
+	// is PublishResult.CrossShareToIGStatus. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories
+	CrossShareToIG         bool
+	CrossShareToIGDarkMode bool
 }
 
 // Container is a media container and its processing status.
@@ -188,6 +263,10 @@ type Container struct {
 	ID           string          `json:"id"`
 	Status       ContainerStatus `json:"status,omitempty"`
 	ErrorMessage string          `json:"error_message,omitempty"`
+	// CrossShareToIGStatus is SUCCESS or FAILED when the container asked
+	// for a share to an Instagram story (Meta's sample shows it on the
+	// create response).
+	CrossShareToIGStatus string `json:"crossreshare_to_ig_status,omitempty"`
 }
 
 // IDRef is an object reference such as {"id":"123"}.
@@ -506,8 +585,17 @@ type Post struct {
 	QuotePostID    string
 	LinkAttachment string
 	TopicTag       string
-	// Extra carries rarely used container parameters (poll, attachments, spoilers,
-	// geo-gating, location, reply approvals); its media/url/reply fields are ignored.
+	// Extra carries the attachments and options Meta documents besides
+	// the fields above, sent as Meta documents them: PollAttachment
+	// (poll_attachment), GIFAttachment (gif_attachment), TextAttachment
+	// (text_attachment), TextEntities (text spoilers, text_entities),
+	// IsSpoilerMedia (is_spoiler_media, on image, video and carousel
+	// posts), IsGhostPost, LocationID, AllowlistedCountryCodes,
+	// EnableReplyApprovals, CrossShareToIG/CrossShareToIGDarkMode and
+	// AutoPublishText. Its media type, URLs, carousel and reply fields are
+	// ignored (Post's own fields set them); the compatibility of
+	// attachments is the caller's to check (Meta refuses e.g. a poll on
+	// an image post at container creation).
 	Extra ContainerParams
 	// Progress, when set, receives every step of the flow.
 	Progress ProgressFunc
@@ -551,4 +639,9 @@ type PublishResult struct {
 	Recovered bool
 	// Note explains anything unusual, e.g. "published; post id could not be recovered".
 	Note string
+	// CrossShareToIGStatus is SUCCESS or FAILED when the post asked for a
+	// share to an Instagram story (Extra.CrossShareToIG), as the create or
+	// publish answer reported it; "" when Meta said nothing. The Threads
+	// post is live either way.
+	CrossShareToIGStatus string
 }
