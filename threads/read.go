@@ -456,3 +456,27 @@ func unixOrZero(s int64) time.Time {
 	}
 	return time.Unix(s, 0).UTC()
 }
+
+// FindRepost looks among the user's newest posts (one page of 25, since
+// about since) for a repost of mediaID: a REPOST_FACADE whose reposted_post
+// is mediaID. It settles whether a Repost whose answer was lost went
+// through. It returns (nil, resp, nil) when there is none.
+//
+// Meta doc: https://developers.facebook.com/docs/threads/posts/reposts
+func (c *Client) FindRepost(ctx context.Context, mediaID string, since time.Time) (*Media, *Response, error) {
+	from := since.Add(-recoverySlack)
+	if from.Unix() < minSince {
+		from = time.Unix(minSince, 0)
+	}
+	ml, resp, err := c.ListThreads(ctx, ListOptions{Fields: []string{"id", "media_type", "reposted_post", "timestamp", "permalink"},
+		Limit: 25, Since: from})
+	if err != nil {
+		return nil, resp, err
+	}
+	for i, m := range ml.Data {
+		if m.MediaType == MediaTypeRepostFacade && m.RepostedPost != nil && m.RepostedPost.ID == mediaID {
+			return &ml.Data[i], resp, nil
+		}
+	}
+	return nil, resp, nil
+}

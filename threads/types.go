@@ -535,7 +535,9 @@ type QuotaConfig struct {
 	QuotaDuration int `json:"quota_duration"`
 }
 
-// PublishingLimit is the user's rolling 24 h usage of every quota group.
+// PublishingLimit is the user's rolling 24 h usage of every quota group;
+// only the groups asked for are set. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/user
 type PublishingLimit struct {
 	QuotaUsage               int          `json:"quota_usage"`
 	Config                   *QuotaConfig `json:"config,omitempty"`
@@ -545,6 +547,10 @@ type PublishingLimit struct {
 	DeleteConfig             *QuotaConfig `json:"delete_config,omitempty"`
 	LocationSearchQuotaUsage int          `json:"location_search_quota_usage"`
 	LocationSearchConfig     *QuotaConfig `json:"location_search_config,omitempty"`
+	// SearchQuotaUsage and SearchConfig are the keyword-search group
+	// (2,200 per 24 hours); Meta's reference does not list these fields.
+	SearchQuotaUsage int          `json:"search_quota_usage"`
+	SearchConfig     *QuotaConfig `json:"search_config,omitempty"`
 }
 
 // ProgressStep names a step of a publishing flow.
