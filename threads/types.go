@@ -645,6 +645,13 @@ type PublishResult struct {
 	Recovered bool
 	// Note explains anything unusual, e.g. "published; post id could not be recovered".
 	Note string
+	// ReplyNotLinked is true when a media reply (image, video or carousel
+	// with ReplyToID) was published but Threads, read back right after,
+	// shows it as a standalone post (is_reply false) or as a reply to
+	// another post: a reported Threads issue with video replies published
+	// within seconds of processing. The post is live; Note says what was
+	// seen. Not checked with SkipReadBack.
+	ReplyNotLinked bool
 	// CrossShareToIGStatus is SUCCESS or FAILED when the post asked for a
 	// share to an Instagram story (Extra.CrossShareToIG), as the create or
 	// publish answer reported it; "" when Meta said nothing. The Threads
