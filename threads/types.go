@@ -450,8 +450,12 @@ type MediaList struct {
 	Paging Paging  `json:"paging"`
 }
 
-// ListOptions are the common paging and time-window options of list endpoints.
-// Before and After must not both be set.
+// ListOptions are the common paging and time-window options of list
+// endpoints. Before and After (opaque cursors from Paging.Cursors) must not
+// both be set; Limit is 0 (Meta's default, 25) to 100; Since must be before
+// Until. A Since before 2023-07-05, the earliest Meta accepts (Threads did
+// not exist before), is sent as that date. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/user
 type ListOptions struct {
 	Fields []string
 	Limit  int
