@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -43,10 +45,9 @@ func (f *flow) report(step ProgressStep, msg string) {
 	defer f.mu.Unlock()
 	f.current++
 	if step == StepPublished {
-		f.current = f.total
-	}
-	if f.current > f.total {
-		f.total = f.current
+		f.current = max(f.total, f.current)
+	} else if f.current >= f.total {
+		f.total = f.current + 1 // leave room for the published step: progress only grows
 	}
 	if f.progress != nil {
 		f.progress(Progress{Step: step, Current: f.current, Total: f.total, Message: msg})
@@ -113,7 +114,7 @@ func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, 
 		res.ID, res.Recovered, res.Note = id, true, note
 		f.report(StepPublished, "already published")
 		if id != "" && !p.SkipReadBack {
-			c.readBack(ctx, res)
+			c.readBack(ctx, res, p)
 		} else {
 			res.PublishedAt = c.clock.Now()
 		}
@@ -230,8 +231,11 @@ func (c *Client) PublishText(ctx context.Context, p Post) (*PublishResult, error
 }
 
 // PublishImage publishes a single-image post (p.ImageURL, optional Text and
-// AltText): create, poll until FINISHED, publish, read back (3 + k requests
-// for k status checks).
+// AltText, Extra.IsSpoilerMedia to blur it): create, poll until FINISHED,
+// publish, read back (3 + k requests for k status checks). p.Progress hears
+// of every step, including each check that finds the image still
+// processing. As a reply, the read back also confirms Threads linked it
+// (PublishResult.ReplyNotLinked).
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#single-thread-posts
 func (c *Client) PublishImage(ctx context.Context, p Post) (*PublishResult, error) {
@@ -244,9 +248,10 @@ func (c *Client) PublishImage(ctx context.Context, p Post) (*PublishResult, erro
 	return c.publishSingle(ctx, p, params, p.ImageURL)
 }
 
-// PublishVideo publishes a single-video post (p.VideoURL) like PublishImage;
-// processing may take minutes and is awaited up to PollPolicy.VideoDeadline
-// with the video schedule (about 30 checks for 5 minutes).
+// PublishVideo publishes a single-video post (p.VideoURL) like PublishImage,
+// with the same AltText, spoiler, progress and reply check; processing may
+// take minutes and is awaited up to PollPolicy.VideoDeadline with the video
+// schedule (about 30 checks for 5 minutes), each reported to p.Progress.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#single-thread-posts
 func (c *Client) PublishVideo(ctx context.Context, p Post) (*PublishResult, error) {
@@ -296,7 +301,7 @@ func (c *Client) PublishCarousel(ctx context.Context, p Post) (*PublishResult, e
 	}
 	f.markCreated()
 	p.containerCreated(ct.ID, ids)
-	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids}
+	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids, CrossShareToIGStatus: ct.CrossShareToIGStatus}
 	f.mu.Lock()
 	res.Timings.Create = f.lastCreated
 	f.mu.Unlock()
@@ -366,6 +371,9 @@ type waitSpec struct {
 	deadline  time.Duration
 	video     bool // use the video schedule
 	pollFirst bool // check at once instead of after PollPolicy.Initial
+	// onPending, when set, hears of every check that found the container
+	// still processing, with the time waited so far.
+	onPending func(ct *Container, waited time.Duration)
 }
 
 // waitFor is the wait of a post that is (or holds) a video or not.
@@ -391,6 +399,9 @@ func (c *Client) waitContainer(ctx context.Context, id string, w waitSpec, ref i
 			return ct, err
 		}
 		now := c.clock.Now()
+		if w.onPending != nil {
+			w.onPending(ct, now.Sub(start))
+		}
 		remaining := end.Sub(now)
 		if remaining <= 0 {
 			return ct, &ContainerError{ContainerID: id, Index: ref.index, Total: ref.total, URL: ref.url,
@@ -438,12 +449,18 @@ func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerPara
 	if err != nil {
 		return nil, fmt.Errorf("threads: creating %s container: %w", strings.ToLower(string(params.MediaType)), err)
 	}
-	res := &PublishResult{ContainerID: ct.ID}
+	res := &PublishResult{ContainerID: ct.ID, CrossShareToIGStatus: ct.CrossShareToIGStatus}
 	res.Timings.Create = f.elapsed()
 	p.containerCreated(ct.ID, nil)
 	f.report(StepCreate, "container created")
 	f.report(StepProcessing, "waiting for processing")
 	w := c.waitFor(params.MediaType == MediaTypeVideo)
+	if params.MediaType != MediaTypeText {
+		kind := strings.ToLower(string(params.MediaType))
+		w.onPending = func(ct *Container, waited time.Duration) {
+			f.report(StepProcessing, fmt.Sprintf("%s still processing after %s", kind, waited.Round(time.Second)))
+		}
+	}
 	ref := itemRef{index: -1, url: mediaURL}
 	// prepare waits for a media container; text is published at once.
 	prepare := func(ctx context.Context, id string) (target, error) {
@@ -500,7 +517,7 @@ func (c *Client) autoPublished(ctx context.Context, f *flow, p Post, params Cont
 	if p.SkipReadBack {
 		res.PublishedAt = c.clock.Now()
 	} else {
-		c.readBack(ctx, res)
+		c.readBack(ctx, res, p)
 	}
 	res.Timings.Total = f.elapsed()
 	return res, nil
@@ -516,9 +533,10 @@ func (c *Client) finish(ctx context.Context, f *flow, p Post, res *PublishResult
 		return nil, err
 	}
 	res.ID, res.ContainerID, res.Recovered, res.Note = out.id, out.containerID, out.recovered, out.note
+	res.CrossShareToIGStatus = firstNonEmpty(out.crossShare, res.CrossShareToIGStatus)
 	f.report(StepPublished, "published")
 	if res.ID != "" && !p.SkipReadBack {
-		c.readBack(ctx, res)
+		c.readBack(ctx, res, p)
 	} else {
 		res.PublishedAt = c.clock.Now()
 	}
@@ -528,8 +546,24 @@ func (c *Client) finish(ctx context.Context, f *flow, p Post, res *PublishResult
 }
 
 // readBack fills the permalink and timestamp; failure only adds a note.
-func (c *Client) readBack(ctx context.Context, res *PublishResult) {
-	m, _, err := c.GetMedia(ctx, res.ID, "id", "permalink", "timestamp")
+// For a media reply (image, video or carousel with ReplyToID) the same
+// request reads is_reply and replied_to, because quick video replies have
+// been reported to come out as standalone posts: when Threads says the post
+// is not a reply, or a reply to another post, res.ReplyNotLinked is set and
+// the note says so.
+func (c *Client) readBack(ctx context.Context, res *PublishResult, p Post) {
+	mediaReply := p.ReplyToID != "" && mediaTypeOf(p) != MediaTypeText
+	fields := "id,permalink,timestamp"
+	if mediaReply {
+		fields += ",is_reply,replied_to"
+	}
+	var m struct {
+		Permalink string `json:"permalink"`
+		Timestamp Time   `json:"timestamp"`
+		IsReply   *bool  `json:"is_reply"`
+		RepliedTo *IDRef `json:"replied_to"`
+	}
+	_, err := c.do(ctx, request{method: http.MethodGet, path: endpoint(res.ID), params: url.Values{"fields": {fields}}}, &m)
 	if err != nil {
 		res.PublishedAt = c.clock.Now()
 		res.Note = joinNote(res.Note, "published; permalink could not be read back: "+err.Error())
@@ -539,6 +573,21 @@ func (c *Client) readBack(ctx context.Context, res *PublishResult) {
 	res.PublishedAt = m.Timestamp.Time
 	if res.PublishedAt.IsZero() {
 		res.PublishedAt = c.clock.Now()
+	}
+	if !mediaReply {
+		return
+	}
+	switch {
+	case m.RepliedTo != nil && m.RepliedTo.ID != "" && m.RepliedTo.ID != p.ReplyToID:
+		res.ReplyNotLinked = true
+		res.Note = joinNote(res.Note, fmt.Sprintf("published, but Threads lists it as a reply to %s, not to %s", m.RepliedTo.ID, p.ReplyToID))
+	case m.RepliedTo != nil && m.RepliedTo.ID != "":
+	case m.IsReply != nil && !*m.IsReply:
+		res.ReplyNotLinked = true
+		res.Note = joinNote(res.Note, fmt.Sprintf("published, but Threads shows it as a standalone post, not as a reply to %s "+
+			"(a reported Threads issue with media replies published right after processing)", p.ReplyToID))
+	default:
+		res.Note = joinNote(res.Note, "published; whether Threads linked it as a reply could not be confirmed (no is_reply or replied_to read back)")
 	}
 }
 
@@ -551,6 +600,7 @@ func joinNote(a, b string) string {
 
 type publishOutcome struct {
 	id, containerID string
+	crossShare      string // crossreshare_to_ig_status of the publish answer
 	recovered       bool
 	note            string
 }
@@ -619,9 +669,9 @@ func (c *Client) publishSafely(ctx context.Context, tg target, params ContainerP
 		return publishOutcome{}, err
 	}
 	for {
-		id, _, err := c.publish(ctx, tg.id, isReply)
+		ans, _, err := c.publish(ctx, tg.id, isReply)
 		if err == nil {
-			return publishOutcome{id: id, containerID: tg.id}, nil
+			return publishOutcome{id: ans.ID, containerID: tg.id, crossShare: ans.CrossShareToIGStatus}, nil
 		}
 		if ctx.Err() != nil {
 			inFlight = true
@@ -733,13 +783,39 @@ const recoverySlack = 5 * time.Minute
 // https://developers.facebook.com/docs/threads/reference/user#retrieve-a-list-of-all-a-user-s-threads
 const minSince = 1688540400
 
-// recoverID finds the post a PUBLISHED container became, by listing the
-// user's posts (or replies) since the publish started and matching text,
-// media type and reply target: a newer post with other content is skipped,
-// never taken for it. It returns "" and a note when none matches.
+// recoverID finds the post a PUBLISHED container became (FindRecentPost);
+// it returns "" and a note when none matches.
 func (c *Client) recoverID(ctx context.Context, since time.Time, params ContainerParams) (string, string) {
+	const notFound = "published (container status PUBLISHED after an ambiguous publish response); the post id could not be recovered"
+	m, _, err := c.findRecent(ctx, params, since)
+	if err != nil {
+		return "", notFound + ": " + err.Error()
+	}
+	if m == nil {
+		return "", notFound
+	}
+	return m.ID, "published; the publish response was lost, the post id was recovered from the list of recent posts"
+}
+
+// FindRecentPost looks among the user's posts (or, for a reply, the user's
+// replies) published since about since for one with p's content: the same
+// text, media type and reply target. It is how a publish whose answer was
+// lost finds its post, and how a caller that is unsure whether an earlier
+// attempt went live checks before publishing anew. The window opens 5
+// minutes before since (clock skew with Meta; never before 2023-07-05, the
+// earliest since Meta accepts); if Meta refuses the window the newest posts
+// are read instead. Only the first page (25 posts) is searched, newest first;
+// a newer post with other content is skipped, never taken for p. It returns
+// (nil, resp, nil) when no post matches.
+//
+// Meta doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
+func (c *Client) FindRecentPost(ctx context.Context, p Post, since time.Time) (*Media, *Response, error) {
+	return c.findRecent(ctx, baseParams(p, mediaTypeOf(p)), since)
+}
+
+func (c *Client) findRecent(ctx context.Context, params ContainerParams, since time.Time) (*Media, *Response, error) {
 	isReply := params.ReplyToID != ""
-	fields := []string{"id", "text", "media_type", "timestamp"}
+	fields := []string{"id", "text", "media_type", "timestamp", "permalink", "shortcode"}
 	if isReply {
 		fields = append(fields, "replied_to")
 	}
@@ -748,25 +824,22 @@ func (c *Client) recoverID(ctx context.Context, since time.Time, params Containe
 		from = time.Unix(minSince, 0)
 	}
 	opts := ListOptions{Fields: fields, Limit: 25, Since: from}
-	list := func(o ListOptions) (*MediaList, error) {
+	list := func(o ListOptions) (*MediaList, *Response, error) {
 		if isReply {
-			ml, _, err := c.UserReplies(ctx, o)
-			return ml, err
+			return c.UserReplies(ctx, o)
 		}
-		ml, _, err := c.ListThreads(ctx, o)
-		return ml, err
+		return c.ListThreads(ctx, o)
 	}
-	ml, err := list(opts)
+	ml, resp, err := list(opts)
 	if err != nil {
 		opts.Since = time.Time{}
-		ml, err = list(opts)
+		ml, resp, err = list(opts)
 	}
-	const notFound = "published (container status PUBLISHED after an ambiguous publish response); the post id could not be recovered"
 	if err != nil {
-		return "", notFound + ": " + err.Error()
+		return nil, resp, err
 	}
 	want := readMediaType(params.MediaType)
-	for _, m := range ml.Data {
+	for i, m := range ml.Data {
 		if m.MediaType != "" && m.MediaType != want {
 			continue
 		}
@@ -779,9 +852,9 @@ func (c *Client) recoverID(ctx context.Context, since time.Time, params Containe
 		if !m.Timestamp.IsZero() && m.Timestamp.Before(from) {
 			continue
 		}
-		return m.ID, "published; the publish response was lost, the post id was recovered from the list of recent posts"
+		return &ml.Data[i], resp, nil
 	}
-	return "", notFound
+	return nil, resp, nil
 }
 
 // createItems creates every carousel item container concurrently (at most
