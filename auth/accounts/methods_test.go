@@ -21,6 +21,9 @@ var methodArgs = map[string]map[reflect.Type]any{
 	"PublishVideo":          {reflect.TypeFor[threads.Post](): threads.Post{VideoURL: "https://example.com/a.mp4"}},
 	"PublishCarousel":       {reflect.TypeFor[threads.Post](): carousel},
 	"PublishCarouselSerial": {reflect.TypeFor[threads.Post](): carousel},
+	"KeywordSearch":         {reflect.TypeFor[threads.KeywordSearchOptions](): threads.KeywordSearchOptions{Query: "golang"}},
+	"LocationSearch":        {reflect.TypeFor[threads.LocationSearchOptions](): threads.LocationSearchOptions{Query: "Berlin"}},
+	"ResolveShortcode":      {reflect.TypeFor[threads.PostRef](): threads.PostRef{Username: "bob_t", Shortcode: "DAbCdEfGhIj"}},
 }
 
 var carousel = threads.Post{Items: []threads.CarouselItem{{ImageURL: "https://example.com/a.jpg"}, {ImageURL: "https://example.com/b.jpg"}}}
