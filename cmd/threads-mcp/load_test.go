@@ -302,7 +302,7 @@ func TestHTTPNoGoroutineLeak(t *testing.T) {
 func leakRound(t *testing.T, tr string) {
 	t.Helper()
 	c := testConfig(t, tr)
-	logger, err := newLogger(io.Discard, c.logLevel)
+	logger, err := newLogger(io.Discard, c.LogLevel)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,18 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
+	"github.com/threads-mcp/threads-mcp/cmd/internal/commands"
+	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
 )
+
+// stampedVersion is set at build time with -ldflags "-X main.stampedVersion=v1.2.3";
+// when empty, the version comes from the build info.
+var stampedVersion string
+
+// version is the version reported to clients, in logs and by `version`.
+var version = cli.Version(stampedVersion)
 
 // env is how the command reads its environment (a map in tests).
 type env func(string) string
@@ -32,10 +43,15 @@ func main() {
 
 // Exit codes.
 const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	exitOK    = commands.ExitOK
+	exitFail  = commands.ExitFail
+	exitUsage = commands.ExitUsage
 )
+
+// io is s with the environment, for the commands package.
+func (s stdio) io(getenv env) commands.IO {
+	return commands.IO{In: s.in, Out: s.out, Err: s.err, Getenv: getenv}
+}
 
 // run dispatches a subcommand and returns the exit code.
 func run(ctx context.Context, args []string, s stdio, getenv env) int {
@@ -48,10 +64,10 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 			break
 		}
 	}
-	fs := configFlagSet("threads-mcp", getenv)
-	cmd, rest := splitCommand(args, func(name string) bool { return isValueFlag(fs, name) })
-	if cmd == "serve" && (len(args) == 0 || args[0] != "serve") && wantsHelp(args) {
-		fmt.Fprint(s.out, usage()) // `threads-mcp --help`: the overview
+	fs := config.FlagSet("threads-mcp", getenv)
+	cmd, rest := cli.SplitCommand(args, func(name string) bool { return cli.IsValueFlag(fs, name) })
+	if cmd == "serve" && (len(args) == 0 || args[0] != "serve") && cli.WantsHelp(args) {
+		fmt.Fprint(s.out, commands.Usage()) // `threads-mcp --help`: the overview
 		return exitOK
 	}
 	switch cmd {
@@ -60,23 +76,23 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 	case "call":
 		return call(ctx, rest, s, getenv)
 	case "tools":
-		return listTools(rest, s, getenv)
+		return commands.Tools(rest, s.io(getenv))
 	case "emulator":
-		return runEmulator(ctx, rest, s)
+		return commands.Emulator(ctx, rest, s.io(getenv))
 	case "auth":
 		return authCommand(ctx, rest, s, getenv)
 	case "install":
-		return install(rest, s, getenv, false)
+		return commands.Install(rest, s.io(getenv), false)
 	case "uninstall":
-		return install(rest, s, getenv, true)
+		return commands.Install(rest, s.io(getenv), true)
 	case "version":
 		fmt.Fprintln(s.out, "threads-mcp", version)
 		return exitOK
 	case "help":
-		fmt.Fprint(s.out, usage())
+		fmt.Fprint(s.out, commands.Usage())
 		return exitOK
 	default:
-		fmt.Fprintf(s.err, "threads-mcp: unknown command %q\n\n%s", cmd, usage())
+		fmt.Fprintf(s.err, "threads-mcp: unknown command %q\n\n%s", cmd, commands.Usage())
 		return exitUsage
 	}
 }

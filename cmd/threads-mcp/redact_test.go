@@ -9,6 +9,7 @@ import (
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 )
@@ -24,17 +25,16 @@ func TestTokenEchoedByThreadsIsRedacted(t *testing.T) {
 		Message: "Invalid parameter for access_token=" + tok}, 0)
 
 	var logs syncBuffer
-	c, _, err := parseConfig("serve", []string{"--state-dir", t.TempDir(), "--api-base-url", emu.BaseURL(), "--log-level", "debug"},
-		stdio{err: &logs}, func(k string) string {
-			if k == "THREADS_ACCESS_TOKEN" {
-				return tok
-			}
-			return ""
-		})
+	c, _, err := config.Parse("serve", []string{"--state-dir", t.TempDir(), "--api-base-url", emu.BaseURL(), "--log-level", "debug"}, &logs, func(k string) string {
+		if k == "THREADS_ACCESS_TOKEN" {
+			return tok
+		}
+		return ""
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger, err := newLogger(c.redact.Writer(&logs), "debug")
+	logger, err := newLogger(c.Redact.Writer(&logs), "debug")
 	if err != nil {
 		t.Fatal(err)
 	}

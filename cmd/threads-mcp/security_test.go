@@ -25,6 +25,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	srvtransport "github.com/threads-mcp/threads-mcp/tools/transport"
 )
@@ -177,13 +178,13 @@ func bearerHdr(tok string) map[string]string {
 func TestHTTPListenAddress(t *testing.T) {
 	t.Run("default is loopback", func(t *testing.T) {
 		for _, tr := range []string{"http", "sse"} {
-			c, _, err := parseConfig("serve", []string{"--transport", tr, "--sandbox"}, stdio{err: io.Discard}, func(string) string { return "" })
+			c, _, err := config.Parse("serve", []string{"--transport", tr, "--sandbox"}, io.Discard, func(string) string { return "" })
 			if err != nil {
 				t.Fatal(err)
 			}
-			host, _, err := net.SplitHostPort(c.listen)
+			host, _, err := net.SplitHostPort(c.Listen)
 			if err != nil || host != "127.0.0.1" {
-				t.Errorf("%s: default listen %q, want 127.0.0.1:PORT", tr, c.listen)
+				t.Errorf("%s: default listen %q, want 127.0.0.1:PORT", tr, c.Listen)
 			}
 		}
 		p := startBinary(t, sandboxEnv(t), "--transport", "http", "--listen", "127.0.0.1:0")
@@ -265,9 +266,9 @@ func TestHTTPListenAddress(t *testing.T) {
 		})
 	}
 	t.Run("refuses --allowed-hosts without a token", func(t *testing.T) {
-		_, _, err := parseConfig("serve", []string{"--transport", "http", "--allowed-hosts", "mcp.example.com"}, stdio{err: io.Discard}, func(string) string { return "" })
+		_, _, err := config.Parse("serve", []string{"--transport", "http", "--allowed-hosts", "mcp.example.com"}, io.Discard, func(string) string { return "" })
 		if err == nil || !strings.Contains(err.Error(), "--http-token") {
-			t.Errorf("parseConfig: %v, want a refusal naming --http-token", err)
+			t.Errorf("config.Parse: %v, want a refusal naming --http-token", err)
 		}
 	})
 	t.Run("starts off loopback with a token", func(t *testing.T) {
@@ -550,11 +551,10 @@ func TestHTTPBodyLimit(t *testing.T) {
 
 // testConfig is the configuration of a sandboxed server on transport tr,
 // parsed like the binary's (so every default is set), with its own state.
-func testConfig(t *testing.T, tr string) *config {
+func testConfig(t *testing.T, tr string) *config.Config {
 	t.Helper()
 	env := map[string]string{"THREADS_MCP_STATE_DIR": t.TempDir(), "THREADS_MCP_LOG_LEVEL": "error"}
-	c, _, err := parseConfig("serve", []string{"--transport", tr, "--sandbox", "--listen", "127.0.0.1:0"},
-		stdio{err: io.Discard}, func(k string) string { return env[k] })
+	c, _, err := config.Parse("serve", []string{"--transport", tr, "--sandbox", "--listen", "127.0.0.1:0"}, io.Discard, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -563,9 +563,9 @@ func testConfig(t *testing.T, tr string) *config {
 
 // startInProcess serves the sandboxed app with transport.ServeHTTP and the
 // binary's options (timeouts included) on a loopback port.
-func startInProcess(t *testing.T, c *config) string {
+func startInProcess(t *testing.T, c *config.Config) string {
 	t.Helper()
-	logger, err := newLogger(io.Discard, c.logLevel)
+	logger, err := newLogger(io.Discard, c.LogLevel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -595,7 +595,7 @@ func TestHTTPTimeouts(t *testing.T) {
 	const short = 300 * time.Millisecond
 	for _, tr := range []string{"http", "sse"} {
 		c := testConfig(t, tr)
-		c.readHeaderTimeout, c.idleTimeout = short, short
+		c.ReadHeaderTimeout, c.IdleTimeout = short, short
 		base := startInProcess(t, c)
 		addr := strings.TrimPrefix(base, "http://")
 		t.Run(tr+"/slowloris is cut off", func(t *testing.T) {
@@ -665,7 +665,7 @@ func TestHTTPTimeouts(t *testing.T) {
 	}
 	t.Run("sse stream outlives the timeouts", func(t *testing.T) {
 		c := testConfig(t, "sse")
-		c.readHeaderTimeout, c.idleTimeout = short, short
+		c.ReadHeaderTimeout, c.IdleTimeout = short, short
 		base := startInProcess(t, c)
 		st, msgURL, closeFn := openSSE(t, base+"/sse", nil)
 		defer closeFn()

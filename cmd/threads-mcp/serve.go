@@ -3,176 +3,26 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/threads-mcp/threads-mcp/auth/accounts"
+	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
+	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
-	"github.com/threads-mcp/threads-mcp/tools/httpmw"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
 	"github.com/threads-mcp/threads-mcp/tools/state"
 	"github.com/threads-mcp/threads-mcp/tools/transport"
 )
-
-// config is the server's configuration from flags and environment.
-type config struct {
-	transport string
-	listen    string
-	sandbox   bool
-	token     string
-	baseURL   string
-	stateDir  string
-	logLevel  string
-	httpToken string
-	origins   string
-	// account is the account of calls that name none ("" : the stored default).
-	account string
-	hosts   string
-	// toolsets and readOnly choose the tools served (--toolsets, --read-only).
-	toolsets string
-	readOnly bool
-	tools    []tools.Tool
-	// resetState moves the state database aside and starts with an empty one.
-	resetState bool
-	// sandboxOpts are the emulator's faults and limits from the --sandbox-*
-	// flags; sandboxReset starts the sandbox world over.
-	sandboxOpts  func() ([]emulator.Option, error)
-	emulatorOpts []emulator.Option
-	sandboxReset bool
-	// envErr is a bad value in an environment variable read by envDefaults.
-	envErr error
-	// ledgerLease is how long a crashed publisher's claim blocks a retry
-	// with the same key (THREADS_MCP_LEDGER_LEASE, a Go duration).
-	ledgerLease time.Duration
-
-	// readHeaderTimeout and idleTimeout override the HTTP server defaults
-	// (tests only; zero means the default).
-	readHeaderTimeout time.Duration
-	idleTimeout       time.Duration
-
-	// redact scrubs secrets from logs and tool results.
-	redact *redact.Set
-}
-
-// configFlags registers the server's flags on fs, each defaulting to its
-// environment variable.
-func configFlags(fs *flag.FlagSet, c *config, getenv env) {
-	fs.StringVar(&c.transport, "transport", or(getenv("THREADS_MCP_TRANSPORT"), "stdio"), "stdio, sse or http")
-	fs.StringVar(&c.listen, "listen", or(getenv("THREADS_MCP_LISTEN"), "127.0.0.1:8080"), "listen address for sse and http")
-	fs.BoolVar(&c.sandbox, "sandbox", truthy(getenv("THREADS_MCP_SANDBOX")), "use the built-in Threads emulator (no account needed)")
-	fs.StringVar(&c.baseURL, "api-base-url", or(getenv("THREADS_API_BASE_URL"), "https://graph.threads.net/v1.0"), "Threads Graph API base URL")
-	fs.StringVar(&c.stateDir, "state-dir", getenv("THREADS_MCP_STATE_DIR"), "state directory")
-	fs.StringVar(&c.logLevel, "log-level", or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
-	fs.StringVar(&c.httpToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
-	fs.StringVar(&c.origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
-	fs.StringVar(&c.toolsets, "toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets to serve: "+toolsetNames()+" (default all)")
-	fs.BoolVar(&c.readOnly, "read-only", truthy(getenv("THREADS_MCP_READ_ONLY")), "serve only read-only tools")
-	fs.BoolVar(&c.resetState, "reset-state", false, "move the state database aside (kept as state.db.reset-TIME) and start with an empty one")
-	fs.StringVar(&c.account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
-	fs.BoolVar(&c.sandboxReset, "sandbox-reset", false, "start the sandbox's emulated world over (it is kept in the state directory)")
-	c.sandboxOpts = emulator.Flags(fs, "sandbox-")
-	c.envErr = envDefaults(fs, "sandbox-", getenv)
-	fs.StringVar(&c.hosts, "allowed-hosts", getenv("THREADS_MCP_ALLOWED_HOSTS"), "comma-separated Host names allowed besides loopback (the public name behind a reverse proxy)")
-}
-
-// parseConfig reads the server's flags (anywhere among args), falling back
-// to the environment, and returns the positional arguments. extra adds a
-// command's own flags.
-func parseConfig(name string, args []string, s stdio, getenv env, extra ...func(*flag.FlagSet)) (*config, []string, error) {
-	c := &config{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(s.err)
-	configFlags(fs, c, getenv)
-	for _, f := range extra {
-		f(fs)
-	}
-	c.token = getenv("THREADS_ACCESS_TOKEN")
-	c.ledgerLease = ledger.DefaultLease
-	if v := getenv("THREADS_MCP_LEDGER_LEASE"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, nil, fmt.Errorf("THREADS_MCP_LEDGER_LEASE must be a positive duration such as 30s, not %q", v)
-		}
-		c.ledgerLease = d
-	}
-	if c.envErr != nil {
-		return nil, nil, c.envErr
-	}
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	if c.sandbox {
-		if c.emulatorOpts, err = c.sandboxOpts(); err != nil {
-			return nil, nil, fmt.Errorf("%w (the --sandbox-* flags can also be set as THREADS_MCP_SANDBOX_* variables)", err)
-		}
-	}
-	if c.tools, err = tools.Select(list(c.toolsets), c.readOnly); err != nil {
-		return nil, nil, fmt.Errorf("--toolsets / THREADS_MCP_TOOLSETS: %w", err)
-	}
-	c.redact = &redact.Set{}
-	c.redact.Add(c.token, c.httpToken)
-	switch c.transport {
-	case "stdio", "sse", "http":
-	default:
-		return nil, nil, fmt.Errorf("--transport must be stdio, sse or http, not %q", c.transport)
-	}
-	if c.transport != "stdio" && c.httpToken != "" {
-		tok, err := httpmw.CheckToken(c.httpToken)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--http-token / THREADS_MCP_HTTP_TOKEN: %w", err)
-		}
-		c.httpToken = tok
-		c.redact.Add(tok)
-	}
-	if c.transport != "stdio" && c.httpToken == "" && !httpmw.IsLoopbackAddr(c.listen) {
-		return nil, nil, fmt.Errorf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you. "+
-			"Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1", c.listen)
-	}
-	if c.hosts != "" && c.httpToken == "" {
-		return nil, nil, fmt.Errorf("refusing --allowed-hosts (THREADS_MCP_ALLOWED_HOSTS) without a bearer token: behind a reverse proxy " +
-			"anyone who can reach the proxy could post as you. Set --http-token (or THREADS_MCP_HTTP_TOKEN)")
-	}
-	return c, rest, nil
-}
-
-// configFlagSet is the server's flag set, for help texts and for finding
-// the subcommand among the flags.
-func configFlagSet(name string, getenv env, extra ...func(*flag.FlagSet)) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	configFlags(fs, &config{}, getenv)
-	for _, f := range extra {
-		f(fs)
-	}
-	return fs
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-func truthy(v string) bool {
-	switch strings.ToLower(v) {
-	case "1", "true", "yes", "on":
-		return true
-	}
-	return false
-}
 
 // newLogger returns the one logger of the process, on stderr.
 func newLogger(w io.Writer, level string) (*log.Logger, error) {
@@ -204,26 +54,27 @@ func (a *app) close() {
 	}
 }
 
-// build wires the store, the Threads client (or the sandbox emulator) and the tools.
-func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
+// build wires the store, the accounts (or the sandbox emulator), the ledger
+// and the tools. On error, what it opened is closed.
+func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, err error) {
 	a := &app{logger: logger, inflight: &transport.Inflight{}}
-	if c.redact == nil {
-		c.redact = &redact.Set{}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	if c.Redact == nil {
+		c.Redact = &redact.Set{}
 	}
 	slogger := slog.New(logger)
-
-	dir := c.stateDir
-	if dir == "" {
-		d, err := state.DefaultDir()
-		if err != nil {
-			return nil, fmt.Errorf("state directory: %w (set THREADS_MCP_STATE_DIR)", err)
-		}
-		dir = d
+	dir, err := c.Dir()
+	if err != nil {
+		return nil, err
 	}
 	if err := state.CheckOwner(dir); err != nil {
 		return nil, err
 	}
-	if c.resetState {
+	if c.ResetState {
 		moved, err := state.Reset(dir)
 		if err != nil {
 			return nil, err
@@ -239,85 +90,66 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 	a.closers = append(a.closers, func() { _ = st.Close() })
 
 	var accts tools.Accounts
-	if c.sandbox {
-		if c.sandboxReset {
-			if err := emulator.ResetState(emulator.StatePath(dir)); err != nil {
-				a.close()
-				return nil, fmt.Errorf("--sandbox-reset: %w", err)
-			}
-		}
-		opts := append(append(emulator.SandboxDefaults(), c.emulatorOpts...), emulator.WithStateFile(emulator.StatePath(dir)))
-		emu, err := emulator.Open(opts...)
-		if err != nil {
-			a.close()
-			return nil, fmt.Errorf("sandbox: %w", err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			a.close()
-			return nil, fmt.Errorf("sandbox emulator: %w", err)
-		}
-		hs := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = hs.Serve(ln) }()
-		a.closers = append(a.closers, func() { _ = hs.Close(); _ = emu.Close() })
-		baseURL := "http://" + ln.Addr().String() + "/v1.0"
-		logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", baseURL)
-		client := threads.NewClient(
-			threads.WithBaseURL(baseURL),
-			threads.WithToken(emu.DemoToken()),
-			threads.WithLogger(slogger),
-			threads.WithUserAgent("threads-mcp/"+version),
-		)
-		c.redact.Add(emu.DemoToken())
-		accts = &tools.SingleAccount{
-			Account: tools.Account{Name: "sandbox", Username: emulator.DemoUsername, API: client},
-			Source:  "sandbox",
-		}
+	if c.Sandbox {
+		accts, err = sandbox(a, c, dir, slogger)
 	} else {
 		// Token sources refresh in the background for the server's lifetime.
 		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		a.closers = append(a.closers, cancel)
-		m, err := accounts.New(rctx, accounts.Options{Store: st, BaseURL: c.baseURL, EnvToken: c.token,
-			Secrets: c.redact, Logger: slogger, UserAgent: "threads-mcp/" + version})
+		accts, err = accounts.New(rctx, accounts.Options{Store: st, BaseURL: c.BaseURL, EnvToken: c.Token,
+			Secrets: c.Redact, Logger: slogger, UserAgent: "threads-mcp/" + version})
 		if errors.Is(err, accounts.ErrNoAccounts) {
 			err = errNoCredentials
 		}
-		if err != nil {
-			a.close()
-			return nil, err
-		}
-		accts = m
 	}
-	if c.account != "" {
-		if _, err := accts.Resolve(ctx, c.account); err != nil {
-			a.close()
-			return nil, fmt.Errorf("--account %q: %w", c.account, err)
-		}
-		accts = tools.WithDefaultAccount(accts, c.account)
-	}
-	led, err := ledger.Open(ctx, st, ledger.WithLease(c.ledgerLease))
 	if err != nil {
-		a.close()
 		return nil, err
 	}
-	deps := tools.Deps{
-		Accounts: accts,
-		Settings: st,
-		Sandbox:  c.sandbox,
-		Logger:   slogger,
-		Ledger:   led,
-		Tools:    c.tools,
+	if c.Account != "" {
+		if _, err := accts.Resolve(ctx, c.Account); err != nil {
+			return nil, fmt.Errorf("--account %q: %w", c.Account, err)
+		}
+		accts = tools.WithDefaultAccount(accts, c.Account)
 	}
+	led, err := ledger.Open(ctx, st, ledger.WithLease(c.LedgerLease))
+	if err != nil {
+		return nil, err
+	}
+	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
-		server.WithToolHandlerMiddleware(c.redact.Middleware))
+		server.WithToolHandlerMiddleware(c.Redact.Middleware))
 	return a, nil
+}
+
+// sandbox starts the emulator, its world kept in the state directory, and
+// returns its one demo account.
+func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.Accounts, error) {
+	path := emulator.StatePath(dir)
+	if c.SandboxReset {
+		if err := emulator.ResetState(path); err != nil {
+			return nil, fmt.Errorf("--sandbox-reset: %w", err)
+		}
+	}
+	emu, err := emulator.OpenServer(append(append(emulator.SandboxDefaults(), c.Emulator...), emulator.WithStateFile(path))...)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	a.closers = append(a.closers, emu.Close)
+	a.logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", emu.BaseURL())
+	c.Redact.Add(emu.DemoToken())
+	client := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
+		threads.WithLogger(logger), threads.WithUserAgent("threads-mcp/"+version))
+	return &tools.SingleAccount{
+		Account: tools.Account{Name: "sandbox", Username: emulator.DemoUsername, API: client},
+		Source:  "sandbox",
+	}, nil
 }
 
 // start makes the logger and builds the server; on failure it has said why
 // on stderr and returns a nil app and the exit code.
-func start(ctx context.Context, c *config, s stdio) (*app, int) {
-	logger, err := newLogger(c.redact.Writer(s.err), c.logLevel)
+func start(ctx context.Context, c *config.Config, s stdio) (*app, int) {
+	logger, err := newLogger(c.Redact.Writer(s.err), c.LogLevel)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp:", err)
 		return nil, exitUsage
@@ -337,16 +169,13 @@ func start(ctx context.Context, c *config, s stdio) (*app, int) {
 // serve runs the MCP server on the chosen transport until ctx ends or, for
 // stdio, stdin closes; in-flight calls are allowed to finish (bounded).
 func serve(ctx context.Context, args []string, s stdio, getenv env) int {
-	if wantsHelp(args) {
-		printHelp(s.out, configFlagSet("serve", getenv), "serve [flags]",
+	if cli.WantsHelp(args) {
+		cli.PrintHelp(s.out, config.FlagSet("serve", getenv), "serve [flags]",
 			"Runs the MCP server on stdio (default), SSE or Streamable HTTP.")
 		return exitOK
 	}
-	c, rest, err := parseConfig("serve", args, s, getenv)
+	c, rest, err := config.Parse("serve", args, s.err, getenv)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
 		fmt.Fprintln(s.err, "threads-mcp:", err)
 		return exitUsage
 	}
@@ -359,97 +188,43 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 		return code
 	}
 	defer a.close()
-	logger := a.logger
-
-	switch c.transport {
-	case "stdio":
-		if isTerminal(s.in) {
+	if c.Transport == "stdio" {
+		if cli.IsTerminal(s.in) {
 			fmt.Fprintln(s.err, "threads-mcp: waiting for an MCP client on stdin (JSON-RPC). "+
 				"To try a tool by hand: threads-mcp call --sandbox publish_text '{\"text\":\"hello\"}'; "+
-				"to explore: npx @modelcontextprotocol/inspector "+selfPath()+" --sandbox. Ctrl-D quits.")
+				"to explore: npx @modelcontextprotocol/inspector "+cli.SelfPath()+" --sandbox. Ctrl-D quits.")
 		}
-		err = transport.ServeStdio(ctx, a.mcp, s.in, s.out, transport.StdioOptions{
-			Logger: slog.New(logger).With("version", version),
-		})
-	default:
+		err = transport.ServeStdio(ctx, a.mcp, s.in, s.out, transport.StdioOptions{Logger: slog.New(a.logger).With("version", version)})
+	} else {
 		err = serveHTTP(ctx, a, c)
 	}
 	if err != nil {
-		logger.Error("server stopped", "err", err)
+		a.logger.Error("server stopped", "err", err)
 		return exitFail
 	}
-	logger.Info("stopped")
+	a.logger.Info("stopped")
 	return exitOK
 }
 
 // httpOptions are the HTTP transport options of c.
-func httpOptions(a *app, c *config) transport.HTTPOptions {
+func httpOptions(a *app, c *config.Config) transport.HTTPOptions {
 	return transport.HTTPOptions{
-		Kind:              c.transport,
-		BearerToken:       c.httpToken,
-		AllowedOrigins:    list(c.origins),
-		AllowedHosts:      list(c.hosts),
-		ReadHeaderTimeout: c.readHeaderTimeout,
-		IdleTimeout:       c.idleTimeout,
+		Kind:              c.Transport,
+		BearerToken:       c.HTTPToken,
+		AllowedOrigins:    cli.List(c.Origins),
+		AllowedHosts:      cli.List(c.Hosts),
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		IdleTimeout:       c.IdleTimeout,
 		Inflight:          a.inflight,
 		Logger:            slog.New(a.logger).With("version", version),
 	}
 }
 
-// list splits a comma-separated flag value.
-func list(v string) []string {
-	if v == "" {
-		return nil
-	}
-	return strings.Split(v, ",")
-}
-
 // serveHTTP serves Streamable HTTP at /mcp or SSE at /sse (+ /message).
-func serveHTTP(ctx context.Context, a *app, c *config) error {
-	ln, err := net.Listen("tcp", c.listen)
+func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
+	ln, err := net.Listen("tcp", c.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	return transport.ServeHTTP(ctx, a.mcp, ln, httpOptions(a, c))
-}
-
-// stateDirOrDefault is the state directory the auth commands use.
-func stateDirOrDefault(getenv env) string {
-	if d := getenv("THREADS_MCP_STATE_DIR"); d != "" {
-		return d
-	}
-	d, err := state.DefaultDir()
-	if err != nil {
-		return ""
-	}
-	return d
-}
-
-// toolsetNames lists the toolsets for help texts.
-func toolsetNames() string {
-	var names []string
-	for _, t := range tools.Toolsets() {
-		names = append(names, t.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
-// envDefaults sets each flag of fs whose name starts with prefix from its
-// environment variable (THREADS_MCP_ and the name in upper case, dashes as
-// underscores: --sandbox-latency reads THREADS_MCP_SANDBOX_LATENCY). Flags
-// given on the command line still win: they are parsed later.
-func envDefaults(fs *flag.FlagSet, prefix string, getenv env) error {
-	var errs []error
-	fs.VisitAll(func(f *flag.Flag) {
-		if !strings.HasPrefix(f.Name, prefix) {
-			return
-		}
-		name := "THREADS_MCP_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v := getenv(name); v != "" {
-			if err := fs.Set(f.Name, v); err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q: %w", name, v, err))
-			}
-		}
-	})
-	return errors.Join(errs...)
 }

@@ -496,6 +496,17 @@ func NewServer(opts ...Option) *Server {
 	return &Server{Emulator: e, URL: srv.URL, srv: srv}
 }
 
+// OpenServer is NewServer for a state file that may fail to load: Open's
+// error instead of a panic.
+func OpenServer(opts ...Option) (*Server, error) {
+	e, err := Open(opts...)
+	if err != nil {
+		return nil, err
+	}
+	srv := httptest.NewServer(e.Handler())
+	return &Server{Emulator: e, URL: srv.URL, srv: srv}, nil
+}
+
 // BaseURL returns the versioned Graph base, s.URL + "/v1.0".
 func (s *Server) BaseURL() string { return s.URL + "/v1.0" }
 

@@ -1,23 +1,24 @@
-package main
+package commands
 
 import (
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 
+	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
 	"github.com/threads-mcp/threads-mcp/tools/clientconfig"
 )
 
-// install runs `threads-mcp install` (remove false) and `threads-mcp
+// Install runs `threads-mcp install` (remove false) and `threads-mcp
 // uninstall` (remove true): it writes this binary, by its absolute path, into
 // an MCP client's configuration, or takes it out.
-func install(args []string, s stdio, getenv env, remove bool) int {
+func Install(args []string, s IO, remove bool) int {
+	getenv := s.getenv()
 	cmdName := map[bool]string{false: "install", true: "uninstall"}[remove]
 	fs := flag.NewFlagSet(cmdName, flag.ContinueOnError)
-	fs.SetOutput(s.err)
+	fs.SetOutput(s.Err)
 	client := fs.String("client", "", "the MCP client: claude-desktop, claude-code, vscode, cursor, windsurf or codex")
 	name := fs.String("name", "threads", "the entry's name in the client's configuration")
 	dryRun := fs.Bool("dry-run", false, "print the new configuration instead of writing it")
@@ -31,44 +32,44 @@ func install(args []string, s stdio, getenv env, remove bool) int {
 		fs.BoolVar(&force, "force", false, "replace an existing entry of the same name")
 	}
 	usageLine := cmdName + " --client CLIENT [flags]"
-	if wantsHelp(args) {
-		printHelp(s.out, fs, usageLine, map[bool]string{
+	if cli.WantsHelp(args) {
+		cli.PrintHelp(s.Out, fs, usageLine, map[bool]string{
 			false: "Writes threads-mcp into an MCP client's configuration (merging; the old file is kept as FILE.bak).\nNo token is written: the entry uses a stored account (threads-mcp auth login) or the sandbox.",
 			true:  "Removes the threads-mcp entry from an MCP client's configuration.",
 		}[remove])
-		return exitOK
+		return ExitOK
 	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
-		return exitUsage
+		return ExitUsage
 	}
 	if len(pos) > 0 || *client == "" {
-		fmt.Fprintln(s.err, "usage: threads-mcp "+usageLine)
-		return exitUsage
+		fmt.Fprintln(s.Err, "usage: threads-mcp "+usageLine)
+		return ExitUsage
 	}
 	c, err := clientconfig.ParseClient(*client)
 	if err != nil {
-		fmt.Fprintf(s.err, "threads-mcp %s: %v\n", cmdName, err)
-		return exitUsage
+		fmt.Fprintf(s.Err, "threads-mcp %s: %v\n", cmdName, err)
+		return ExitUsage
 	}
 	if sandbox && account != "" {
-		fmt.Fprintf(s.err, "threads-mcp %s: --sandbox and --account exclude each other\n", cmdName)
-		return exitUsage
+		fmt.Fprintf(s.Err, "threads-mcp %s: --sandbox and --account exclude each other\n", cmdName)
+		return ExitUsage
 	}
 	p, err := platform(getenv)
 	if err != nil {
-		fmt.Fprintf(s.err, "threads-mcp %s: %v\n", cmdName, err)
-		return exitFail
+		fmt.Fprintf(s.Err, "threads-mcp %s: %v\n", cmdName, err)
+		return ExitFail
 	}
 	opts := clientconfig.Options{Force: force, DryRun: *dryRun}
 	var r *clientconfig.Result
 	if remove {
 		r, err = clientconfig.Uninstall(c, p, *name, opts)
 	} else {
-		self, serr := executable()
+		self, serr := cli.Executable()
 		if serr != nil {
-			fmt.Fprintf(s.err, "threads-mcp install: locate this binary: %v\n", serr)
-			return exitFail
+			fmt.Fprintf(s.Err, "threads-mcp install: locate this binary: %v\n", serr)
+			return ExitFail
 		}
 		e := clientconfig.Entry{Name: *name, Command: self}
 		if sandbox {
@@ -86,31 +87,31 @@ func install(args []string, s stdio, getenv env, remove bool) int {
 		r, err = clientconfig.Install(c, p, e, opts)
 	}
 	if err != nil {
-		fmt.Fprintf(s.err, "threads-mcp %s: %v\n", cmdName, err)
+		fmt.Fprintf(s.Err, "threads-mcp %s: %v\n", cmdName, err)
 		if errors.Is(err, clientconfig.ErrExists) {
-			return exitUsage
+			return ExitUsage
 		}
-		return exitFail
+		return ExitFail
 	}
 	switch {
 	case *dryRun:
-		fmt.Fprintf(s.out, "# %s\n%s", r.Path, r.Content)
+		fmt.Fprintf(s.Out, "# %s\n%s", r.Path, r.Content)
 	case !r.Changed:
-		fmt.Fprintf(s.err, "%s: already up to date, nothing changed\n", r.Path)
+		fmt.Fprintf(s.Err, "%s: already up to date, nothing changed\n", r.Path)
 	case remove:
-		fmt.Fprintf(s.err, "removed %q from %s (backup: %s); restart %s\n", *name, r.Path, r.Backup, c)
+		fmt.Fprintf(s.Err, "removed %q from %s (backup: %s); restart %s\n", *name, r.Path, r.Backup, c)
 	default:
-		fmt.Fprintf(s.err, "added %q to %s", *name, r.Path)
+		fmt.Fprintf(s.Err, "added %q to %s", *name, r.Path)
 		if r.Backup != "" {
-			fmt.Fprintf(s.err, " (backup: %s)", r.Backup)
+			fmt.Fprintf(s.Err, " (backup: %s)", r.Backup)
 		}
-		fmt.Fprintf(s.err, "; restart %s to load it\n", c)
+		fmt.Fprintf(s.Err, "; restart %s to load it\n", c)
 	}
-	return exitOK
+	return ExitOK
 }
 
 // platform describes this machine for clientconfig.
-func platform(getenv env) (clientconfig.Platform, error) {
+func platform(getenv func(string) string) (clientconfig.Platform, error) {
 	home := getenv("HOME")
 	if runtime.GOOS == "windows" || home == "" {
 		h, err := os.UserHomeDir()
@@ -123,16 +124,4 @@ func platform(getenv env) (clientconfig.Platform, error) {
 		GOOS: runtime.GOOS, Home: home,
 		AppData: getenv("APPDATA"), XDGConfigHome: getenv("XDG_CONFIG_HOME"), CodexHome: getenv("CODEX_HOME"),
 	}, nil
-}
-
-// executable is the absolute, symlink-resolved path of the running binary.
-func executable() (string, error) {
-	p, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		p = r
-	}
-	return filepath.Abs(p)
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -8,8 +8,11 @@ import (
 )
 
 func TestSplitCommand(t *testing.T) {
-	fs := configFlagSet("t", func(string) string { return "" })
-	valueFlag := func(n string) bool { return isValueFlag(fs, n) }
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.String("listen", "", "")
+	fs.String("log-level", "", "")
+	fs.Bool("sandbox", false, "")
+	valueFlag := func(n string) bool { return IsValueFlag(fs, n) }
 	tests := []struct {
 		args     []string
 		cmd      string
@@ -25,9 +28,9 @@ func TestSplitCommand(t *testing.T) {
 		{[]string{"--", "call"}, "serve", []string{"--", "call"}},
 	}
 	for _, tc := range tests {
-		cmd, rest := splitCommand(tc.args, valueFlag)
+		cmd, rest := SplitCommand(tc.args, valueFlag)
 		if cmd != tc.cmd || !slices.Equal(rest, tc.wantRest) {
-			t.Errorf("splitCommand(%q) = %q, %q; want %q, %q", tc.args, cmd, rest, tc.cmd, tc.wantRest)
+			t.Errorf("SplitCommand(%q) = %q, %q; want %q, %q", tc.args, cmd, rest, tc.cmd, tc.wantRest)
 		}
 	}
 }
@@ -47,9 +50,9 @@ func TestParseInterspersed(t *testing.T) {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
 		pretty := fs.Bool("pretty", false, "")
 		level := fs.String("level", "", "")
-		pos, err := parseInterspersed(fs, tc.args)
+		pos, err := ParseInterspersed(fs, tc.args)
 		if err != nil || !slices.Equal(pos, tc.pos) || *pretty != tc.pretty || *level != tc.level {
-			t.Errorf("parseInterspersed(%q) = %q, %v (pretty %v, level %q)", tc.args, pos, err, *pretty, *level)
+			t.Errorf("ParseInterspersed(%q) = %q, %v (pretty %v, level %q)", tc.args, pos, err, *pretty, *level)
 		}
 	}
 }
@@ -75,7 +78,7 @@ func TestVersionFrom(t *testing.T) {
 		{"no build info", "", func() (*debug.BuildInfo, bool) { return nil, false }, "devel"},
 	}
 	for _, tc := range tests {
-		if got := versionFrom(tc.stamped, tc.read); got != tc.want {
+		if got := VersionFrom(tc.stamped, tc.read); got != tc.want {
 			t.Errorf("%s: versionFrom = %q, want %q", tc.name, got, tc.want)
 		}
 	}
@@ -93,9 +96,9 @@ func TestClosest(t *testing.T) {
 		{"frobnicate_everything", "", false},
 	}
 	for _, tc := range tests {
-		got, ok := closest(tc.in, names)
+		got, ok := Closest(tc.in, names)
 		if got != tc.want && tc.ok || ok != tc.ok {
-			t.Errorf("closest(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+			t.Errorf("Closest(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
 }

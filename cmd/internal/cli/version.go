@@ -1,19 +1,17 @@
-package main
+package cli
 
 import "runtime/debug"
 
-// stampedVersion is set at build time with -ldflags "-X main.stampedVersion=v1.2.3";
-// when empty, the version comes from the build info.
-var stampedVersion string
+// Version is the version of the running binary: stamped (set at build time
+// with -ldflags "-X main.stampedVersion=v1.2.3" and passed here), else from
+// the build info (see VersionFrom).
+func Version(stamped string) string { return VersionFrom(stamped, debug.ReadBuildInfo) }
 
-// version is the version reported to clients, in logs and by `version`.
-var version = versionFrom(stampedVersion, debug.ReadBuildInfo)
-
-// versionFrom picks the version: the stamped one; else the module version
+// VersionFrom picks the version: the stamped one; else the module version
 // (set by `go install module@version`); else the VCS revision the go tool
 // records when building in a checkout ("devel+1a2b3c4d5e6f", "-dirty" when
 // the tree had changes); else "devel".
-func versionFrom(stamped string, read func() (*debug.BuildInfo, bool)) string {
+func VersionFrom(stamped string, read func() (*debug.BuildInfo, bool)) string {
 	if stamped != "" {
 		return stamped
 	}
