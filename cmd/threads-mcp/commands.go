@@ -210,6 +210,8 @@ func runEmulator(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	listen := fs.String("listen", "127.0.0.1:8787", "listen address")
+	stateFile := fs.String("state", "", "keep the emulated world in this file across runs")
+	emuOpts := emulator.Flags(fs, "")
 	if wantsHelp(args) {
 		printHelp(s.out, fs, "emulator [flags]", "Serves the Threads Graph API emulator (with a demo world) over HTTP.")
 		return exitOK
@@ -220,8 +222,19 @@ func runEmulator(ctx context.Context, args []string, s stdio) int {
 		}
 		return exitUsage
 	}
-	emu := emulator.NewEmulator(emulator.WithDemoWorld(),
-		emulator.WithProcessingDelay(500*time.Millisecond, 3*time.Second))
+	opts, err := emuOpts()
+	if err != nil {
+		fmt.Fprintln(s.err, "threads-mcp emulator:", err)
+		return exitUsage
+	}
+	if *stateFile != "" {
+		opts = append(opts, emulator.WithStateFile(*stateFile))
+	}
+	emu, err := emulator.Open(append(emulator.SandboxDefaults(), opts...)...)
+	if err != nil {
+		fmt.Fprintln(s.err, "threads-mcp emulator:", err)
+		return exitFail
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp emulator:", err)

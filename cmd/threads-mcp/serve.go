@@ -218,8 +218,11 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 
 	var accts tools.Accounts
 	if c.sandbox {
-		emu := emulator.NewEmulator(emulator.WithDemoWorld(),
-			emulator.WithProcessingDelay(300*time.Millisecond, 1500*time.Millisecond))
+		emu, err := emulator.Open(append(emulator.SandboxDefaults(), emulator.WithStateFile(emulator.StatePath(dir)))...)
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			a.close()
@@ -227,7 +230,7 @@ func build(ctx context.Context, c *config, logger *log.Logger) (*app, error) {
 		}
 		hs := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = hs.Serve(ln) }()
-		a.closers = append(a.closers, func() { _ = hs.Close() })
+		a.closers = append(a.closers, func() { _ = hs.Close(); _ = emu.Close() })
 		baseURL := "http://" + ln.Addr().String() + "/v1.0"
 		logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", baseURL)
 		client := threads.NewClient(

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -80,6 +81,15 @@ var (
 	// on Instagram's code 9 / subcode 2207042). The message is completed per
 	// quota when Message is empty.
 	DefaultQuotaError = ErrorSpec{HTTPStatus: 400, Code: 9, Subcode: 2207042, Type: "THApiException"}
+	// DefaultReplyNotAllowedError is the default answer to a reply outside
+	// the post's reply audience: HTTP 400 code 10 (permission), the post's
+	// audience named in error_user_msg.
+	DefaultReplyNotAllowedError = ErrorSpec{HTTPStatus: 400, Code: 10, Type: "THApiException",
+		Message: "The user is not allowed to reply to this post", ErrorUserTitle: "Cannot reply"}
+	// QuotaErrorCode4 is the other plausible quota-exhausted shape: Graph's
+	// generic throttling code 4 (is_transient). Meta documents none for
+	// Threads; code 9 / 2207042 (DefaultQuotaError) comes from Instagram.
+	QuotaErrorCode4 = ErrorSpec{HTTPStatus: 400, Code: 4, Type: "OAuthException", IsTransient: true}
 	// DefaultPublishConsumedError is the default answer to publishing a
 	// container that is already PUBLISHED, or is ERROR or EXPIRED: a
 	// non-transient code 100 (so that a naive retry policy does not loop),
@@ -119,11 +129,25 @@ type Config struct {
 	// RateLimitStatus429 makes injected throttling errors (codes 4, 17, 32,
 	// 613) without an explicit HTTPStatus answer 429. Default: 400.
 	RateLimitStatus429 bool
-	// LenientTopicTags disables decision 2 (at most one topic tag per post):
+	// LenientTopicTags turns off the one-topic rule (Meta: "only one topic
+	// tag is allowed per post", https://developers.facebook.com/docs/threads/posts):
 	// the topic_tag parameter then wins over in-text tags and the first valid
 	// in-text tag wins over later ones. Default: false (such posts are
 	// rejected with code 100 naming the tags).
 	LenientTopicTags bool
+	// KeywordSearchOwnPostsOnly makes /keyword_search find only the caller's
+	// own posts, as Meta does until threads_keyword_search is approved in App
+	// Review (https://developers.facebook.com/docs/threads/keyword-search).
+	// Default: false (approved: all public posts).
+	KeywordSearchOwnPostsOnly bool
+	// ProfileDiscoveryMetaOnly makes profile_lookup and profile_posts resolve
+	// only @meta, @threads, @instagram and @facebook, as before
+	// threads_profile_discovery is approved. Default: false.
+	ProfileDiscoveryMetaOnly bool
+	// ReplyNotAllowedError is returned when a reply's author is outside the
+	// reply audience of the post replied to (Meta documents no shape).
+	// Zero: DefaultReplyNotAllowedError.
+	ReplyNotAllowedError ErrorSpec
 }
 
 type config struct {
@@ -135,7 +159,21 @@ type config struct {
 	api        Config
 	seed       int64
 	prefix     string
+	requestLog int
+	publishLag time.Duration
+	stateFile  string
+	faults     []Faults
 }
+
+// DefaultRequestLog is how many requests an emulator remembers for Requests
+// unless WithRequestLog says otherwise.
+const DefaultRequestLog = 4096
+
+// WithRequestLog keeps the last n requests for Requests (default
+// DefaultRequestLog); n <= 0 records nothing. Each entry holds a copy of the
+// request's parameters and headers, a few KB, so a long-running emulator
+// (the sandbox) turns recording off.
+func WithRequestLog(n int) Option { return func(cf *config) { cf.requestLog = max(n, 0) } }
 
 // Option configures an Emulator.
 type Option func(*config)
@@ -168,7 +206,8 @@ func WithTokenPrefix(prefix string) Option { return func(cf *config) { cf.prefix
 // WithSeed sets the seed of ids, tokens and demo data (default 1).
 func WithSeed(seed int64) Option { return func(cf *config) { cf.seed = seed } }
 
-// Scopes of threads-api.md 2.6.
+// Threads permissions, as listed on
+// https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions.
 const (
 	ScopeBasic            = "threads_basic"
 	ScopeContentPublish   = "threads_content_publish"
@@ -203,7 +242,7 @@ const (
 	demoRedirectProduction = "https://threads-mcp.test/callback"
 )
 
-// AllScopes lists every Threads permission (threads-api.md 2.6).
+// AllScopes lists every Threads permission.
 var AllScopes = []string{
 	ScopeBasic, ScopeContentPublish, ScopeReadReplies, ScopeManageReplies,
 	ScopeManageInsights, ScopeKeywordSearch, ScopeManageMentions, ScopeDelete,
@@ -221,7 +260,12 @@ type UserSpec struct {
 	Name       string
 	Biography  string
 	IsVerified bool
-	Followers  int
+	// Followers is the follower count reported by insights and profile
+	// discovery (at least 100 makes a profile discoverable).
+	Followers int
+	// Private hides the user's posts from search, mentions and profile
+	// discovery.
+	Private bool
 }
 
 // MediaOutcome is the processing outcome of a media URL.
@@ -301,6 +345,8 @@ type user struct {
 	id, username, name, bio string
 	verified                bool
 	followers               int
+	following               []string // ids of the users this user follows
+	private                 bool
 }
 
 type token struct {
@@ -330,7 +376,8 @@ type authCode struct {
 type injection struct {
 	method, path string
 	spec         ErrorSpec
-	left         int // <0: unlimited
+	drop         bool // drop the connection instead of answering spec
+	left         int  // <0: unlimited
 }
 
 // Emulator is the in-memory Graph API; safe for concurrent use.
@@ -339,7 +386,10 @@ type Emulator struct {
 	clock Clock
 
 	mu            sync.Mutex
+	pcg           *rand.PCG
 	rng           *rand.Rand
+	gen           int64 // bumped by every change to the world; see touch
+	store         *stateStore
 	nextObjID     int64
 	nextUserID    int64
 	users         map[string]*user
@@ -352,29 +402,37 @@ type Emulator struct {
 	mediaOrder    []*mediaObj
 	seq           int64
 	quotas        map[string]map[string][]time.Time
+	searches      map[string][]searchedKeyword // per user, newest last
+	quotaSizes    map[string]int               // overrides of defaultQuotas
+	tokenTTL      time.Duration                // lifetime of long-lived tokens issued from now; 0: 60 days
+	rateLimit     rateLimit
+	calls         []time.Time // recent calls, for rateLimit
 	latency       time.Duration
 	outcomes      map[string]MediaOutcome
 	publishLag    time.Duration
 	publishFault  PublishFault
 	publishLeft   int
 	injections    []*injection
-	requests      []Request
+	requests      requestRing
 	demoToken     string
 	demoUserID    string
 	demoAppID     string
 	demoAppSecret string
 }
 
-// NewEmulator returns an empty emulator (or the demo world with WithDemoWorld).
-func NewEmulator(opts ...Option) *Emulator {
-	cf := config{clock: realClock{}, seed: defaultSeed, prefix: "THAA"}
+// Open returns an empty emulator (or the demo world with WithDemoWorld),
+// loading and keeping its world in the WithStateFile file when one is given.
+func Open(opts ...Option) (*Emulator, error) {
+	cf := config{clock: realClock{}, seed: defaultSeed, prefix: "THAA", requestLog: DefaultRequestLog}
 	for _, o := range opts {
 		o(&cf)
 	}
+	pcg := rand.NewPCG(uint64(cf.seed), 0x7468726561647321)
 	e := &Emulator{
 		cfg:        cf,
 		clock:      cf.clock,
-		rng:        rand.New(rand.NewPCG(uint64(cf.seed), 0x7468726561647321)),
+		pcg:        pcg,
+		rng:        rand.New(pcg),
 		nextObjID:  17900000000000000 + cf.seed%1000*1000000000,
 		nextUserID: 17841400000000000 + cf.seed%1000*1000000,
 		users:      map[string]*user{},
@@ -384,11 +442,37 @@ func NewEmulator(opts ...Option) *Emulator {
 		containers: map[string]*container{},
 		media:      map[string]*mediaObj{},
 		quotas:     map[string]map[string][]time.Time{},
+		searches:   map[string][]searchedKeyword{},
 		latency:    cf.latency,
 		outcomes:   map[string]MediaOutcome{},
+		requests:   requestRing{max: cf.requestLog},
+		publishLag: cf.publishLag,
 	}
-	if cf.demo {
-		e.seedDemo()
+	seed := func() {
+		if cf.demo {
+			e.seedDemo()
+		}
+	}
+	if cf.stateFile == "" {
+		seed()
+	} else if err := e.openState(cf.stateFile, seed); err != nil {
+		return nil, err
+	}
+	for _, f := range cf.faults {
+		if err := e.ApplyFaults(f); err != nil {
+			return nil, fmt.Errorf("emulator faults: %w", err)
+		}
+	}
+	return e, nil
+}
+
+// NewEmulator returns an empty emulator (or the demo world with
+// WithDemoWorld). It panics if a WithStateFile file cannot be used; call Open
+// to get that as an error.
+func NewEmulator(opts ...Option) *Emulator {
+	e, err := Open(opts...)
+	if err != nil {
+		panic(err)
 	}
 	return e
 }
@@ -418,8 +502,11 @@ func (s *Server) BaseURL() string { return s.URL + "/v1.0" }
 // Client returns an *http.Client for the server.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down and releases the emulator's state file.
+func (s *Server) Close() {
+	s.srv.Close()
+	_ = s.Emulator.Close()
+}
 
 // now returns the clock's time; callers may hold e.mu.
 func (e *Emulator) now() time.Time { return e.clock.Now() }
@@ -427,6 +514,7 @@ func (e *Emulator) now() time.Time { return e.clock.Now() }
 // newObjID returns a fresh decimal id for a container or media object.
 // Callers hold e.mu.
 func (e *Emulator) newObjID() string {
+	e.touch()
 	e.nextObjID += int64(e.rng.IntN(9000) + 1)
 	return strconv.FormatInt(e.nextObjID, 10)
 }
@@ -450,13 +538,14 @@ func (e *Emulator) AddUser(u UserSpec) string {
 }
 
 func (e *Emulator) addUserLocked(u UserSpec) string {
+	e.touch()
 	e.nextUserID += int64(e.rng.IntN(90000) + 1)
 	id := strconv.FormatInt(e.nextUserID, 10)
 	if u.Username == "" {
 		u.Username = "user_" + id[len(id)-6:]
 	}
 	e.users[id] = &user{id: id, username: u.Username, name: u.Name, bio: u.Biography,
-		verified: u.IsVerified, followers: u.Followers}
+		verified: u.IsVerified, followers: u.Followers, private: u.Private}
 	e.userOrder = append(e.userOrder, id)
 	return id
 }
@@ -479,12 +568,13 @@ func (e *Emulator) IssueToken(userID string, scopes []string, ttl time.Duration)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if ttl <= 0 {
-		ttl = longLivedExpiresIn * time.Second
+		ttl = e.longLivedTTL()
 	}
 	return e.issueLocked(userID, "", scopes, ttl, false).value
 }
 
 func (e *Emulator) issueLocked(userID, appID string, scopes []string, ttl time.Duration, short bool) *token {
+	e.touch()
 	now := e.now()
 	t := &token{userID: userID, appID: appID, scopes: map[string]bool{}, issuedAt: now,
 		expiresAt: now.Add(ttl), short: short}
@@ -506,6 +596,7 @@ func (e *Emulator) ExpireToken(tok string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if t, ok := e.tokens[tok]; ok {
+		e.touch()
 		t.expiresAt = e.now().Add(-time.Second)
 	}
 }
@@ -515,6 +606,7 @@ func (e *Emulator) ExpireToken(tok string) {
 func (e *Emulator) RegisterApp(appID, appSecret string, redirectURIs ...string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.touch()
 	e.apps[appID] = &app{id: appID, secret: appSecret, redirects: slices.Clone(redirectURIs)}
 }
 
@@ -565,6 +657,10 @@ func (e *Emulator) SetPublishLag(d time.Duration) {
 func (e *Emulator) SetPublishFault(f PublishFault, times int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.setPublishFaultLocked(f, times)
+}
+
+func (e *Emulator) setPublishFaultLocked(f PublishFault, times int) {
 	e.publishFault = f
 	e.publishLeft = times
 	if times <= 0 {
@@ -592,8 +688,9 @@ func (e *Emulator) SetLatency(d time.Duration) {
 	e.latency = d
 }
 
-// Reset clears every fault (latency, media outcomes, publish lag, publish
-// faults, injected errors); data is kept.
+// Reset clears every fault and limit (latency, media outcomes, publish lag,
+// publish faults, dropped connections, injected errors, rate limit, quota
+// sizes, token lifetime); data and processing delays are kept.
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -602,15 +699,19 @@ func (e *Emulator) Reset() {
 	e.publishLag = 0
 	e.publishFault, e.publishLeft = PublishOK, 0
 	e.injections = nil
+	e.rateLimit, e.calls = RateLimit{}, nil
+	e.quotaSizes = nil
+	e.tokenTTL = 0
 }
 
-// Requests returns a copy of every request received so far (tokens included
-// as sent).
+// Requests returns a copy of the recorded requests, oldest first: the last
+// WithRequestLog of them (tokens included as sent).
 func (e *Emulator) Requests() []Request {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]Request, len(e.requests))
-	for i, r := range e.requests {
+	all := e.requests.all()
+	out := make([]Request, len(all))
+	for i, r := range all {
 		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query),
 			Form: cloneValues(r.Form), Header: r.Header.Clone(), At: r.At}
 	}
@@ -621,8 +722,35 @@ func (e *Emulator) Requests() []Request {
 func (e *Emulator) ResetRequests() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.requests = nil
+	e.requests.reset()
 }
+
+// requestRing keeps the last max requests.
+type requestRing struct {
+	max   int
+	buf   []Request
+	start int // index of the oldest entry once buf is full
+}
+
+// recording reports whether the ring keeps anything.
+func (r *requestRing) recording() bool { return r.max > 0 }
+
+func (r *requestRing) add(q Request) {
+	switch {
+	case r.max <= 0:
+	case len(r.buf) < r.max:
+		r.buf = append(r.buf, q)
+	default:
+		r.buf[r.start] = q
+		r.start = (r.start + 1) % r.max
+	}
+}
+
+func (r *requestRing) all() []Request {
+	return append(slices.Clone(r.buf[r.start:]), r.buf[:r.start]...)
+}
+
+func (r *requestRing) reset() { r.buf, r.start = nil, 0 }
 
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}
@@ -652,6 +780,7 @@ func (e *Emulator) Posts(userID string) []Post {
 		}
 		out = append(out, p)
 	}
+	slices.SortStableFunc(out, func(a, b Post) int { return a.Timestamp.Compare(b.Timestamp) })
 	return out
 }
 

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// Decision 1 evidence: per grapheme cluster, ASCII and L/M/N-initial
-// clusters cost 1, everything else its UTF-8 bytes.
+// Meta counts emoji as their UTF-8 bytes (https://developers.facebook.com/docs/threads/posts);
+// ASCII and letter/mark/number clusters cost 1; other symbols their bytes.
 func TestCountText(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -30,6 +30,8 @@ func TestCountText(t *testing.T) {
 		{"a—b…", 1 + 3 + 1 + 3},
 		{"١٢٣", 3}, // Arabic-Indic digits (N*)
 		{"\r\n", 1},
+		{"1️⃣", 7}, // keycap emoji: its bytes
+		{"ℹ️", 6},  // an emoji whose base Unicode calls a letter
 		{strings.Repeat("”", 166) + "ab", 500},
 	}
 	for _, tc := range tests {

@@ -51,7 +51,9 @@ func errObject(method, id string) *apiError {
 		msg: fmt.Sprintf("Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation", strings.ToLower(method), id)}
 }
 
-// errMediaNotFound is the 24/4279009 publish error (threads-api.md 11.3).
+// errMediaNotFound is the 24/4279009 publish error for a container that is
+// not ready, as answered in fbsamples/threads_api#70 and seen in production
+// right after FINISHED (gitroomhq/postiz-app#2047).
 func errMediaNotFound() *apiError {
 	return &apiError{status: 400, code: 24, subcode: 4279009, typ: "OAuthException",
 		msg: "The requested resource does not exist", userTitle: "Media Not Found",
@@ -93,11 +95,19 @@ func (rc *reqCtx) boolParam(name string) (bool, error) {
 }
 
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
+		end := e.beginRequest()
+		defer end()
+		e.serveAdmin(w, r)
+		return
+	}
 	params, form := e.readParams(r)
 	e.mu.Lock()
 	now := e.now()
-	e.requests = append(e.requests, Request{Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.Query(), Form: form, Header: r.Header.Clone(), At: now})
+	if e.requests.recording() {
+		e.requests.add(Request{Method: r.Method, Path: r.URL.Path,
+			Query: r.URL.Query(), Form: form, Header: r.Header.Clone(), At: now})
+	}
 	latency := e.latency
 	e.mu.Unlock()
 
@@ -111,6 +121,8 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	end := e.beginRequest()
+	defer end()
 	rc := &reqCtx{r: r, params: params}
 	body, err := e.dispatch(rc)
 	switch {
@@ -229,10 +241,14 @@ func (e *Emulator) readParams(r *http.Request) (url.Values, url.Values) {
 	return params, form
 }
 
-// matchInjection consumes a matching injected error, if any.
-func (e *Emulator) matchInjection(r *http.Request) *apiError {
+// matchInjection consumes a matching injected fault, if any: errDrop or
+// an *apiError. It also applies the rate limit.
+func (e *Emulator) matchInjection(r *http.Request) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if ae := e.rateLimited(e.now()); ae != nil {
+		return ae
+	}
 	for i, in := range e.injections {
 		if in.method != "" && !strings.EqualFold(in.method, r.Method) {
 			continue
@@ -245,6 +261,9 @@ func (e *Emulator) matchInjection(r *http.Request) *apiError {
 			if in.left == 0 {
 				e.injections = append(e.injections[:i:i], e.injections[i+1:]...)
 			}
+		}
+		if in.drop {
+			return errDrop
 		}
 		ae := fromSpec(in.spec)
 		if ae.typ == "" {
@@ -282,8 +301,8 @@ func splitPath(p string) ([]string, bool) {
 
 func (e *Emulator) dispatch(rc *reqCtx) (any, error) {
 	r := rc.r
-	if ae := e.matchInjection(r); ae != nil {
-		return nil, ae
+	if err := e.matchInjection(r); err != nil {
+		return nil, err
 	}
 	segs, versioned := splitPath(r.URL.Path)
 	rc.version = versioned
@@ -300,6 +319,8 @@ func (e *Emulator) dispatch(rc *reqCtx) (any, error) {
 		return e.exchangeToken(rc)
 	case len(segs) == 1 && segs[0] == "refresh_access_token":
 		return e.refreshToken(rc)
+	case len(segs) == 1 && segs[0] == "debug_token":
+		return e.debugToken(rc)
 	}
 
 	e.mu.Lock()
@@ -316,6 +337,14 @@ func (e *Emulator) dispatch(rc *reqCtx) (any, error) {
 		id = rc.me.id
 	}
 	if len(segs) == 1 {
+		if h, ok := map[string]func(*reqCtx) (any, error){"keyword_search": e.keywordSearch,
+			"profile_lookup": e.profileLookup, "profile_posts": e.profilePosts,
+			"location_search": e.locationSearch}[id]; ok {
+			if r.Method != http.MethodGet {
+				return nil, errParam("Unsupported %s request", strings.ToLower(r.Method))
+			}
+			return h(rc)
+		}
 		return e.node(rc, id)
 	}
 	return e.edge(rc, id, segs[1])
@@ -414,6 +443,13 @@ func (e *Emulator) node(rc *reqCtx, id string) (any, error) {
 		if m, ok := e.media[id]; ok && !m.deleted {
 			return e.getMedia(rc, m)
 		}
+		if l, ok := locationByID(id); ok {
+			fields := parseFields(rc.get("fields"))
+			if len(fields) == 0 {
+				fields = []string{"id"}
+			}
+			return l.render(fields)
+		}
 		return nil, errObject(method, id)
 	case http.MethodDelete:
 		return e.deleteMedia(rc, id)
@@ -451,6 +487,7 @@ func (e *Emulator) edge(rc *reqCtx, id, edge string) (any, error) {
 		"manage_pending_reply":     {http.MethodPost, false, e.managePendingReply},
 		"repost":                   {http.MethodPost, false, e.repost},
 		"insights":                 {http.MethodGet, false, e.mediaInsights},
+		"mentions":                 {http.MethodGet, true, e.mentions},
 	}
 	rt, ok := routes[edge]
 	if !ok {

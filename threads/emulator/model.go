@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Container statuses (threads-api.md 3.3).
+// Container statuses, from
+// https://developers.facebook.com/docs/threads/troubleshooting ("Publishing does not return a media ID").
 const (
 	StatusInProgress = "IN_PROGRESS"
 	StatusFinished   = "FINISHED"

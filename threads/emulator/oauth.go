@@ -62,6 +62,7 @@ func (e *Emulator) authorize(rc *reqCtx) (any, error) {
 		if _, ok := e.users[uid]; !ok {
 			return nil, errParam("Emulator: no such user %q to approve the authorization", uid)
 		}
+		e.touch()
 		code := e.randString(40)
 		e.codes[code] = &authCode{code: code, appID: a.id, redirect: redirectURI, userID: uid,
 			scopes: scopes, issuedAt: e.now()}
@@ -126,6 +127,7 @@ func (e *Emulator) oauthAccessToken(rc *reqCtx) (any, error) {
 	if rc.get("redirect_uri") != c.redirect {
 		return nil, &oauthError{msg: "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request"}
 	}
+	e.touch()
 	c.used = true
 	t := e.issueLocked(c.userID, a.id, c.scopes, shortLivedTTL, true)
 	return map[string]any{"access_token": t.value, "user_id": json.Number(c.userID)}, nil
@@ -188,8 +190,8 @@ func (e *Emulator) exchangeToken(rc *reqCtx) (any, error) {
 		scopes = append(scopes, s)
 	}
 	slices.Sort(scopes)
-	nt := e.issueLocked(t.userID, t.appID, scopes, longLivedExpiresIn*time.Second, false)
-	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": longLivedExpiresIn}, nil
+	nt := e.issueLocked(t.userID, t.appID, scopes, e.longLivedTTL(), false)
+	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": int64(e.longLivedTTL() / time.Second)}, nil
 }
 
 // refreshToken serves GET /refresh_access_token?grant_type=th_refresh_token.
@@ -215,9 +217,9 @@ func (e *Emulator) refreshToken(rc *reqCtx) (any, error) {
 		scopes = append(scopes, s)
 	}
 	slices.Sort(scopes)
-	nt := e.issueLocked(t.userID, t.appID, scopes, longLivedExpiresIn*time.Second, false)
+	nt := e.issueLocked(t.userID, t.appID, scopes, e.longLivedTTL(), false)
 	if e.cfg.api.RevokeOldTokenOnRefresh {
 		t.revoked = true
 	}
-	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": longLivedExpiresIn}, nil
+	return map[string]any{"access_token": nt.value, "token_type": "bearer", "expires_in": int64(e.longLivedTTL() / time.Second)}, nil
 }

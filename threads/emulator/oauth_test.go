@@ -191,7 +191,7 @@ func TestAuthorizeValidation(t *testing.T) {
 	}
 }
 
-// Token errors and both token styles (§11.11, decision 7).
+// Token errors, and the token as a Bearer header or an access_token parameter.
 func TestTokens(t *testing.T) {
 	s, _, a := newWorld(t)
 	expired := s.IssueToken(s.DemoUserID(), AllScopes, time.Hour)

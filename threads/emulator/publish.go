@@ -46,7 +46,22 @@ func (e *Emulator) quotaUsed(uid, kind string, now time.Time) int {
 	return len(kept)
 }
 
+// defaultQuotas are Meta's rolling 24 h quotas per profile
+// (https://developers.facebook.com/docs/threads/overview#rate-limiting).
+var defaultQuotas = map[string]int{quotaPosts: postQuota, quotaReplies: replyQuota, quotaDeletes: deleteQuota,
+	quotaLocation: locationSearchQuota, quotaSearch: keywordSearchQuota, quotaProfile: profileDiscoveryQuota}
+
+// quotaTotal is the size of a quota: Meta's unless Faults.Quotas changed it.
+// Callers hold e.mu.
+func (e *Emulator) quotaTotal(kind string) int {
+	if n, ok := e.quotaSizes[kind]; ok {
+		return n
+	}
+	return defaultQuotas[kind]
+}
+
 func (e *Emulator) quotaTake(uid, kind string, at time.Time) {
+	e.touch()
 	if e.quotas[uid] == nil {
 		e.quotas[uid] = map[string][]time.Time{}
 	}
@@ -61,7 +76,8 @@ func (e *Emulator) quotaError(kind string, total int) *apiError {
 	ae := fromSpec(s)
 	if ae.msg == "" {
 		what := map[string]string{quotaPosts: "posts", quotaReplies: "replies", quotaDeletes: "deletes",
-			quotaLocation: "location searches"}[kind]
+			quotaLocation: "location searches", quotaSearch: "keyword searches",
+			quotaProfile: "profile lookups"}[kind]
 		ae.msg = fmt.Sprintf("You have reached the maximum number of %s (%d) allowed in a rolling 24 hour period.", what, total)
 		if ae.userTitle == "" {
 			ae.userTitle = "Cannot publish more " + what
@@ -107,7 +123,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 	}
 	c.carouselItem, c.spoiler, c.replyApprovals, c.ghost = carouselItem, spoiler, approvals, ghost
 
-	if countText(c.text) > 500 {
+	if countText(c.text) > maxTextLen {
 		return nil, errParam("Param text must be at most 500 characters long.")
 	}
 	textOnly := []string{"link_attachment", "gif_attachment", "poll_attachment", "text_attachment"}
@@ -162,10 +178,11 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		c.altText = alt
 	}
 
-	// Topic tags (decision 2 unless LenientTopicTags).
+	// Topic tags: at most one per post unless LenientTopicTags (Meta: "only
+	// one topic tag is allowed per post").
 	if rc.has("topic_tag") {
 		tag := strings.TrimPrefix(rc.get("topic_tag"), "#")
-		if n := utf8.RuneCountInString(tag); n < 1 || n > 50 || strings.ContainsAny(tag, ".&") {
+		if n := utf8.RuneCountInString(tag); n < 1 || n > maxTagLen || strings.ContainsAny(tag, ".&") {
 			return nil, errParam("Param topic_tag must be 1 to 50 characters long and must not contain periods (.) or ampersands (&).")
 		}
 		c.topicTag = tag
@@ -231,7 +248,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		}
 		c.textEntities = te
 	}
-	if countLinks(c.text, c.linkAttachment, taLink) > 5 {
+	if countLinks(c.text, c.linkAttachment, taLink) > maxLinks {
 		s := e.cfg.api.LinkLimitError
 		if s == (ErrorSpec{}) {
 			s = DefaultLinkLimitError
@@ -291,6 +308,9 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		}
 		if rootOwner != uid && !rc.tok.scopes[ScopeKeywordSearch] && !rc.tok.scopes[ScopeManageMentions] {
 			return nil, e.scopeError()
+		}
+		if err := e.mayReply(uid, target); err != nil {
+			return nil, err
 		}
 		c.replyToID = rid
 	}
@@ -405,7 +425,7 @@ func parseTextAttachment(raw string) (json.RawMessage, string, error) {
 	if ta.Plaintext == nil || *ta.Plaintext == "" {
 		return nil, "", errParam("Param text_attachment.plaintext is required")
 	}
-	if countText(*ta.Plaintext) > 10000 {
+	if countText(*ta.Plaintext) > maxTextAttachmentLen {
 		return nil, "", errParam("Param text_attachment.plaintext must be at most 10000 characters long.")
 	}
 	if ta.Link != "" && !validURL(ta.Link, false) {
@@ -499,12 +519,12 @@ func (e *Emulator) publishContainer(rc *reqCtx, c *container) (any, error) {
 		if err := e.need(rc, ScopeManageReplies); err != nil {
 			return nil, err
 		}
-		if e.quotaUsed(uid, quotaReplies, rc.now) >= replyQuota {
-			return nil, e.quotaError(quotaReplies, replyQuota)
+		if e.quotaUsed(uid, quotaReplies, rc.now) >= e.quotaTotal(quotaReplies) {
+			return nil, e.quotaError(quotaReplies, e.quotaTotal(quotaReplies))
 		}
 	}
-	if (c.replyToID == "" || e.cfg.api.RepliesCountAgainstPostQuota) && e.quotaUsed(uid, quotaPosts, rc.now) >= postQuota {
-		return nil, e.quotaError(quotaPosts, postQuota)
+	if (c.replyToID == "" || e.cfg.api.RepliesCountAgainstPostQuota) && e.quotaUsed(uid, quotaPosts, rc.now) >= e.quotaTotal(quotaPosts) {
+		return nil, e.quotaError(quotaPosts, e.quotaTotal(quotaPosts))
 	}
 	fault := e.publishFault
 	if fault != PublishOK {
@@ -632,9 +652,10 @@ func (e *Emulator) deleteMedia(rc *reqCtx, id string) (any, error) {
 	if !ok || m.deleted || m.carouselChild || m.ownerID != rc.me.id {
 		return nil, errObject(http.MethodDelete, id)
 	}
-	if e.quotaUsed(rc.me.id, quotaDeletes, rc.now) >= deleteQuota {
-		return nil, e.quotaError(quotaDeletes, deleteQuota)
+	if e.quotaUsed(rc.me.id, quotaDeletes, rc.now) >= e.quotaTotal(quotaDeletes) {
+		return nil, e.quotaError(quotaDeletes, e.quotaTotal(quotaDeletes))
 	}
+	e.touch()
 	m.deleted = true
 	e.quotaTake(rc.me.id, quotaDeletes, rc.now)
 	return map[string]any{"success": true, "deleted_id": id}, nil

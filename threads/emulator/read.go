@@ -66,7 +66,7 @@ func (e *Emulator) profile(rc *reqCtx) (any, error) {
 		case "is_verified":
 			out[f] = u.verified
 		case "recently_searched_keywords":
-			out[f] = []any{}
+			out[f] = e.recentSearches(u.id)
 		case "is_eligible_for_geo_gating":
 			out[f] = u.followers >= 1000
 		default:
@@ -246,7 +246,7 @@ func (e *Emulator) render(rc *reqCtx, m *mediaObj, fields []string) map[string]a
 			}
 		case "text_entities":
 			if len(m.textEntities) > 0 {
-				out[f] = m.textEntities
+				out[f] = map[string]any{"data": m.textEntities}
 			}
 		case "text_attachment":
 			if len(m.textAttachment) > 0 {
@@ -257,7 +257,9 @@ func (e *Emulator) render(rc *reqCtx, m *mediaObj, fields []string) map[string]a
 				out[f] = m.locationID
 			}
 		case "location":
-			if m.locationID != "" {
+			if l, ok := locationByID(m.locationID); ok {
+				out[f], _ = l.render(locationFields)
+			} else if m.locationID != "" {
 				out[f] = map[string]any{"id": m.locationID}
 			}
 		case "allowlisted_country_codes":
@@ -314,7 +316,9 @@ func timeParam(name, v string) (time.Time, error) {
 	return time.Time{}, errParam("Param %s must be a Unix timestamp or a valid date", name)
 }
 
-// window parses and validates since/until for lists (threads-api.md 6.2).
+// window parses and validates since/until for lists: since no earlier than
+// 1688540400, until not in the future, since before until
+// (https://developers.facebook.com/docs/threads/reference/user).
 func window(rc *reqCtx, minSince int64) (since, until time.Time, err error) {
 	if v := rc.get("since"); v != "" {
 		if since, err = timeParam("since", v); err != nil {
@@ -627,6 +631,7 @@ func (e *Emulator) manageReply(rc *reqCtx, id string) (any, error) {
 	if hide {
 		st = "HIDDEN"
 	}
+	e.touch()
 	m.hideStatus = st
 	for _, d := range e.descendants(m) {
 		d.hideStatus = st
@@ -650,6 +655,7 @@ func (e *Emulator) managePendingReply(rc *reqCtx, id string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.touch()
 	if approve {
 		m.approval = ""
 	} else {
@@ -690,19 +696,23 @@ func (e *Emulator) publishingLimit(rc *reqCtx, uid string) (any, error) {
 		case "quota_usage":
 			out[f] = e.quotaUsed(uid, quotaPosts, rc.now)
 		case "config":
-			out[f] = cfg(postQuota)
+			out[f] = cfg(e.quotaTotal(quotaPosts))
 		case "reply_quota_usage":
 			out[f] = e.quotaUsed(uid, quotaReplies, rc.now)
 		case "reply_config":
-			out[f] = cfg(replyQuota)
+			out[f] = cfg(e.quotaTotal(quotaReplies))
 		case "delete_quota_usage":
 			out[f] = e.quotaUsed(uid, quotaDeletes, rc.now)
 		case "delete_config":
-			out[f] = cfg(deleteQuota)
+			out[f] = cfg(e.quotaTotal(quotaDeletes))
 		case "location_search_quota_usage":
 			out[f] = e.quotaUsed(uid, quotaLocation, rc.now)
 		case "location_search_config":
-			out[f] = cfg(locationSearchQuota)
+			out[f] = cfg(e.quotaTotal(quotaLocation))
+		case "search_quota_usage":
+			out[f] = e.quotaUsed(uid, quotaSearch, rc.now)
+		case "search_config":
+			out[f] = cfg(e.quotaTotal(quotaSearch))
 		default:
 			return nil, errField(f)
 		}
