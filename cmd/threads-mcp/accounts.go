@@ -86,6 +86,7 @@ func (a *accounts) account(name string, ts *auth.TokenSource) *tools.Account {
 		Username: ts.Account().Username,
 		API:      &reloadingAPI{API: client, ts: ts, account: name, stored: name != ""},
 		DaysLeft: ts.DaysLeft,
+		Scopes:   ts.Account().Scopes,
 	}
 }
 
