@@ -201,6 +201,7 @@ func registry() []func() Tool {
 		listReplies,
 		listPosts,
 		getPost,
+		getTopPosts,
 		listAccounts,
 		getPublishingLimit,
 	}
