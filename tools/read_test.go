@@ -398,6 +398,12 @@ func TestReadScopesCheckedFirst(t *testing.T) {
 		scope string
 	}{
 		{"list_replies", map[string]any{"post_id": "1"}, "threads_read_replies"},
+		{"get_top_posts", map[string]any{}, "threads_manage_insights"},
+		{"hide_reply", map[string]any{"reply_id": "1"}, "threads_manage_replies"},
+		{"unhide_reply", map[string]any{"reply_id": "1"}, "threads_manage_replies"},
+		{"approve_reply", map[string]any{"reply_id": "1"}, "threads_manage_replies"},
+		{"ignore_reply", map[string]any{"reply_id": "1"}, "threads_manage_replies"},
+		{"list_pending_replies", map[string]any{"post_id": "1"}, "threads_read_replies"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.tool, func(t *testing.T) {

@@ -202,6 +202,11 @@ func registry() []func() Tool {
 		listPosts,
 		getPost,
 		getTopPosts,
+		hideReply,
+		unhideReply,
+		listPendingReplies,
+		approveReply,
+		ignoreReply,
 		listAccounts,
 		getPublishingLimit,
 	}
