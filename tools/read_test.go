@@ -399,6 +399,9 @@ func TestReadScopesCheckedFirst(t *testing.T) {
 	}{
 		{"list_replies", map[string]any{"post_id": "1"}, "threads_read_replies"},
 		{"get_top_posts", map[string]any{}, "threads_manage_insights"},
+		{"list_mentions", map[string]any{}, "threads_manage_mentions"},
+		{"search_posts", map[string]any{"query": "golang"}, "threads_keyword_search"},
+		{"get_profile", map[string]any{"username": "quill_and_ink"}, "threads_profile_discovery"},
 		{"hide_reply", map[string]any{"reply_id": "1"}, "threads_manage_replies"},
 		{"unhide_reply", map[string]any{"reply_id": "1"}, "threads_manage_replies"},
 		{"approve_reply", map[string]any{"reply_id": "1"}, "threads_manage_replies"},
@@ -430,4 +433,26 @@ func helloPost(t *testing.T, e *env) string {
 	}
 	t.Fatal("no hello post in the demo world")
 	return ""
+}
+
+// TestCursorOfAnotherAccount: a cursor made for one account is refused for
+// another, before anything is sent.
+func TestCursorOfAnotherAccount(t *testing.T) {
+	emu := newEmu(t)
+	named := func(name string) func(tools.API) tools.Accounts {
+		return func(api tools.API) tools.Accounts {
+			return &tools.SingleAccount{Account: tools.Account{Name: name, Username: emulator.DemoUsername, API: api}, Source: "stored"}
+		}
+	}
+	a := newEnvWith(t, emu, emu.DemoToken(), envConfig{account: named("work")})
+	b := newEnvWith(t, emu, emu.DemoToken(), envConfig{account: named("home")})
+	_, sc := a.call(t, "list_posts", map[string]any{"limit": 1}, false)
+	emu.ResetRequests()
+	res, _ := b.call(t, "list_posts", map[string]any{"limit": 1, "cursor": sc["next_cursor"]}, false)
+	if !res.IsError || !strings.Contains(text(res), "another account") || len(emu.Requests()) != 0 {
+		t.Errorf("foreign cursor: %s", text(res))
+	}
+	if res, _ := a.call(t, "list_posts", map[string]any{"limit": 1, "cursor": sc["next_cursor"]}, false); res.IsError {
+		t.Errorf("own cursor: %s", text(res))
+	}
 }
