@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/threads-mcp/threads-mcp/schemas"
@@ -48,6 +49,12 @@ func manageReplyTool(hide bool) Tool {
 		api := c.acct.API
 		fields := []string{"id", "is_reply", "replied_to", "root_post", "hide_status"}
 		m, _, err := api.GetMedia(ctx, a.ReplyID, fields...)
+		var ae *threads.APIError
+		if err != nil && errors.As(err, &ae) && ae.Kind() == threads.KindPermission {
+			// hide_status needs threads_read_replies; the check works without it.
+			fields = fields[:4]
+			m, _, err = api.GetMedia(ctx, a.ReplyID, fields...)
+		}
 		if err != nil {
 			return nil, err
 		}

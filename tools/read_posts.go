@@ -158,7 +158,9 @@ func getPost() Tool {
 			it := postItem(sm, own, false)
 			*sub.dest = &it
 		}
-		if a.WithInsights {
+		if s := c.lacking(scopeManageInsights); a.WithInsights && s != "" {
+			notes = append(notes, "Insights not shown. "+missingScope(s, "needed for with_insights", c.acct))
+		} else if a.WithInsights {
 			ins, _, err := c.acct.API.MediaInsights(ctx, id)
 			if err != nil {
 				notes = append(notes, "Insights not shown: "+explain(err, c.acct))

@@ -421,6 +421,18 @@ func TestReadScopesCheckedFirst(t *testing.T) {
 			}
 		})
 	}
+	// An optional part needing a missing scope is left out with the advice;
+	// the rest of the answer comes.
+	emu.ResetRequests()
+	res, sc := e.call(t, "get_post", map[string]any{"post": e.demoPost(t), "with_insights": true}, false)
+	if res.IsError || !strings.Contains(sc["note"].(string), "--add-scopes threads_manage_insights") {
+		t.Errorf("get_post with_insights: %s", text(res))
+	}
+	for _, r := range emu.Requests() {
+		if strings.Contains(r.Path, "insights") || strings.Contains(r.Query.Get("fields"), "hide_status") {
+			t.Errorf("asked %s %s despite the missing scope", r.Path, r.Query.Get("fields"))
+		}
+	}
 }
 
 // helloPost is the demo account's first post, with four replies at three depths.
