@@ -237,13 +237,17 @@ type ListPostsResult struct {
 // GetPostArgs are the arguments of get_post.
 type GetPostArgs struct {
 	Post         string `json:"post" jsonschema:"required" jsonschema_description:"The post: its numeric id, a permalink (https://www.threads.com/@user/post/CODE or threads.net, with or without query string) or a bare shortcode."`
-	SearchHint   string `json:"search_hint,omitempty" jsonschema:"maxLength=100" jsonschema_description:"Optional words from the post. When a link is neither the account's own post nor on a discoverable profile, they are searched with keyword search (one search of the 2,200 per 24 h) to find it."`
+	SearchHint   string `json:"search_hint,omitempty" jsonschema_description:"Optional words from the post. When a link is neither the account's own post nor on a discoverable profile, they are searched with keyword search (one search of the 2,200 per 24 h) to find it."`
 	WithInsights bool   `json:"with_insights,omitempty" jsonschema_description:"Also return the post's metrics (views, likes, replies, reposts, quotes, shares); own posts only."`
 	AccountArg
 }
 
-// JSONSchemaExtend bounds post.
+// JSONSchemaExtend bounds post and search_hint.
 func (GetPostArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p := property(s, "search_hint"); p != nil {
+		n := uint64(MaxQueryLength)
+		p.MaxLength = &n
+	}
 	if p := property(s, "post"); p != nil {
 		n := uint64(MaxURLLength)
 		p.MaxLength = &n
@@ -478,7 +482,7 @@ type SearchPostsArgs struct {
 	SearchMode     string `json:"search_mode,omitempty" jsonschema_description:"keyword: match the text; tag: match the topic tag."`
 	SearchType     string `json:"search_type,omitempty" jsonschema_description:"top: most engaging first; recent: newest first."`
 	MediaType      string `json:"media_type,omitempty" jsonschema_description:"Only posts of this media type."`
-	AuthorUsername string `json:"author_username,omitempty" jsonschema:"maxLength=31" jsonschema_description:"Only posts by this exact username (without @)."`
+	AuthorUsername string `json:"author_username,omitempty" jsonschema_description:"Only posts by this exact username (without @)."`
 	WindowArg
 	PageArg
 	AccountArg
@@ -498,6 +502,7 @@ func (SearchPostsArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 		n, one := uint64(MaxQueryLength), uint64(1)
 		p.MaxLength, p.MinLength = &n, &one
 	}
+	setUsername(s, "author_username")
 	setPage(s, DefaultListLimit, MaxListLimit, "Posts per page")
 }
 
@@ -545,16 +550,28 @@ func (a *SearchPostsArgs) Validate() error {
 	return errs.Err()
 }
 
-// usernamePattern is a Threads (Instagram) username: letters, digits, '.'
-// and '_', at most 30.
-var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._]{1,30}$`)
+// MaxUsernameLength is the longest Threads (Instagram) username.
+const MaxUsernameLength = 30
+
+// usernamePattern is a Threads username: letters, digits, '.' and '_', at
+// most MaxUsernameLength.
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._]{1,` + strconv.Itoa(MaxUsernameLength) + `}$`)
+
+// setUsername bounds property name of s: a username, with room for a
+// leading "@" (dropped by Normalize).
+func setUsername(s *jsonschema.Schema, name string) {
+	if p := property(s, name); p != nil {
+		n := uint64(MaxUsernameLength + 1)
+		p.MaxLength = &n
+	}
+}
 
 // checkUsername checks an optional username argument.
 func checkUsername(field, u string) *FieldError {
 	if u == "" || usernamePattern.MatchString(u) {
 		return nil
 	}
-	return newFieldError(field, "not a username", u, "a Threads username holds 1 to 30 letters, digits, '.' and '_'",
+	return newFieldError(field, "not a username", u, fmt.Sprintf("a Threads username holds 1 to %d letters, digits, '.' and '_'", MaxUsernameLength),
 		"give the exact username without @, e.g. \"zuck\"")
 }
 
@@ -613,13 +630,14 @@ const (
 
 // GetProfileArgs are the arguments of get_profile.
 type GetProfileArgs struct {
-	Username   string `json:"username,omitempty" jsonschema:"maxLength=31" jsonschema_description:"A public profile's exact username (without @). Omit for the account's own profile."`
+	Username   string `json:"username,omitempty" jsonschema_description:"A public profile's exact username (without @). Omit for the account's own profile."`
 	PostsLimit int    `json:"posts_limit,omitempty"`
 	AccountArg
 }
 
-// JSONSchemaExtend sets the posts_limit range.
+// JSONSchemaExtend sets the username length and the posts_limit range.
 func (GetProfileArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	setUsername(s, "username")
 	setLimit(s, "posts_limit", DefaultProfilePosts, MaxProfilePosts, "Recent posts of a public profile to include")
 }
 
