@@ -30,9 +30,15 @@
 //     the arguments to act as an account, schemas.ResultMeta in the result),
 //     with Normalize/Defaults/Validate for the tool's own rules.
 //  2. tools/<area>.go: one constructor returning newTool(def{name, title,
-//     description, toolset, scopes, hints}, run). run gets the call (c.acct
-//     is the resolved account, c.acct.API its client) and the valid
+//     description, toolset, scopes, needs, hints}, run). run gets the call
+//     (c.acct is the resolved account, c.acct.API its client) and the valid
 //     arguments, and returns the result; errors are mapped by the pipeline.
+//     needs are the permissions every call needs: when the account's
+//     granted scopes are known (Account.Scopes) and lack one, the pipeline
+//     refuses before anything is sent, naming the scope and the login
+//     command that adds it. A paginated tool reads through c.readPage,
+//     which turns Meta's cursors into opaque next_cursor values bound to
+//     the tool, the account and the arguments.
 //  3. tools/server.go: one line in registry, and, when the tool calls a
 //     client method no tool called before, that method in the small
 //     interface API embeds (*threads.Client has it already).
