@@ -408,11 +408,12 @@ type SetReplyControlResult struct {
 
 // ListRepliesArgs are the arguments of the list_replies tool.
 type ListRepliesArgs struct {
-	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Numeric id of the post whose replies to list."`
-	Scope  string `json:"scope,omitempty" jsonschema_description:"direct: top-level replies only; conversation: replies at every depth."`
-	Order  string `json:"order,omitempty" jsonschema_description:"Sort order."`
-	Limit  int    `json:"limit,omitempty"`
-	Cursor string `json:"cursor,omitempty" jsonschema_description:"next_cursor from a previous list_replies result, to get the next page."`
+	PostID  string `json:"post_id" jsonschema:"required" jsonschema_description:"Numeric id of the post whose replies to list."`
+	Scope   string `json:"scope,omitempty" jsonschema_description:"direct: top-level replies only; conversation: replies at every depth."`
+	Order   string `json:"order,omitempty" jsonschema_description:"Sort order."`
+	Limit   int    `json:"limit,omitempty"`
+	Cursor  string `json:"cursor,omitempty" jsonschema_description:"next_cursor from a previous list_replies result, to get the next page."`
+	Pending bool   `json:"pending,omitempty" jsonschema_description:"List the replies held for approval (pending or ignored) instead of the published ones; for posts created with reply approvals, direct scope only. Approve or ignore them with approve_reply and ignore_reply."`
 	AccountArg
 }
 
@@ -488,6 +489,10 @@ func (a *ListRepliesArgs) Validate() error {
 		errs.add(newFieldError("cursor", "too long", a.Cursor, fmt.Sprintf("%d bytes, limit %d", len(a.Cursor), MaxURLLength),
 			"pass next_cursor exactly as a previous result returned it"))
 	}
+	if a.Pending && a.Scope == "conversation" {
+		errs.add(newFieldError("scope", "not with pending", a.Scope, "held replies are listed per post, not by conversation",
+			"omit scope (or use direct) with pending"))
+	}
 	return errs.Err()
 }
 
@@ -499,9 +504,12 @@ type ReplyItem struct {
 	Timestamp  string `json:"timestamp,omitempty"`
 	Permalink  string `json:"permalink,omitempty"`
 	HasReplies bool   `json:"has_replies"`
-	HideStatus string `json:"hide_status,omitempty"`
-	RepliedTo  string `json:"replied_to,omitempty" jsonschema_description:"Id of the post or reply this one answers."`
-	Untrusted  bool   `json:"untrusted_content" jsonschema_description:"Always true: the text is other people's words."`
+	HideStatus string `json:"hide_status,omitempty" jsonschema_description:"NOT_HUSHED, UNHUSHED, HIDDEN, COVERED, BLOCKED or RESTRICTED; hide_reply and unhide_reply change it."`
+	// ReplyAudience is who may reply to this reply, when it is the account's own.
+	ReplyAudience  string `json:"reply_audience,omitempty" jsonschema_description:"Who may reply to this reply (the account's own replies only)."`
+	ApprovalStatus string `json:"approval_status,omitempty" jsonschema_description:"For a held reply: pending or ignored."`
+	RepliedTo      string `json:"replied_to,omitempty" jsonschema_description:"Id of the post or reply this one answers."`
+	Untrusted      bool   `json:"untrusted_content" jsonschema_description:"Always true: the text is other people's words."`
 }
 
 // ListRepliesResult is the result of list_replies.

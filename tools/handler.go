@@ -41,6 +41,11 @@ type def struct {
 	// scopes are the Threads permissions the tool needs (named in errors
 	// when a token lacks one).
 	scopes []string
+	// needs are the scopes every call needs: when the account's granted
+	// scopes are known and lack one, the call is refused before anything
+	// is sent, naming the scope and the command that adds it. They are
+	// listed in scopes too.
+	needs []string
 }
 
 // Tool is one tool as data: its MCP definition (name, title, description,
@@ -91,6 +96,8 @@ type call struct {
 	acct *Account
 	// key is the idempotency_key argument, "" when absent.
 	key string
+	// needs are the tool's def.needs.
+	needs []string
 }
 
 // runFunc does a tool's work once its arguments are valid. The shared
@@ -146,13 +153,19 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 	bind := func(deps Deps) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			start := time.Now()
-			c := &call{Deps: deps, req: req}
+			c := &call{Deps: deps, req: req, needs: d.needs}
 			res, outcome, detail := handle[A, PA](ctx, d.name, validator, c, run)
 			deps.logCall(ctx, d.name, c, outcome, detail, time.Since(start))
 			return res, nil
 		}
 	}
-	return Tool{def: tool, toolset: d.toolset, scopes: d.scopes, bind: bind}
+	scopes := slices.Clone(d.scopes)
+	for _, n := range d.needs {
+		if !slices.Contains(scopes, n) {
+			scopes = append(scopes, n)
+		}
+	}
+	return Tool{def: tool, toolset: d.toolset, scopes: scopes, bind: bind}
 }
 
 // handle runs the pipeline of one call; it never returns a Go error, so a
@@ -206,6 +219,10 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 			return errorResult(name, err, nil), "error", err.Error()
 		}
 		c.acct, a.Account = acct, ""
+		if scope := c.lacking(c.needs...); scope != "" {
+			err := userErrorf("nothing was sent to Threads. %s", missingScope(scope, "", c.acct))
+			return errorResult(name, err, c.acct), "error", err.Error()
+		}
 	}
 	res, err := run(ctx, c, (*A)(args))
 	if err != nil {
@@ -292,6 +309,20 @@ func (c *call) fillMeta(m *schemas.ResultMeta) {
 			m.TokenDaysLeft = &n
 		}
 	}
+}
+
+// lacking returns the first of scopes the call's account is known not to
+// hold, or "" (also when its scopes are unknown).
+func (c *call) lacking(scopes ...string) string {
+	if c.acct == nil || c.acct.Scopes == nil {
+		return ""
+	}
+	for _, s := range scopes {
+		if !slices.Contains(c.acct.Scopes, s) {
+			return s
+		}
+	}
+	return ""
 }
 
 // account resolves a call's account argument ("" for the default).

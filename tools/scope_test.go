@@ -43,7 +43,7 @@ func TestMissingScopeAdvice(t *testing.T) {
 
 	res, _ = e.call(t, "reply", map[string]any{"reply_to_id": theirs.ID, "text": "hi"}, false)
 	msg := text(res)
-	for _, want := range []string{"threads_keyword_search or threads_manage_mentions", "which reply needs",
+	for _, want := range []string{"threads_keyword_search or threads_manage_mentions", "which reply",
 		`threads-mcp auth login --account 'my work'\''s' --add-scopes threads_keyword_search`, "keeps the account's other permissions"} {
 		if !res.IsError || !strings.Contains(msg, want) {
 			t.Errorf("reply error lacks %q: %s", want, msg)

@@ -178,7 +178,7 @@ func (r *Resolver) Resolve(ctx context.Context, name string) (*tools.Account, er
 	if err != nil {
 		return nil, err
 	}
-	return &tools.Account{Name: s.Name, Username: s.Username, API: l.api, DaysLeft: l.ts.DaysLeft}, nil
+	return &tools.Account{Name: s.Name, Username: s.Username, Scopes: s.Scopes, API: l.api, DaysLeft: l.ts.DaysLeft}, nil
 }
 
 func (r *Resolver) names(ctx context.Context) ([]string, error) {

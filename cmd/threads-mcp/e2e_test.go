@@ -197,6 +197,14 @@ func exercise(t *testing.T, c *mcpclient.Client, notes <-chan mcp.JSONRPCNotific
 		{"list_replies", map[string]any{"post_id": id}},
 		{"list_accounts", map[string]any{}},
 		{"get_publishing_limit", map[string]any{"account": "sandbox"}},
+		{"list_posts", map[string]any{"since": "7d", "include_replies": true}},
+		{"get_post", map[string]any{"post": id, "with_insights": true}},
+		{"get_top_posts", map[string]any{"metric": "engagement_rate"}},
+		{"search_posts", map[string]any{"query": "golang", "search_mode": "tag"}},
+		{"list_mentions", map[string]any{"since": "14d"}},
+		{"get_profile", map[string]any{}},
+		{"get_profile", map[string]any{"username": "quill_and_ink"}},
+		{"list_pending_replies", map[string]any{"post_id": id}},
 	}
 	for _, g := range good {
 		progress := ""
@@ -211,6 +219,16 @@ func exercise(t *testing.T, c *mcpclient.Client, notes <-chan mcp.JSONRPCNotific
 		if m := structured(res); m["sandbox"] != true {
 			t.Errorf("%s: result not marked sandbox: %v", g.name, m)
 		}
+	}
+	// Moderation: hide and unhide a reply to the e2e post; a link resolves.
+	rep := structured(callTool("reply", map[string]any{"reply_to_id": id, "text": "to hide"}, ""))
+	for _, tool := range []string{"hide_reply", "unhide_reply"} {
+		if res := callTool(tool, map[string]any{"reply_id": rep["id"]}, ""); res.IsError {
+			t.Errorf("%s: %v", tool, res.Content)
+		}
+	}
+	if res := callTool("get_post", map[string]any{"post": post["permalink"]}, ""); res.IsError || structured(res)["resolved_by"] != "own_posts" {
+		t.Errorf("get_post by permalink: %v", res.Content)
 	}
 	// Progress notifications arrive (possibly after CallTool returned).
 	deadline := time.After(10 * time.Second)
@@ -243,6 +261,17 @@ wait:
 		{"list_replies", map[string]any{"post_id": id, "order": "random"}, "order"},
 		{"list_accounts", map[string]any{"verbose": true}, "verbose"},
 		{"get_publishing_limit", map[string]any{"account": "someone_else"}, "someone_else"},
+		{"list_posts", map[string]any{"since": "last week"}, "since"},
+		{"get_post", map[string]any{"post": "https://example.com/@x/post/abc"}, "post"},
+		{"get_top_posts", map[string]any{"metric": "fame"}, "metric"},
+		{"search_posts", map[string]any{"query": ""}, "query"},
+		{"list_mentions", map[string]any{"limit": 0.5}, "limit"},
+		{"get_profile", map[string]any{"username": "no spaces"}, "username"},
+		{"hide_reply", map[string]any{"reply_id": "x"}, "reply_id"},
+		{"unhide_reply", map[string]any{}, "reply_id"},
+		{"list_pending_replies", map[string]any{"post_id": id, "approval_status": "PENDING!"}, "approval_status"},
+		{"approve_reply", map[string]any{"reply_id": ""}, "reply_id"},
+		{"ignore_reply", map[string]any{"reply_id": "1.5"}, "reply_id"},
 	}
 	for _, b := range bad {
 		res := callTool(b.name, b.args, "")
