@@ -343,7 +343,7 @@ func (t *TokenSource) refresh(ctx context.Context, force bool) error {
 		} else if changed || (!force && !stillDue()) {
 			return nil // someone else refreshed (or logged in again)
 		}
-		ok, err := t.st.TakeLease(ctx, lease, t.owner, leaseTTL)
+		ok, err := t.st.TryLease(ctx, lease, t.owner, leaseTTL)
 		if err != nil {
 			return err
 		}

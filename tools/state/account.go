@@ -400,7 +400,7 @@ func (s *Store) SwapToken(ctx context.Context, name, oldToken, newToken string, 
 }
 
 // NewLeaseOwner returns a lease owner id for this process: its host name and
-// pid (so that TakeLease can tell a dead holder) and a random part (so that
+// pid (so that TryLease can tell a dead holder) and a random part (so that
 // two holders in one process differ).
 func NewLeaseOwner() string {
 	host, _ := os.Hostname()
@@ -428,29 +428,3 @@ func holderDead(owner string) bool {
 	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
 
-// TakeLease is TryLease that also takes over, at once, a lease whose holder
-// process is dead (a refresher killed mid-refresh), instead of waiting out
-// its ttl. Owners should come from NewLeaseOwner.
-func (s *Store) TakeLease(ctx context.Context, name, owner string, ttl time.Duration) (acquired bool, err error) {
-	now := time.Now()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var holder string
-		var until int64
-		err := tx.QueryRowContext(ctx, `SELECT owner, until FROM leases WHERE name = ?`, name).Scan(&holder, &until)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("state: read lease %q: %w", name, err)
-		}
-		if err == nil && holder != owner && until > now.UnixNano() && !holderDead(holder) {
-			return nil
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until`,
-			name, owner, now.Add(ttl).UnixNano())
-		if err != nil {
-			return fmt.Errorf("state: write lease %q: %w", name, err)
-		}
-		acquired = true
-		return nil
-	})
-	return acquired, err
-}

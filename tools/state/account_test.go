@@ -12,7 +12,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
-func TestTakeLease(t *testing.T) {
+func TestLeaseTakesOverDeadHolder(t *testing.T) {
 	host, _ := os.Hostname()
 	dead := exec.Command("true")
 	if err := dead.Run(); err != nil {
@@ -34,9 +34,9 @@ func TestTakeLease(t *testing.T) {
 			if ok, err := st.TryLease(t.Context(), "l", tc.holder, time.Minute); !ok || err != nil {
 				t.Fatal(ok, err)
 			}
-			got, err := st.TakeLease(t.Context(), "l", state.NewLeaseOwner(), time.Minute)
+			got, err := st.TryLease(t.Context(), "l", state.NewLeaseOwner(), time.Minute)
 			if err != nil || got != tc.want {
-				t.Errorf("TakeLease over %q = %v, %v; want %v", tc.holder, got, err, tc.want)
+				t.Errorf("TryLease over %q = %v, %v; want %v", tc.holder, got, err, tc.want)
 			}
 		})
 	}

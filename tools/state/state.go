@@ -472,9 +472,12 @@ func (s *Store) SetSetting(ctx context.Context, account, key, value string) (pre
 }
 
 // TryLease takes or renews the named cross-process lease for owner until
-// ttl from now. It reports false when another owner holds an unexpired lease.
-// Leases are advisory: use them to let one process of several do a job (such
-// as a token refresh) while the others wait for its result.
+// ttl from now. It reports false when another owner holds an unexpired lease
+// whose holder may be alive: a holder process of this host that is gone (a
+// refresher killed mid-refresh) is taken over at once instead of waiting out
+// its ttl, when owners come from NewLeaseOwner. Leases are advisory: use them
+// to let one process of several do a job (such as a token refresh) while the
+// others wait for its result.
 func (s *Store) TryLease(ctx context.Context, name, owner string, ttl time.Duration) (acquired bool, err error) {
 	now := time.Now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -484,7 +487,7 @@ func (s *Store) TryLease(ctx context.Context, name, owner string, ttl time.Durat
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("state: read lease %q: %w", name, err)
 		}
-		if err == nil && holder != owner && until > now.UnixNano() {
+		if err == nil && holder != owner && until > now.UnixNano() && !holderDead(holder) {
 			return nil
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
