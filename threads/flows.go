@@ -296,7 +296,7 @@ func (c *Client) PublishCarousel(ctx context.Context, p Post) (*PublishResult, e
 	}
 	f.markCreated()
 	p.containerCreated(ct.ID, ids)
-	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids}
+	res := &PublishResult{ContainerID: ct.ID, ItemIDs: ids, CrossShareToIGStatus: ct.CrossShareToIGStatus}
 	f.mu.Lock()
 	res.Timings.Create = f.lastCreated
 	f.mu.Unlock()
@@ -438,7 +438,7 @@ func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerPara
 	if err != nil {
 		return nil, fmt.Errorf("threads: creating %s container: %w", strings.ToLower(string(params.MediaType)), err)
 	}
-	res := &PublishResult{ContainerID: ct.ID}
+	res := &PublishResult{ContainerID: ct.ID, CrossShareToIGStatus: ct.CrossShareToIGStatus}
 	res.Timings.Create = f.elapsed()
 	p.containerCreated(ct.ID, nil)
 	f.report(StepCreate, "container created")
@@ -516,6 +516,7 @@ func (c *Client) finish(ctx context.Context, f *flow, p Post, res *PublishResult
 		return nil, err
 	}
 	res.ID, res.ContainerID, res.Recovered, res.Note = out.id, out.containerID, out.recovered, out.note
+	res.CrossShareToIGStatus = firstNonEmpty(out.crossShare, res.CrossShareToIGStatus)
 	f.report(StepPublished, "published")
 	if res.ID != "" && !p.SkipReadBack {
 		c.readBack(ctx, res)
@@ -551,6 +552,7 @@ func joinNote(a, b string) string {
 
 type publishOutcome struct {
 	id, containerID string
+	crossShare      string // crossreshare_to_ig_status of the publish answer
 	recovered       bool
 	note            string
 }
@@ -616,9 +618,9 @@ func (c *Client) publishSafely(ctx context.Context, tg target, params ContainerP
 		return publishOutcome{}, err
 	}
 	for {
-		id, _, err := c.publish(ctx, tg.id, isReply)
+		ans, _, err := c.publish(ctx, tg.id, isReply)
 		if err == nil {
-			return publishOutcome{id: id, containerID: tg.id}, nil
+			return publishOutcome{id: ans.ID, containerID: tg.id, crossShare: ans.CrossShareToIGStatus}, nil
 		}
 		if ctx.Err() != nil {
 			inFlight = true
@@ -730,13 +732,39 @@ const recoverySlack = 5 * time.Minute
 // https://developers.facebook.com/docs/threads/reference/user#retrieve-a-list-of-all-a-user-s-threads
 const minSince = 1688540400
 
-// recoverID finds the post a PUBLISHED container became, by listing the
-// user's posts (or replies) since the publish started and matching text,
-// media type and reply target: a newer post with other content is skipped,
-// never taken for it. It returns "" and a note when none matches.
+// recoverID finds the post a PUBLISHED container became (FindRecentPost);
+// it returns "" and a note when none matches.
 func (c *Client) recoverID(ctx context.Context, since time.Time, params ContainerParams) (string, string) {
+	const notFound = "published (container status PUBLISHED after an ambiguous publish response); the post id could not be recovered"
+	m, _, err := c.findRecent(ctx, params, since)
+	if err != nil {
+		return "", notFound + ": " + err.Error()
+	}
+	if m == nil {
+		return "", notFound
+	}
+	return m.ID, "published; the publish response was lost, the post id was recovered from the list of recent posts"
+}
+
+// FindRecentPost looks among the user's posts (or, for a reply, the user's
+// replies) published since about since for one with p's content: the same
+// text, media type and reply target. It is how a publish whose answer was
+// lost finds its post, and how a caller that is unsure whether an earlier
+// attempt went live checks before publishing anew. The window opens 5
+// minutes before since (clock skew with Meta; never before 2023-07-05, the
+// earliest since Meta accepts); if Meta refuses the window the newest posts
+// are read instead. Only the first page (25 posts) is searched, newest first;
+// a newer post with other content is skipped, never taken for p. It returns
+// (nil, resp, nil) when no post matches.
+//
+// Meta doc: https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
+func (c *Client) FindRecentPost(ctx context.Context, p Post, since time.Time) (*Media, *Response, error) {
+	return c.findRecent(ctx, baseParams(p, mediaTypeOf(p)), since)
+}
+
+func (c *Client) findRecent(ctx context.Context, params ContainerParams, since time.Time) (*Media, *Response, error) {
 	isReply := params.ReplyToID != ""
-	fields := []string{"id", "text", "media_type", "timestamp"}
+	fields := []string{"id", "text", "media_type", "timestamp", "permalink", "shortcode"}
 	if isReply {
 		fields = append(fields, "replied_to")
 	}
@@ -745,25 +773,22 @@ func (c *Client) recoverID(ctx context.Context, since time.Time, params Containe
 		from = time.Unix(minSince, 0)
 	}
 	opts := ListOptions{Fields: fields, Limit: 25, Since: from}
-	list := func(o ListOptions) (*MediaList, error) {
+	list := func(o ListOptions) (*MediaList, *Response, error) {
 		if isReply {
-			ml, _, err := c.UserReplies(ctx, o)
-			return ml, err
+			return c.UserReplies(ctx, o)
 		}
-		ml, _, err := c.ListThreads(ctx, o)
-		return ml, err
+		return c.ListThreads(ctx, o)
 	}
-	ml, err := list(opts)
+	ml, resp, err := list(opts)
 	if err != nil {
 		opts.Since = time.Time{}
-		ml, err = list(opts)
+		ml, resp, err = list(opts)
 	}
-	const notFound = "published (container status PUBLISHED after an ambiguous publish response); the post id could not be recovered"
 	if err != nil {
-		return "", notFound + ": " + err.Error()
+		return nil, resp, err
 	}
 	want := readMediaType(params.MediaType)
-	for _, m := range ml.Data {
+	for i, m := range ml.Data {
 		if m.MediaType != "" && m.MediaType != want {
 			continue
 		}
@@ -776,9 +801,9 @@ func (c *Client) recoverID(ctx context.Context, since time.Time, params Containe
 		if !m.Timestamp.IsZero() && m.Timestamp.Before(from) {
 			continue
 		}
-		return m.ID, "published; the publish response was lost, the post id was recovered from the list of recent posts"
+		return &ml.Data[i], resp, nil
 	}
-	return "", notFound
+	return nil, resp, nil
 }
 
 // createItems creates every carousel item container concurrently (at most

@@ -2,6 +2,8 @@ package threads
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -11,7 +13,9 @@ import (
 const TimeLayout = "2006-01-02T15:04:05-0700"
 
 // Time is a time.Time that decodes from and encodes to Threads' TimeLayout.
-// It also accepts RFC 3339 on decode, defensively.
+// It also accepts, defensively, RFC 3339 and epoch numbers (seconds, or
+// milliseconds when the value is too large for seconds), since Meta does not
+// document the form of every timestamp (poll and ghost-post expirations).
 type Time struct{ time.Time }
 
 // UnmarshalJSON decodes a Threads timestamp.
@@ -19,6 +23,14 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	s := strings.Trim(string(b), `"`)
 	if s == "" || s == "null" {
 		t.Time = time.Time{}
+		return nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n > 1e11 || n < -1e11 {
+			t.Time = time.UnixMilli(n).UTC()
+		} else {
+			t.Time = time.Unix(n, 0).UTC()
+		}
 		return nil
 	}
 	v, err := time.Parse(TimeLayout, s)
@@ -103,9 +115,16 @@ type User struct {
 	Biography              string `json:"threads_biography,omitempty"`
 	IsVerified             bool   `json:"is_verified,omitempty"`
 	IsEligibleForGeoGating bool   `json:"is_eligible_for_geo_gating,omitempty"`
+	// RecentlySearchedKeywords is set only when asked for
+	// (RecentlySearchedKeywords reads it).
+	RecentlySearchedKeywords []SearchedKeyword `json:"recently_searched_keywords,omitempty"`
 }
 
-// PollAttachment is a poll on a text post: 2–4 options of 1–25 characters.
+// PollAttachment is a poll on a text post (poll_attachment, sent as a JSON
+// string): MinPollOptions to MaxPollOptions options of 1 to
+// MaxPollOptionLength characters, filled in order (C only with A and B, D
+// only with C). Text posts only. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/polls
 type PollAttachment struct {
 	OptionA string `json:"option_a"`
 	OptionB string `json:"option_b"`
@@ -113,27 +132,71 @@ type PollAttachment struct {
 	OptionD string `json:"option_d,omitempty"`
 }
 
-// TextStyling styles a range of a text attachment's plaintext.
-type TextStyling struct {
-	Offset      int      `json:"offset"`
-	Length      int      `json:"length"`
-	StylingInfo []string `json:"styling_info"`
+// TextStyle is a style of a text attachment range (styling_info).
+type TextStyle string
+
+// The styles Meta documents for text_with_styling_info. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/text-attachments
+const (
+	StyleBold          TextStyle = "bold"
+	StyleItalic        TextStyle = "italic"
+	StyleHighlight     TextStyle = "highlight"
+	StyleUnderline     TextStyle = "underline"
+	StyleStrikethrough TextStyle = "strikethrough"
+)
+
+// TextStyles returns the documented text attachment styles, in Meta's order;
+// schemas generates its enum from it.
+func TextStyles() []TextStyle {
+	return []TextStyle{StyleBold, StyleItalic, StyleHighlight, StyleUnderline, StyleStrikethrough}
 }
 
-// TextAttachment is long-form text (up to 10,000 characters) on a text post.
+// TextStyling styles a range of a text attachment's plaintext. Offset and
+// Length are counted in EntityOffsetUnit, like TextEntity's (Meta does not
+// state the unit); ranges must not overlap. Use EntityRange to compute them.
+type TextStyling struct {
+	Offset      int         `json:"offset"`
+	Length      int         `json:"length"`
+	StylingInfo []TextStyle `json:"styling_info"`
+}
+
+// TextAttachment is long-form text on a text post or reply
+// (text_attachment, sent as a JSON string): Plaintext of up to 10,000
+// characters, an optional link (not together with the post's
+// link_attachment) and styled ranges. Not with a poll. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/text-attachments
 type TextAttachment struct {
 	Plaintext           string        `json:"plaintext"`
 	LinkAttachmentURL   string        `json:"link_attachment_url,omitempty"`
 	TextWithStylingInfo []TextStyling `json:"text_with_styling_info,omitempty"`
 }
 
-// GIFAttachment attaches a GIPHY GIF to a text post.
+// GIFProviderGiphy is the only GIF provider Threads accepts (Tenor was
+// retired by 2026-03-31). Meta doc:
+// https://developers.facebook.com/docs/threads/posts#gif-attachments
+const GIFProviderGiphy = "GIPHY"
+
+// GIFAttachment attaches a GIF to a text post (gif_attachment, sent as a
+// JSON string): GIFID is the GIPHY id, Provider GIFProviderGiphy (the
+// client sends GIPHY when Provider is empty). Read back as gif_url. Meta doc:
+// https://developers.facebook.com/docs/threads/posts#gif-attachments
 type GIFAttachment struct {
 	GIFID    string `json:"gif_id"`
 	Provider string `json:"provider"`
 }
 
-// TextEntity marks a range of the post text, e.g. a spoiler.
+// EntityTypeSpoiler is the entity_type of a text spoiler (Meta accepts
+// SPOILER and spoiler).
+const EntityTypeSpoiler = "SPOILER"
+
+// TextEntity marks a range of the post text as a spoiler (text_entities,
+// sent as a JSON list, at most MaxTextEntities). Offset (≥ 0) and Length
+// (≥ 1) count EntityOffsetUnit units of Text: Meta's spoilers page does not
+// say whether it counts code points or UTF-16 units, which differ only for
+// characters outside the Basic Multilingual Plane (most emoji). Build
+// entities with SpoilerEntity, which measures in EntityOffsetUnit, so the
+// unit is decided in one place. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/spoilers
 type TextEntity struct {
 	EntityType string `json:"entity_type"`
 	Offset     int    `json:"offset"`
@@ -144,28 +207,55 @@ type TextEntity struct {
 // values are not sent. Meta doc:
 // https://developers.facebook.com/docs/threads/reference/publishing
 type ContainerParams struct {
-	MediaType               MediaType
-	Text                    string
-	ImageURL                string
-	VideoURL                string
-	IsCarouselItem          bool
-	Children                []string
-	ReplyToID               string
-	ReplyControl            ReplyControl
-	QuotePostID             string
-	LinkAttachment          string
-	TopicTag                string
-	AltText                 string
+	MediaType      MediaType
+	Text           string
+	ImageURL       string
+	VideoURL       string
+	IsCarouselItem bool
+	Children       []string
+	ReplyToID      string
+	ReplyControl   ReplyControl
+	QuotePostID    string
+	LinkAttachment string
+	TopicTag       string
+	// AltText (at most 1,000 characters) describes an image or video; not
+	// on text posts.
+	AltText string
+	// AllowlistedCountryCodes geo-gates the post to these ISO 3166-1
+	// alpha-2 countries (sent comma-joined); only accounts with
+	// is_eligible_for_geo_gating may use it. Meta doc:
+	// https://developers.facebook.com/docs/threads/posts/geo-gating
 	AllowlistedCountryCodes []string
 	PollAttachment          *PollAttachment
 	TextAttachment          *TextAttachment
 	GIFAttachment           *GIFAttachment
-	TextEntities            []TextEntity
-	IsSpoilerMedia          bool
-	LocationID              string
-	EnableReplyApprovals    bool
-	AutoPublishText         bool
-	IsGhostPost             bool
+	// TextEntities are text spoilers (see TextEntity).
+	TextEntities []TextEntity
+	// IsSpoilerMedia blurs the media of an image, video or carousel (on a
+	// carousel, every item) until tapped. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/spoilers
+	IsSpoilerMedia bool
+	// LocationID tags a location (LocationSearch finds ids); needs
+	// threads_location_tagging. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/location-tagging
+	LocationID string
+	// EnableReplyApprovals holds replies for approval (PendingReplies);
+	// not with ghost posts. Meta doc:
+	// https://developers.facebook.com/docs/threads/reply-management
+	EnableReplyApprovals bool
+	AutoPublishText      bool
+	// IsGhostPost makes a text post that is archived after 24 hours; not a
+	// reply, not with reply approvals. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/ghost-posts
+	IsGhostPost bool
+	// CrossShareToIG shares the post to the author's Instagram story
+	// (crossreshare_to_ig), CrossShareToIGDarkMode in dark mode
+	// (crossreshare_to_ig_dark_mode); both need threads_share_to_instagram.
+	// The Threads post is published even when the share fails: the outcome
+	// is PublishResult.CrossShareToIGStatus. Meta doc:
+	// https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories
+	CrossShareToIG         bool
+	CrossShareToIGDarkMode bool
 }
 
 // Container is a media container and its processing status.
@@ -173,6 +263,10 @@ type Container struct {
 	ID           string          `json:"id"`
 	Status       ContainerStatus `json:"status,omitempty"`
 	ErrorMessage string          `json:"error_message,omitempty"`
+	// CrossShareToIGStatus is SUCCESS or FAILED when the container asked
+	// for a share to an Instagram story (Meta's sample shows it on the
+	// create response).
+	CrossShareToIGStatus string `json:"crossreshare_to_ig_status,omitempty"`
 }
 
 // IDRef is an object reference such as {"id":"123"}.
@@ -180,49 +274,160 @@ type IDRef struct {
 	ID string `json:"id"`
 }
 
-// Children is the Graph-style list of carousel children.
+// Children is the Graph-style list of carousel children, {"data":[…]}. Each
+// child holds the fields asked for (children{id,media_type,media_url});
+// plain "children" gives ids only. Meta's reference does not show the shape
+// (observed in third-party test fixtures): a bare array decodes too.
 type Children struct {
-	Data []IDRef `json:"data"`
+	Data []Media `json:"data"`
 }
 
+// UnmarshalJSON decodes {"data":[…]} or, defensively, a bare array.
+func (ch *Children) UnmarshalJSON(b []byte) error {
+	var list []Media
+	if err := json.Unmarshal(b, &list); err == nil {
+		ch.Data = list
+		return nil
+	}
+	var wrapped struct {
+		Data []Media `json:"data"`
+	}
+	if err := json.Unmarshal(b, &wrapped); err != nil {
+		return err
+	}
+	ch.Data = wrapped.Data
+	return nil
+}
+
+// TextEntities is the text_entities of a post as read back, {"data":[…]}
+// (a bare array, the shape sent at creation, decodes too).
+type TextEntities struct {
+	Data []TextEntity `json:"data"`
+}
+
+// UnmarshalJSON decodes {"data":[…]} or, defensively, a bare array.
+func (te *TextEntities) UnmarshalJSON(b []byte) error {
+	var list []TextEntity
+	if err := json.Unmarshal(b, &list); err == nil {
+		te.Data = list
+		return nil
+	}
+	var wrapped struct {
+		Data []TextEntity `json:"data"`
+	}
+	if err := json.Unmarshal(b, &wrapped); err != nil {
+		return err
+	}
+	te.Data = wrapped.Data
+	return nil
+}
+
+// PollResult is a poll as read back (poll_attachment): the options, each
+// option's share of the votes in percent, the vote count and when voting
+// ends. Options C and D are set only when the poll has them. Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/polls
+type PollResult struct {
+	OptionA                string   `json:"option_a"`
+	OptionB                string   `json:"option_b"`
+	OptionC                string   `json:"option_c,omitempty"`
+	OptionD                string   `json:"option_d,omitempty"`
+	OptionAVotesPercentage *float64 `json:"option_a_votes_percentage,omitempty"`
+	OptionBVotesPercentage *float64 `json:"option_b_votes_percentage,omitempty"`
+	OptionCVotesPercentage *float64 `json:"option_c_votes_percentage,omitempty"`
+	OptionDVotesPercentage *float64 `json:"option_d_votes_percentage,omitempty"`
+	TotalVotes             int64    `json:"total_votes,omitempty"`
+	// ExpirationTimestamp is when voting ends; its form is not documented,
+	// so Time's epoch and ISO 8601 forms are all accepted.
+	ExpirationTimestamp Time `json:"expiration_timestamp,omitzero"`
+}
+
+// Ghost post states (ghost_post_status). Meta doc:
+// https://developers.facebook.com/docs/threads/create-posts/ghost-posts
+const (
+	GhostPostActive   = "ACTIVE"
+	GhostPostArchived = "ARCHIVED"
+)
+
+// Hide states of a reply (hide_status). Meta doc:
+// https://developers.facebook.com/docs/threads/retrieve-and-manage-replies/replies-and-conversations
+const (
+	HideStatusNotHushed  = "NOT_HUSHED"
+	HideStatusUnhushed   = "UNHUSHED"
+	HideStatusHidden     = "HIDDEN"
+	HideStatusCovered    = "COVERED"
+	HideStatusBlocked    = "BLOCKED"
+	HideStatusRestricted = "RESTRICTED"
+)
+
 // Media is a Threads post, reply or repost as read back from the API.
-// Only requested fields are set.
+// Only requested fields are set. QuotedPost, RepostedPost, RootPost and
+// RepliedTo hold an id, and more when asked with field expansion
+// (quoted_post{id,text,username}). Meta doc:
+// https://developers.facebook.com/docs/threads/retrieve-and-discover-posts/retrieve-posts
 type Media struct {
-	ID                      string          `json:"id"`
-	MediaProductType        string          `json:"media_product_type,omitempty"`
-	MediaType               MediaType       `json:"media_type,omitempty"`
-	MediaURL                string          `json:"media_url,omitempty"`
-	Permalink               string          `json:"permalink,omitempty"`
-	Owner                   *IDRef          `json:"owner,omitempty"`
-	Username                string          `json:"username,omitempty"`
-	Text                    string          `json:"text,omitempty"`
-	Timestamp               Time            `json:"timestamp,omitzero"`
-	Shortcode               string          `json:"shortcode,omitempty"`
-	ThumbnailURL            string          `json:"thumbnail_url,omitempty"`
-	Children                *Children       `json:"children,omitempty"`
-	IsQuotePost             bool            `json:"is_quote_post,omitempty"`
-	QuotedPost              *IDRef          `json:"quoted_post,omitempty"`
-	RepostedPost            *IDRef          `json:"reposted_post,omitempty"`
-	AltText                 string          `json:"alt_text,omitempty"`
-	LinkAttachmentURL       string          `json:"link_attachment_url,omitempty"`
-	HasReplies              bool            `json:"has_replies,omitempty"`
-	IsReply                 bool            `json:"is_reply,omitempty"`
-	IsReplyOwnedByMe        bool            `json:"is_reply_owned_by_me,omitempty"`
-	RootPost                *IDRef          `json:"root_post,omitempty"`
-	RepliedTo               *IDRef          `json:"replied_to,omitempty"`
-	HideStatus              string          `json:"hide_status,omitempty"`
+	ID               string    `json:"id"`
+	MediaProductType string    `json:"media_product_type,omitempty"`
+	MediaType        MediaType `json:"media_type,omitempty"`
+	MediaURL         string    `json:"media_url,omitempty"`
+	Permalink        string    `json:"permalink,omitempty"`
+	Owner            *IDRef    `json:"owner,omitempty"`
+	Username         string    `json:"username,omitempty"`
+	Text             string    `json:"text,omitempty"`
+	Timestamp        Time      `json:"timestamp,omitzero"`
+	Shortcode        string    `json:"shortcode,omitempty"`
+	ThumbnailURL     string    `json:"thumbnail_url,omitempty"`
+	Children         *Children `json:"children,omitempty"`
+	IsQuotePost      bool      `json:"is_quote_post,omitempty"`
+	QuotedPost       *Media    `json:"quoted_post,omitempty"`
+	RepostedPost     *Media    `json:"reposted_post,omitempty"`
+	AltText          string    `json:"alt_text,omitempty"`
+	// LinkAttachmentURL is the link_attachment read back.
+	LinkAttachmentURL string `json:"link_attachment_url,omitempty"`
+	HasReplies        bool   `json:"has_replies,omitempty"`
+	IsReply           bool   `json:"is_reply,omitempty"`
+	IsReplyOwnedByMe  bool   `json:"is_reply_owned_by_me,omitempty"`
+	RootPost          *Media `json:"root_post,omitempty"`
+	RepliedTo         *Media `json:"replied_to,omitempty"`
+	// HideStatus is one of the HideStatus* values (replies only).
+	HideStatus string `json:"hide_status,omitempty"`
+	// ReplyAudience is reply_control read back, upper case (EVERYONE, …).
 	ReplyAudience           string          `json:"reply_audience,omitempty"`
 	GIFURL                  string          `json:"gif_url,omitempty"`
-	PollAttachment          json.RawMessage `json:"poll_attachment,omitempty"`
+	PollAttachment          *PollResult     `json:"poll_attachment,omitempty"`
 	TopicTag                string          `json:"topic_tag,omitempty"`
 	IsSpoilerMedia          bool            `json:"is_spoiler_media,omitempty"`
-	TextEntities            json.RawMessage `json:"text_entities,omitempty"`
-	TextAttachment          json.RawMessage `json:"text_attachment,omitempty"`
+	TextEntities            *TextEntities   `json:"text_entities,omitempty"`
+	TextAttachment          *TextAttachment `json:"text_attachment,omitempty"`
 	LocationID              string          `json:"location_id,omitempty"`
+	Location                *Location       `json:"location,omitempty"`
 	AllowlistedCountryCodes []string        `json:"allowlisted_country_codes,omitempty"`
-	IsVerified              bool            `json:"is_verified,omitempty"`
-	ProfilePictureURL       string          `json:"profile_picture_url,omitempty"`
-	ReplyApprovalStatus     string          `json:"reply_approval_status,omitempty"`
+	// GhostPostStatus is GhostPostActive or GhostPostArchived (ghost posts only).
+	GhostPostStatus              string `json:"ghost_post_status,omitempty"`
+	GhostPostExpirationTimestamp Time   `json:"ghost_post_expiration_timestamp,omitzero"`
+	IsVerified                   bool   `json:"is_verified,omitempty"`
+	ProfilePictureURL            string `json:"profile_picture_url,omitempty"`
+	// ReplyApprovalStatus is "pending" or "ignored" (PendingReplies only).
+	ReplyApprovalStatus string `json:"reply_approval_status,omitempty"`
+}
+
+// UnmarshalJSON decodes a media object; location_id may be a string or a
+// number (Meta's samples show both).
+func (m *Media) UnmarshalJSON(b []byte) error {
+	type plain Media
+	var raw struct {
+		plain
+		LocationID json.RawMessage `json:"location_id"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*m = Media(raw.plain)
+	id, err := flexString(raw.LocationID)
+	if err != nil {
+		return fmt.Errorf("location_id: %w", err)
+	}
+	m.LocationID = id
+	return nil
 }
 
 // Cursors are the opaque paging cursors of a list response.
@@ -261,9 +466,18 @@ type ReplyListOptions struct {
 	ListOptions
 	// Reverse orders newest first when nil or true (Threads' default), oldest first when false.
 	Reverse *bool
-	// ApprovalStatus filters pending replies: "pending" or "ignored" (pending_replies only).
+	// ApprovalStatus filters pending replies: ApprovalPending or
+	// ApprovalIgnored (pending_replies only; empty returns both).
 	ApprovalStatus string
 }
+
+// Reply approval states (approval_status, reply_approval_status); Meta
+// matches them case-sensitively. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/reply-management
+const (
+	ApprovalPending = "pending"
+	ApprovalIgnored = "ignored"
+)
 
 // InsightValue is one value of an insight metric, with its end time for time series.
 type InsightValue struct {
@@ -321,7 +535,9 @@ type QuotaConfig struct {
 	QuotaDuration int `json:"quota_duration"`
 }
 
-// PublishingLimit is the user's rolling 24 h usage of every quota group.
+// PublishingLimit is the user's rolling 24 h usage of every quota group;
+// only the groups asked for are set. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/user
 type PublishingLimit struct {
 	QuotaUsage               int          `json:"quota_usage"`
 	Config                   *QuotaConfig `json:"config,omitempty"`
@@ -331,6 +547,10 @@ type PublishingLimit struct {
 	DeleteConfig             *QuotaConfig `json:"delete_config,omitempty"`
 	LocationSearchQuotaUsage int          `json:"location_search_quota_usage"`
 	LocationSearchConfig     *QuotaConfig `json:"location_search_config,omitempty"`
+	// SearchQuotaUsage and SearchConfig are the keyword-search group
+	// (2,200 per 24 hours); Meta's reference does not list these fields.
+	SearchQuotaUsage int          `json:"search_quota_usage"`
+	SearchConfig     *QuotaConfig `json:"search_config,omitempty"`
 }
 
 // ProgressStep names a step of a publishing flow.
@@ -371,8 +591,17 @@ type Post struct {
 	QuotePostID    string
 	LinkAttachment string
 	TopicTag       string
-	// Extra carries rarely used container parameters (poll, attachments, spoilers,
-	// geo-gating, location, reply approvals); its media/url/reply fields are ignored.
+	// Extra carries the attachments and options Meta documents besides
+	// the fields above, sent as Meta documents them: PollAttachment
+	// (poll_attachment), GIFAttachment (gif_attachment), TextAttachment
+	// (text_attachment), TextEntities (text spoilers, text_entities),
+	// IsSpoilerMedia (is_spoiler_media, on image, video and carousel
+	// posts), IsGhostPost, LocationID, AllowlistedCountryCodes,
+	// EnableReplyApprovals, CrossShareToIG/CrossShareToIGDarkMode and
+	// AutoPublishText. Its media type, URLs, carousel and reply fields are
+	// ignored (Post's own fields set them); the compatibility of
+	// attachments is the caller's to check (Meta refuses e.g. a poll on
+	// an image post at container creation).
 	Extra ContainerParams
 	// Progress, when set, receives every step of the flow.
 	Progress ProgressFunc
@@ -416,4 +645,9 @@ type PublishResult struct {
 	Recovered bool
 	// Note explains anything unusual, e.g. "published; post id could not be recovered".
 	Note string
+	// CrossShareToIGStatus is SUCCESS or FAILED when the post asked for a
+	// share to an Instagram story (Extra.CrossShareToIG), as the create or
+	// publish answer reported it; "" when Meta said nothing. The Threads
+	// post is live either way.
+	CrossShareToIGStatus string
 }
