@@ -175,11 +175,7 @@ type CarouselItemArgs struct {
 func (CarouselItemArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setEnum(s, "type", MediaTypes())
 	setURL(s, "url", "")
-	if p := property(s, "alt_text"); p != nil {
-		n := uint64(MaxAltTextLength)
-		p.MaxLength = &n
-		p.Description = fmt.Sprintf("Optional accessibility description, at most %d characters.", MaxAltTextLength)
-	}
+	setAltText(s, "alt_text")
 }
 
 // PublishCarouselArgs are the arguments of the publish_carousel tool.
@@ -230,18 +226,7 @@ func (a *PublishCarouselArgs) Validate() error {
 			fmt.Sprintf("remove at least %d items or split them into two posts", n-MaxCarouselItems)))
 	}
 	for i, it := range a.Items {
-		prefix := fmt.Sprintf("items[%d].", i)
-		switch it.Type {
-		case "":
-			errs.add(newFieldError(prefix+"type", "required", "", "", "set "+quotedOr(MediaTypes())))
-		default:
-			errs.add(checkEnum(prefix+"type", it.Type, MediaTypes()))
-		}
-		errs.add(checkMediaURL(prefix+"url", it.URL))
-		if n := utf8.RuneCountInString(it.AltText); n > MaxAltTextLength {
-			errs.add(newFieldError(prefix+"alt_text", "too long", it.AltText, fmt.Sprintf("%d of %d characters", n, MaxAltTextLength),
-				fmt.Sprintf("shorten the description by at least %d characters", n-MaxAltTextLength)))
-		}
+		checkMedia(&errs, fmt.Sprintf("items[%d].", i), it)
 	}
 	checkRepeatedItems(&errs, a.Items)
 	if a.TopicTag != "" {
@@ -253,9 +238,26 @@ func (a *PublishCarouselArgs) Validate() error {
 }
 
 // SingleMediaAdvice is what a rejection tells a caller who wants to post one
-// image or video. This server has no single-media tool yet; when one exists
-// (publish_media), this constant points to it and every message follows.
-const SingleMediaAdvice = "a single image or video cannot be posted with this server yet, so do not pad a carousel with a repeated item"
+// image or video: the publish_media tool.
+const SingleMediaAdvice = "to post a single image or video, use publish_media instead of padding a carousel with a repeated item"
+
+// checkMedia checks one image or video (a carousel item, a publish_media
+// post, a thread part's media): type image or video, an https media URL
+// (CheckMediaURL) and alt_text of at most MaxAltTextLength characters
+// (runes). prefix starts every field name ("items[2].", "").
+func checkMedia(errs *FieldErrors, prefix string, it CarouselItemArgs) {
+	switch it.Type {
+	case "":
+		errs.add(newFieldError(prefix+"type", "required", "", "", "set "+quotedOr(MediaTypes())))
+	default:
+		errs.add(checkEnum(prefix+"type", it.Type, MediaTypes()))
+	}
+	errs.add(checkMediaURL(prefix+"url", it.URL))
+	if n := utf8.RuneCountInString(it.AltText); n > MaxAltTextLength {
+		errs.add(newFieldError(prefix+"alt_text", "too long", it.AltText, fmt.Sprintf("%d of %d characters", n, MaxAltTextLength),
+			fmt.Sprintf("shorten the description by at least %d characters", n-MaxAltTextLength)))
+	}
+}
 
 // tooFewItemsError reports a carousel of n < MinCarouselItems items. Both the
 // schema check (minItems) and PublishCarouselArgs.Validate use it.

@@ -187,6 +187,7 @@ const (
 func registry() []func() Tool {
 	return []func() Tool{
 		publishText,
+		publishMedia,
 		publishCarousel,
 		reply,
 		setReplyControl,

@@ -1,0 +1,87 @@
+package schemas
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+)
+
+// PublishMediaArgs are the arguments of the publish_media tool: one image or
+// one video with an optional caption. Meta's single-media posts take the
+// same caption, topic, reply-audience and quote parameters as text posts;
+// link_attachment is a text-post parameter only
+// (https://developers.facebook.com/docs/threads/posts#single-thread-posts),
+// so the caption's links are the only ones and count toward MaxLinks.
+type PublishMediaArgs struct {
+	Type         string `json:"type" jsonschema:"required" jsonschema_description:"image (JPEG/PNG, at most 8 MB) or video (MP4/MOV, at most 5 minutes)."`
+	URL          string `json:"url" jsonschema:"required" jsonschema_description:"Public https URL of the media; Meta downloads it."`
+	Text         string `json:"text,omitempty"`
+	AltText      string `json:"alt_text,omitempty"`
+	TopicTag     string `json:"topic_tag,omitempty"`
+	ReplyControl string `json:"reply_control,omitempty" jsonschema_description:"Who may reply; fixed at publishing. Default: the account default."`
+	QuotePostID  string `json:"quote_post_id,omitempty" jsonschema_description:"Optional id of a post to quote."`
+	SpoilerMedia bool   `json:"spoiler_media,omitempty" jsonschema_description:"Blur the media until tapped."`
+	AccountArg
+	IdempotencyArg
+}
+
+// JSONSchemaExtend adds the type enum, the URL, alt_text, caption and topic
+// limits, the reply_control enum and the quote id shape.
+func (PublishMediaArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	setEnum(s, "type", MediaTypes())
+	setURL(s, "url", "")
+	setAltText(s, "alt_text")
+	setText(s, "text", 0, "Optional caption", "")
+	setTopicTag(s, "Optional topic", "")
+	setEnum(s, "reply_control", ReplyControls())
+	setID(s, "quote_post_id")
+}
+
+// Normalize trims the type, URL, ids and reply_control and strips one
+// leading '#' from topic_tag.
+func (a *PublishMediaArgs) Normalize() {
+	a.Type = normalizeEnum(a.Type)
+	a.URL = strings.TrimSpace(a.URL)
+	a.TopicTag = NormalizeTopicTag(a.TopicTag)
+	a.ReplyControl = normalizeEnum(a.ReplyControl)
+	a.QuotePostID = strings.TrimSpace(a.QuotePostID)
+}
+
+// Item returns the media as a carousel item (the shape every media check takes).
+func (a *PublishMediaArgs) Item() CarouselItemArgs {
+	return CarouselItemArgs{Type: a.Type, URL: a.URL, AltText: a.AltText}
+}
+
+// Validate enforces every rule of publish_media: type image or video, an
+// https media URL, alt_text of at most 1,000 characters, the caption rules
+// of publish_text (counted length, one topic tag, at most 5 links), a valid
+// topic_tag, reply_control and quote_post_id. It returns FieldErrors, or nil.
+func (a *PublishMediaArgs) Validate() error {
+	var errs FieldErrors
+	checkMedia(&errs, "", a.Item())
+	if a.TopicTag != "" {
+		errs.add(checkTopicTag("topic_tag", a.TopicTag))
+	}
+	validateCaption(&errs, "text", a.Text, a.TopicTag, "")
+	errs.add(checkReplyControl("reply_control", a.ReplyControl))
+	if a.QuotePostID != "" {
+		errs.add(checkID("quote_post_id", a.QuotePostID))
+	}
+	return errs.Err()
+}
+
+// MediaResult is the result of publish_media.
+type MediaResult struct {
+	PostResult
+	MediaType string `json:"media_type" jsonschema_description:"image or video."`
+}
+
+// setAltText gives property name of s the alt_text limit and description.
+func setAltText(s *jsonschema.Schema, name string) {
+	if p := property(s, name); p != nil {
+		n := uint64(MaxAltTextLength)
+		p.MaxLength = &n
+		p.Description = "Optional accessibility description, at most " + strconv.Itoa(MaxAltTextLength) + " characters."
+	}
+}
