@@ -85,3 +85,31 @@ func setAltText(s *jsonschema.Schema, name string) {
 		p.Description = "Optional accessibility description, at most " + strconv.Itoa(MaxAltTextLength) + " characters."
 	}
 }
+
+// DeletePostArgs are the arguments of the delete_post tool.
+type DeletePostArgs struct {
+	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Id of a post or reply of this account."`
+	AccountArg
+}
+
+// JSONSchemaExtend adds the id shape.
+func (DeletePostArgs) JSONSchemaExtend(s *jsonschema.Schema) { setID(s, "post_id") }
+
+// Normalize trims post_id.
+func (a *DeletePostArgs) Normalize() { a.PostID = strings.TrimSpace(a.PostID) }
+
+// Validate checks the post_id shape. It returns FieldErrors, or nil.
+func (a *DeletePostArgs) Validate() error {
+	var errs FieldErrors
+	errs.add(checkID("post_id", a.PostID))
+	return errs.Err()
+}
+
+// DeletePostResult is the result of delete_post.
+type DeletePostResult struct {
+	ResultMeta
+	DeletedID      string `json:"deleted_id"`
+	AlreadyDeleted bool   `json:"already_deleted,omitempty" jsonschema_description:"True when an earlier call had deleted it."`
+	DeletesLeft    *int   `json:"deletes_left,omitempty" jsonschema_description:"Deletes left in the rolling 24 hours, when checked."`
+	Note           string `json:"note,omitempty"`
+}

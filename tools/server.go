@@ -84,6 +84,7 @@ type API interface {
 	ReplyLister
 	InsightsReader
 	QuotaReader
+	Deleter
 }
 
 // Account is the Threads account a call acts for.
@@ -190,6 +191,7 @@ func registry() []func() Tool {
 		publishMedia,
 		publishCarousel,
 		reply,
+		deletePost,
 		setReplyControl,
 		getInsights,
 		listReplies,
