@@ -113,3 +113,31 @@ type DeletePostResult struct {
 	DeletesLeft    *int   `json:"deletes_left,omitempty" jsonschema_description:"Deletes left in the rolling 24 hours, when checked."`
 	Note           string `json:"note,omitempty"`
 }
+
+// RepostArgs are the arguments of the repost tool.
+type RepostArgs struct {
+	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Id of the post to repost."`
+	AccountArg
+	IdempotencyArg
+}
+
+// JSONSchemaExtend adds the id shape.
+func (RepostArgs) JSONSchemaExtend(s *jsonschema.Schema) { setID(s, "post_id") }
+
+// Normalize trims post_id.
+func (a *RepostArgs) Normalize() { a.PostID = strings.TrimSpace(a.PostID) }
+
+// Validate checks the post_id shape. It returns FieldErrors, or nil.
+func (a *RepostArgs) Validate() error {
+	var errs FieldErrors
+	errs.add(checkID("post_id", a.PostID))
+	return errs.Err()
+}
+
+// RepostResult is the result of repost.
+type RepostResult struct {
+	ResultMeta
+	RepostID string `json:"repost_id" jsonschema_description:"Id of the repost."`
+	PostID   string `json:"post_id" jsonschema_description:"Id of the reposted post."`
+	Note     string `json:"note,omitempty"`
+}

@@ -85,6 +85,7 @@ type API interface {
 	InsightsReader
 	QuotaReader
 	Deleter
+	Reposter
 }
 
 // Account is the Threads account a call acts for.
@@ -191,6 +192,7 @@ func registry() []func() Tool {
 		publishMedia,
 		publishCarousel,
 		reply,
+		repost,
 		deletePost,
 		setReplyControl,
 		getInsights,
