@@ -228,7 +228,7 @@ func (a *PublishCarouselArgs) Validate() error {
 	for i, it := range a.Items {
 		checkMedia(&errs, fmt.Sprintf("items[%d].", i), it)
 	}
-	checkRepeatedItems(&errs, a.Items)
+	checkRepeatedItems(&errs, "", a.Items)
 	if a.TopicTag != "" {
 		errs.add(checkTopicTag("topic_tag", a.TopicTag))
 	}
@@ -271,7 +271,7 @@ func tooFewItemsError(n int) *FieldError {
 // checkRepeatedItems refuses a media URL that appears twice in one carousel
 // (compared like links: scheme, host case and a trailing "/" do not matter),
 // naming both indexes. Threads would publish the same media twice.
-func checkRepeatedItems(errs *FieldErrors, items []CarouselItemArgs) {
+func checkRepeatedItems(errs *FieldErrors, prefix string, items []CarouselItemArgs) {
 	first := make(map[string]int, len(items))
 	for i, it := range items {
 		if it.URL == "" {
@@ -283,10 +283,10 @@ func checkRepeatedItems(errs *FieldErrors, items []CarouselItemArgs) {
 			first[k] = i
 			continue
 		}
-		errs.add(newFieldError(fmt.Sprintf("items[%d].url", i), "repeated item", it.URL,
-			fmt.Sprintf("items[%d] and items[%d] have the same URL %s; a carousel needs %d to %d different images or videos",
-				j, i, quote(truncate(it.URL)), MinCarouselItems, MaxCarouselItems),
-			fmt.Sprintf("replace items[%d] with a different image or video, or remove it; %s", i, SingleMediaAdvice)))
+		errs.add(newFieldError(fmt.Sprintf("%sitems[%d].url", prefix, i), "repeated item", it.URL,
+			fmt.Sprintf("%sitems[%d] and %sitems[%d] have the same URL %s; a carousel needs %d to %d different images or videos",
+				prefix, j, prefix, i, quote(truncate(it.URL)), MinCarouselItems, MaxCarouselItems),
+			fmt.Sprintf("replace %sitems[%d] with a different image or video, or remove it; %s", prefix, i, SingleMediaAdvice)))
 	}
 }
 

@@ -135,33 +135,8 @@ func (q *quotaCache) check(ctx context.Context, acct *Account, reply bool) error
 	if q == nil {
 		return nil
 	}
-	k := quotaKey(acct, reply)
-	q.mu.Lock()
-	r, ok := q.m[k]
-	q.mu.Unlock()
-	if !ok || time.Since(r.at) > quotaTTL {
-		fields := []string{"quota_usage", "config"}
-		if reply {
-			fields = []string{"reply_quota_usage", "reply_config"}
-		}
-		lim, _, err := acct.API.PublishingLimit(ctx, fields...)
-		if err != nil {
-			return nil
-		}
-		r = quotaReading{used: lim.QuotaUsage, total: defaultPostQuota, at: time.Now()}
-		cfg := lim.Config
-		if reply {
-			r = quotaReading{used: lim.ReplyQuotaUsage, total: defaultReplyQuota, at: time.Now()}
-			cfg = lim.ReplyConfig
-		}
-		if cfg != nil && cfg.QuotaTotal > 0 {
-			r.total = cfg.QuotaTotal
-		}
-		q.mu.Lock()
-		q.m[k] = r
-		q.mu.Unlock()
-	}
-	if r.used < r.total {
+	r, ok := q.reading(ctx, acct, reply)
+	if !ok || r.used < r.total {
 		return nil
 	}
 	what := "posts"
@@ -169,6 +144,39 @@ func (q *quotaCache) check(ctx context.Context, acct *Account, reply bool) error
 		what = "replies"
 	}
 	return &quotaError{what: what, used: r.used, total: r.total, freeAt: oldestInWindow(ctx, acct, reply).Add(24 * time.Hour)}
+}
+
+// reading returns the account's post (or reply) quota, read at most
+// quotaTTL ago; false when it cannot be read.
+func (q *quotaCache) reading(ctx context.Context, acct *Account, reply bool) (quotaReading, bool) {
+	k := quotaKey(acct, reply)
+	q.mu.Lock()
+	r, ok := q.m[k]
+	q.mu.Unlock()
+	if ok && time.Since(r.at) <= quotaTTL {
+		return r, true
+	}
+	fields := []string{"quota_usage", "config"}
+	if reply {
+		fields = []string{"reply_quota_usage", "reply_config"}
+	}
+	lim, _, err := acct.API.PublishingLimit(ctx, fields...)
+	if err != nil {
+		return quotaReading{}, false
+	}
+	r = quotaReading{used: lim.QuotaUsage, total: defaultPostQuota, at: time.Now()}
+	cfg := lim.Config
+	if reply {
+		r = quotaReading{used: lim.ReplyQuotaUsage, total: defaultReplyQuota, at: time.Now()}
+		cfg = lim.ReplyConfig
+	}
+	if cfg != nil && cfg.QuotaTotal > 0 {
+		r.total = cfg.QuotaTotal
+	}
+	q.mu.Lock()
+	q.m[k] = r
+	q.mu.Unlock()
+	return r, true
 }
 
 // used counts a publish in the cached reading.

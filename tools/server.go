@@ -191,6 +191,7 @@ func registry() []func() Tool {
 		publishText,
 		publishMedia,
 		publishCarousel,
+		publishThread,
 		reply,
 		repost,
 		deletePost,
