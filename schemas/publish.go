@@ -141,3 +141,70 @@ type RepostResult struct {
 	PostID   string `json:"post_id" jsonschema_description:"Id of the reposted post."`
 	Note     string `json:"note,omitempty"`
 }
+
+// ValidatableTools lists the tools validate_post can dry-run.
+func ValidatableTools() []string {
+	return []string{"publish_text", "publish_media", "publish_carousel", "publish_thread", "reply"}
+}
+
+// ValidatePostArgs are the arguments of the validate_post tool.
+type ValidatePostArgs struct {
+	Tool      string         `json:"tool" jsonschema:"required" jsonschema_description:"The publishing tool to dry-run."`
+	Arguments map[string]any `json:"arguments" jsonschema:"required" jsonschema_description:"The arguments exactly as that tool would get them."`
+}
+
+// JSONSchemaExtend adds the tool enum.
+func (ValidatePostArgs) JSONSchemaExtend(s *jsonschema.Schema) { setEnum(s, "tool", ValidatableTools()) }
+
+// Normalize trims and lower-cases tool.
+func (a *ValidatePostArgs) Normalize() { a.Tool = normalizeEnum(a.Tool) }
+
+// Validate checks the tool name; the arguments are the named tool's to check.
+func (a *ValidatePostArgs) Validate() error {
+	var errs FieldErrors
+	errs.add(checkEnum("tool", a.Tool, ValidatableTools()))
+	return errs.Err()
+}
+
+// ContainerPreview is one media container a publish would create.
+type ContainerPreview struct {
+	Part      int               `json:"part" jsonschema_description:"Thread part (0 for a single post)."`
+	Params    map[string]string `json:"params" jsonschema_description:"Graph API parameters of POST /me/threads."`
+	Length    int               `json:"length" jsonschema_description:"Counted length of text."`
+	Costliest []ClusterCost     `json:"costliest,omitempty" jsonschema_description:"Characters costing more than 1."`
+	Links     []string          `json:"links,omitempty"`
+	Tag       string            `json:"tag,omitempty" jsonschema_description:"The post's topic."`
+}
+
+// ClusterCost is one character (grapheme cluster) that costs more than one.
+type ClusterCost struct {
+	Text  string `json:"text"`
+	Cost  int    `json:"cost"`
+	Count int    `json:"count"`
+}
+
+// QuotaCost is what a publish takes from the 24-hour quotas.
+type QuotaCost struct {
+	Posts   int `json:"posts"`
+	Replies int `json:"replies"`
+}
+
+// CachedQuota is the quota left as last read by this server.
+type CachedQuota struct {
+	PostsLeft   *int   `json:"posts_left,omitempty"`
+	RepliesLeft *int   `json:"replies_left,omitempty"`
+	ReadAt      string `json:"read_at" jsonschema_description:"When it was read (cached; not read now)."`
+}
+
+// ValidatePostResult is the result of validate_post.
+type ValidatePostResult struct {
+	ResultMeta
+	Tool       string             `json:"tool"`
+	Valid      bool               `json:"valid"`
+	Error      string             `json:"error,omitempty" jsonschema_description:"The exact error the real call would return."`
+	Containers []ContainerPreview `json:"containers,omitempty"`
+	Warnings   []string           `json:"warnings,omitempty"`
+	QuotaCost  *QuotaCost         `json:"quota_cost,omitempty"`
+	QuotaLeft  *CachedQuota       `json:"quota_left,omitempty"`
+	IntentURL  string             `json:"intent_url,omitempty" jsonschema_description:"Threads web link to post the first text by hand."`
+}

@@ -35,16 +35,10 @@ func publishText() Tool {
 		}
 		content := *a
 		content.ReplyControl = rc
+		post := textPost(a, rc)
+		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "publish_text", args: content,
-			post: threads.Post{
-				Text:           a.Text,
-				TopicTag:       a.TopicTag,
-				LinkAttachment: a.LinkAttachment,
-				QuotePostID:    a.QuotePostID,
-				ReplyControl:   threads.ReplyControl(rc),
-				Progress:       progressNotifier(ctx, c.req),
-			},
+			tool: "publish_text", args: content, post: post,
 		}, func(res *threads.PublishResult) *schemas.PostResult {
 			out := postResult(res, a.Text, a.TopicTag, rc)
 			return &out
@@ -72,26 +66,12 @@ func publishCarousel() Tool {
 		if err != nil {
 			return nil, err
 		}
-		items := make([]threads.CarouselItem, len(a.Items))
-		for i, it := range a.Items {
-			items[i] = threads.CarouselItem{AltText: it.AltText}
-			if it.Type == "video" {
-				items[i].VideoURL = it.URL
-			} else {
-				items[i].ImageURL = it.URL
-			}
-		}
 		content := *a
 		content.ReplyControl = rc
+		post := carouselPost(a, rc)
+		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "publish_carousel", args: content,
-			post: threads.Post{
-				Text:         a.Text,
-				TopicTag:     a.TopicTag,
-				Items:        items,
-				ReplyControl: threads.ReplyControl(rc),
-				Progress:     progressNotifier(ctx, c.req),
-			},
+			tool: "publish_carousel", args: content, post: post,
 		}, func(res *threads.PublishResult) *schemas.CarouselResult {
 			out := schemas.CarouselResult{
 				PostResult:       postResult(res, a.Text, a.TopicTag, rc),
@@ -103,6 +83,41 @@ func publishCarousel() Tool {
 			return &out
 		})
 	})
+}
+
+// textPost is the post publish_text publishes (validate_post shows it).
+func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
+	return threads.Post{
+		Text:           a.Text,
+		TopicTag:       a.TopicTag,
+		LinkAttachment: a.LinkAttachment,
+		QuotePostID:    a.QuotePostID,
+		ReplyControl:   threads.ReplyControl(rc),
+	}
+}
+
+// carouselPost is the post publish_carousel publishes.
+func carouselPost(a *schemas.PublishCarouselArgs, rc string) threads.Post {
+	return threads.Post{
+		Text:         a.Text,
+		TopicTag:     a.TopicTag,
+		Items:        carouselItems(a.Items),
+		ReplyControl: threads.ReplyControl(rc),
+	}
+}
+
+// carouselItems converts carousel items for the client.
+func carouselItems(in []schemas.CarouselItemArgs) []threads.CarouselItem {
+	items := make([]threads.CarouselItem, len(in))
+	for i, it := range in {
+		items[i] = threads.CarouselItem{AltText: it.AltText}
+		if it.Type == "video" {
+			items[i].VideoURL = it.URL
+		} else {
+			items[i].ImageURL = it.URL
+		}
+	}
+	return items
 }
 
 // postResult is the common result of every publishing tool.

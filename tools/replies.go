@@ -110,16 +110,10 @@ func reply() Tool {
 		}
 		content := *a
 		content.ReplyControl = rc
+		post := replyPost(a, rc)
+		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "reply", args: content, reply: true,
-			post: threads.Post{
-				Text:         a.Text,
-				ImageURL:     a.ImageURL,
-				VideoURL:     a.VideoURL,
-				ReplyToID:    a.ReplyToID,
-				ReplyControl: threads.ReplyControl(rc),
-				Progress:     progressNotifier(ctx, c.req),
-			},
+			tool: "reply", args: content, reply: true, post: post,
 		}, func(res *threads.PublishResult) *schemas.ReplyResult {
 			return &schemas.ReplyResult{
 				PostResult: postResult(res, a.Text, "", rc),
@@ -127,6 +121,17 @@ func reply() Tool {
 			}
 		})
 	})
+}
+
+// replyPost is the post reply publishes (validate_post shows it).
+func replyPost(a *schemas.ReplyArgs, rc string) threads.Post {
+	return threads.Post{
+		Text:         a.Text,
+		ImageURL:     a.ImageURL,
+		VideoURL:     a.VideoURL,
+		ReplyToID:    a.ReplyToID,
+		ReplyControl: threads.ReplyControl(rc),
+	}
 }
 
 // setReplyControl is the set_reply_control tool: it sets the account's

@@ -192,6 +192,7 @@ func registry() []func() Tool {
 		publishMedia,
 		publishCarousel,
 		publishThread,
+		validatePost,
 		reply,
 		repost,
 		deletePost,

@@ -120,14 +120,8 @@ func threadPosts(a *schemas.PublishThreadArgs, rc string) []threads.Post {
 			setMedia(&p, part.Media.Type, part.Media.URL)
 			p.AltText = part.Media.AltText
 		}
-		for _, it := range part.Items {
-			item := threads.CarouselItem{AltText: it.AltText}
-			if it.Type == "video" {
-				item.VideoURL = it.URL
-			} else {
-				item.ImageURL = it.URL
-			}
-			p.Items = append(p.Items, item)
+		if len(part.Items) > 0 {
+			p.Items = carouselItems(part.Items)
 		}
 		out[i] = p
 	}
