@@ -58,6 +58,7 @@ type PublishTextArgs struct {
 	LinkAttachment string `json:"link_attachment,omitempty"`
 	ReplyControl   string `json:"reply_control,omitempty" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default set by set_reply_control."`
 	QuotePostID    string `json:"quote_post_id,omitempty" jsonschema_description:"Optional numeric id of a Threads post to quote."`
+	Attachments
 	AccountArg
 	IdempotencyArg
 }
@@ -70,11 +71,13 @@ func (PublishTextArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setURL(s, "link_attachment", fmt.Sprintf("Optional http(s) URL shown as a link preview card. Counts toward the %d-link limit unless the text already holds it.", MaxLinks))
 	setEnum(s, "reply_control", ReplyControls())
 	setID(s, "quote_post_id")
+	extendAttachments(s)
 }
 
 // Normalize trims ids, URLs and reply_control and strips one leading '#'
 // from topic_tag. The text is left as written.
 func (a *PublishTextArgs) Normalize() {
+	a.normalizeAttachments()
 	a.TopicTag = NormalizeTopicTag(a.TopicTag)
 	a.LinkAttachment = strings.TrimSpace(a.LinkAttachment)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
@@ -83,8 +86,10 @@ func (a *PublishTextArgs) Normalize() {
 
 // Validate enforces every rule of publish_text: text required and at most
 // 500 counted characters (CountText), at most one topic tag, a valid
-// topic_tag, link_attachment shape, at most 5 unique links, reply_control and
-// quote_post_id shape. It returns FieldErrors, or nil.
+// topic_tag, link_attachment shape, at most 5 unique links, reply_control,
+// quote_post_id shape, and the attachment rules (one attachment kind; poll,
+// gif, text_attachment, spoilers, countries, ghost). It returns
+// FieldErrors, or nil.
 func (a *PublishTextArgs) Validate() error {
 	var errs FieldErrors
 	if strings.TrimSpace(a.Text) == "" {
@@ -101,6 +106,7 @@ func (a *PublishTextArgs) Validate() error {
 	if a.QuotePostID != "" {
 		errs.add(checkID("quote_post_id", a.QuotePostID))
 	}
+	a.validateAttachments(&errs, a.Text, a.LinkAttachment)
 	return errs.Err()
 }
 
@@ -253,8 +259,13 @@ func checkMedia(errs *FieldErrors, prefix string, it CarouselItemArgs) {
 		errs.add(checkEnum(prefix+"type", it.Type, MediaTypes()))
 	}
 	errs.add(checkMediaURL(prefix+"url", it.URL))
-	if n := utf8.RuneCountInString(it.AltText); n > MaxAltTextLength {
-		errs.add(newFieldError(prefix+"alt_text", "too long", it.AltText, fmt.Sprintf("%d of %d characters", n, MaxAltTextLength),
+	checkAltText(errs, prefix+"alt_text", it.AltText)
+}
+
+// checkAltText checks an alt_text: at most MaxAltTextLength characters (runes).
+func checkAltText(errs *FieldErrors, field, alt string) {
+	if n := utf8.RuneCountInString(alt); n > MaxAltTextLength {
+		errs.add(newFieldError(field, "too long", alt, fmt.Sprintf("%d of %d characters", n, MaxAltTextLength),
 			fmt.Sprintf("shorten the description by at least %d characters", n-MaxAltTextLength)))
 	}
 }
@@ -306,11 +317,13 @@ type CarouselResult struct {
 
 // ReplyArgs are the arguments of the reply tool.
 type ReplyArgs struct {
-	ReplyToID    string `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Numeric id of the post or reply to answer."`
-	Text         string `json:"text,omitempty"`
-	ImageURL     string `json:"image_url,omitempty" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
-	VideoURL     string `json:"video_url,omitempty" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
-	ReplyControl string `json:"reply_control,omitempty" jsonschema_description:"Who may reply to this reply; cannot be changed later. Default: the account default."`
+	ReplyToID    string   `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Numeric id of the post or reply to answer."`
+	Text         string   `json:"text,omitempty"`
+	ImageURL     string   `json:"image_url,omitempty" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
+	VideoURL     string   `json:"video_url,omitempty" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
+	AltText      string   `json:"alt_text,omitempty"`
+	Spoilers     []string `json:"spoilers,omitempty" jsonschema_description:"Passages of text to hide as spoilers (each must occur in text)."`
+	ReplyControl string   `json:"reply_control,omitempty" jsonschema_description:"Who may reply to this reply; cannot be changed later. Default: the account default."`
 	AccountArg
 	IdempotencyArg
 }
@@ -322,6 +335,11 @@ func (ReplyArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setURL(s, "video_url", "")
 	setText(s, "text", 0, "Reply text", "Required unless image_url or video_url is given.")
 	setEnum(s, "reply_control", ReplyControls())
+	setAltText(s, "alt_text")
+	if p := property(s, "spoilers"); p != nil {
+		hi := uint64(MaxSpoilers)
+		p.MaxItems = &hi
+	}
 }
 
 // Normalize trims the id, URLs and reply_control.
@@ -351,6 +369,14 @@ func (a *ReplyArgs) Validate() error {
 		errs.add(checkMediaURL("video_url", a.VideoURL))
 	}
 	validateCaption(&errs, "text", a.Text, "", "")
+	if a.AltText != "" {
+		if a.ImageURL == "" && a.VideoURL == "" {
+			errs.add(newFieldError("alt_text", "only with media", a.AltText, "alt_text describes an image or video, and the reply has none",
+				"attach image_url or video_url, or drop alt_text"))
+		}
+		checkAltText(&errs, "alt_text", a.AltText)
+	}
+	checkSpoilers(&errs, a.Text, a.Spoilers)
 	errs.add(checkReplyControl("reply_control", a.ReplyControl))
 	return errs.Err()
 }

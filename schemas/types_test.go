@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -113,7 +114,7 @@ func TestPublishTextArgsNormalize(t *testing.T) {
 	a := PublishTextArgs{Text: " keep ", TopicTag: " #Go ", LinkAttachment: " https://go.dev ", ReplyControl: " Everyone ", QuotePostID: " 12 "}
 	a.Normalize()
 	want := PublishTextArgs{Text: " keep ", TopicTag: "Go", LinkAttachment: "https://go.dev", ReplyControl: "everyone", QuotePostID: "12"}
-	if a != want {
+	if !reflect.DeepEqual(a, want) {
 		t.Errorf("Normalize = %+v, want %+v", a, want)
 	}
 }

@@ -22,7 +22,8 @@ func publishText() Tool {
 		title: "Publish a text post",
 		description: "Publish a text post to Threads. text: " + schemas.TextLengthRule() + "; at most one topic tag " +
 			"(topic_tag or one #tag in the text); at most " + strconv.Itoa(schemas.MaxLinks) + " " +
-			"links in text plus link_attachment. reply_control defaults to the account default (see set_reply_control). " +
+			"links in text plus link_attachment. Attachments: one of poll, gif or text_attachment; spoilers hide passages. " +
+			"reply_control defaults to the account default (see set_reply_control). " +
 			"Never posts twice: an identical call within 10 minutes, or a retry with the same idempotency_key " +
 			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
 		toolset: ToolsetPublish,
@@ -31,6 +32,9 @@ func publishText() Tool {
 	}, func(ctx context.Context, c *call, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {
+			return nil, err
+		}
+		if err := c.checkGeoGating(ctx, a.AllowlistedCountryCodes); err != nil {
 			return nil, err
 		}
 		content := *a
@@ -87,13 +91,74 @@ func publishCarousel() Tool {
 
 // textPost is the post publish_text publishes (validate_post shows it).
 func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
-	return threads.Post{
+	p := threads.Post{
 		Text:           a.Text,
 		TopicTag:       a.TopicTag,
 		LinkAttachment: a.LinkAttachment,
 		QuotePostID:    a.QuotePostID,
 		ReplyControl:   threads.ReplyControl(rc),
 	}
+	x := &p.Extra
+	if len(a.Poll) > 0 {
+		x.PollAttachment, _ = threads.PollFromOptions(a.Poll) // the count is validated
+	}
+	if a.GIF != "" {
+		x.GIFAttachment = &threads.GIFAttachment{GIFID: a.GIF, Provider: threads.GIFProviderGiphy}
+	}
+	if ta := a.TextAttachment; ta != nil {
+		x.TextAttachment = &threads.TextAttachment{Plaintext: ta.Plaintext, LinkAttachmentURL: ta.Link}
+		for _, st := range ta.Styles {
+			styles := make([]threads.TextStyle, len(st.Styles))
+			for i, s := range st.Styles {
+				styles[i] = threads.TextStyle(s)
+			}
+			x.TextAttachment.TextWithStylingInfo = append(x.TextAttachment.TextWithStylingInfo,
+				threads.TextStyling{Offset: st.Offset, Length: st.Length, StylingInfo: styles})
+		}
+	}
+	x.TextEntities = spoilerEntities(a.Text, a.Spoilers)
+	x.IsGhostPost = a.Ghost
+	x.LocationID = a.LocationID
+	x.AllowlistedCountryCodes = a.AllowlistedCountryCodes
+	x.EnableReplyApprovals = a.EnableReplyApprovals
+	return p
+}
+
+// spoilerEntities are the text_entities hiding the spoiler passages of
+// text, measured by the client (threads.SpoilerEntity) in its one unit.
+// The passages are validated (schemas.SpoilerRanges), so none is missing.
+func spoilerEntities(text string, spoilers []string) []threads.TextEntity {
+	ranges, _ := schemas.SpoilerRanges(text, spoilers)
+	var out []threads.TextEntity
+	for _, r := range ranges {
+		if e, err := threads.SpoilerEntity(text, r[0], r[1]); err == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Profile reads the account's own profile fields.
+type Profile interface {
+	Me(ctx context.Context, fields ...string) (*threads.User, *threads.Response, error)
+}
+
+// checkGeoGating refuses allowlisted_country_codes for an account Threads
+// does not let geo-gate (is_eligible_for_geo_gating,
+// https://developers.facebook.com/docs/threads/posts/geo-gating).
+func (c *call) checkGeoGating(ctx context.Context, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	u, _, err := c.acct.API.Me(ctx, "is_eligible_for_geo_gating")
+	if err != nil {
+		return fmt.Errorf("could not check whether the account may geo-gate posts: %w", err)
+	}
+	if !u.IsEligibleForGeoGating {
+		return userErrorf("this account is not eligible for geo-gating (Threads reports is_eligible_for_geo_gating false), so " +
+			"allowlisted_country_codes cannot be used; nothing was published. Fix: remove allowlisted_country_codes to publish to everyone.")
+	}
+	return nil
 }
 
 // carouselPost is the post publish_carousel publishes.

@@ -129,8 +129,10 @@ func replyPost(a *schemas.ReplyArgs, rc string) threads.Post {
 		Text:         a.Text,
 		ImageURL:     a.ImageURL,
 		VideoURL:     a.VideoURL,
+		AltText:      a.AltText,
 		ReplyToID:    a.ReplyToID,
 		ReplyControl: threads.ReplyControl(rc),
+		Extra:        threads.ContainerParams{TextEntities: spoilerEntities(a.Text, a.Spoilers)},
 	}
 }
 

@@ -86,6 +86,7 @@ type API interface {
 	QuotaReader
 	Deleter
 	Reposter
+	Profile
 }
 
 // Account is the Threads account a call acts for.

@@ -89,6 +89,9 @@ func (c *call) plan(ctx context.Context, args any) ([]threads.Post, schemas.Quot
 	switch a := args.(type) {
 	case *schemas.PublishTextArgs:
 		rcArg, build = a.ReplyControl, func(rc string) []threads.Post { return []threads.Post{textPost(a, rc)} }
+		if len(a.AllowlistedCountryCodes) > 0 {
+			warnings = append(warnings, "Whether the account may geo-gate (allowlisted_country_codes) is checked when publishing, not here.")
+		}
 	case *schemas.PublishMediaArgs:
 		rcArg, build = a.ReplyControl, func(rc string) []threads.Post { return []threads.Post{mediaPost(a, rc)} }
 	case *schemas.PublishCarouselArgs:
