@@ -154,7 +154,9 @@ type ValidatePostArgs struct {
 }
 
 // JSONSchemaExtend adds the tool enum.
-func (ValidatePostArgs) JSONSchemaExtend(s *jsonschema.Schema) { setEnum(s, "tool", ValidatableTools()) }
+func (ValidatePostArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	setEnum(s, "tool", ValidatableTools())
+}
 
 // Normalize trims and lower-cases tool.
 func (a *ValidatePostArgs) Normalize() { a.Tool = normalizeEnum(a.Tool) }

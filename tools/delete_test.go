@@ -88,12 +88,12 @@ func TestDeletePostRefusals(t *testing.T) {
 	const scopeFix = "The token lacks the threads_delete permission (needed to delete posts and to read the delete quota). " +
 		"Fix: run `threads-mcp auth login --account 'main' --add-scopes threads_delete` (it keeps the account's other permissions), then call again."
 	tests := []struct {
-		name     string
-		token    string
-		cfg      envConfig
-		post     string
-		want     string
-		deletes  int // DELETE requests that reached the emulator
+		name    string
+		token   string
+		cfg     envConfig
+		post    string
+		want    string
+		deletes int // DELETE requests that reached the emulator
 	}{
 		{"stored scopes lack threads_delete", emu.DemoToken(), envConfig{account: stored("threads_basic", "threads_content_publish")},
 			"123", "delete_post: Nothing was deleted. " + scopeFix, 0},
