@@ -45,6 +45,27 @@
 // finish an interrupted publish with ResumePublish. Meta doc:
 // https://developers.facebook.com/docs/threads/troubleshooting#publishing-does-not-return-a-media-id
 //
+// After publishing a media reply the read back also asks is_reply and
+// replied_to (no extra request): quick video replies have been reported to
+// come out as standalone posts, and PublishResult.ReplyNotLinked says so.
+// FindRecentPost and FindRepost expose the searches that settle a lost
+// answer, so a caller can check before publishing anew.
+//
+// The reading side (ListThreads, UserReplies, GetMedia, KeywordSearch,
+// Mentions, ProfileLookup, ProfilePosts, LocationSearch, DebugToken, …)
+// decodes what Meta documents and, where Meta's pages leave the shape open
+// or contradict themselves, accepts every shape seen: children and
+// text_entities as {"data":[…]} or a bare array, ids as strings or
+// numbers, media_type TEXT or TEXT_POST, timestamps in ISO 8601 or epoch
+// seconds or milliseconds. Threads links are not API ids: ParsePermalink
+// reads a permalink or shortcode, and ResolveShortcode finds the post's
+// id in the lists that can hold it.
+//
+// Attachments go in Post.Extra, encoded as Meta documents them (JSON
+// strings for poll, GIF, text attachment and spoilers). Meta does not state
+// the unit of spoiler and styling offsets; EntityOffsetUnit names the one
+// the client uses, and EntityRange converts byte ranges to it.
+//
 // The access token is sent only in the Authorization header, never in a URL,
 // and is stripped from every URL and error the client returns; it is never
 // logged. Reads and transient failures are retried with exponential backoff

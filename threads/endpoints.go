@@ -283,7 +283,7 @@ func listValues(o ListOptions, defFields []string) (url.Values, error) {
 		v.Set("after", o.After)
 	}
 	if !o.Since.IsZero() {
-		v.Set("since", formatTime(o.Since))
+		v.Set("since", strconv.FormatInt(max(o.Since.Unix(), minSince), 10))
 	}
 	if !o.Until.IsZero() {
 		v.Set("until", formatTime(o.Until))
@@ -324,7 +324,12 @@ func (c *Client) list(ctx context.Context, path string, params url.Values) (*Med
 	return &ml, resp, nil
 }
 
-// ListThreads lists the user's top-level posts and reposts, newest first.
+// ListThreads lists the user's top-level posts and reposts, newest first
+// (replies are UserReplies). Since and Until bound the publish time (sent as
+// Unix seconds). Media types read back in their read spellings, not the
+// create-time ones: a TEXT post lists as TEXT_POST, a CAROUSEL as
+// CAROUSEL_ALBUM, a repost as REPOST_FACADE with reposted_post; the client
+// normalizes any create-time spelling Meta sends back.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/retrieve-and-discover-posts/retrieve-posts
 func (c *Client) ListThreads(ctx context.Context, opts ListOptions) (*MediaList, *Response, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -43,10 +45,9 @@ func (f *flow) report(step ProgressStep, msg string) {
 	defer f.mu.Unlock()
 	f.current++
 	if step == StepPublished {
-		f.current = f.total
-	}
-	if f.current > f.total {
-		f.total = f.current
+		f.current = max(f.total, f.current)
+	} else if f.current >= f.total {
+		f.total = f.current + 1 // leave room for the published step: progress only grows
 	}
 	if f.progress != nil {
 		f.progress(Progress{Step: step, Current: f.current, Total: f.total, Message: msg})
@@ -113,7 +114,7 @@ func (c *Client) ResumePublish(ctx context.Context, containerID string, p Post, 
 		res.ID, res.Recovered, res.Note = id, true, note
 		f.report(StepPublished, "already published")
 		if id != "" && !p.SkipReadBack {
-			c.readBack(ctx, res)
+			c.readBack(ctx, res, p)
 		} else {
 			res.PublishedAt = c.clock.Now()
 		}
@@ -230,8 +231,11 @@ func (c *Client) PublishText(ctx context.Context, p Post) (*PublishResult, error
 }
 
 // PublishImage publishes a single-image post (p.ImageURL, optional Text and
-// AltText): create, poll until FINISHED, publish, read back (3 + k requests
-// for k status checks).
+// AltText, Extra.IsSpoilerMedia to blur it): create, poll until FINISHED,
+// publish, read back (3 + k requests for k status checks). p.Progress hears
+// of every step, including each check that finds the image still
+// processing. As a reply, the read back also confirms Threads linked it
+// (PublishResult.ReplyNotLinked).
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#single-thread-posts
 func (c *Client) PublishImage(ctx context.Context, p Post) (*PublishResult, error) {
@@ -244,9 +248,10 @@ func (c *Client) PublishImage(ctx context.Context, p Post) (*PublishResult, erro
 	return c.publishSingle(ctx, p, params, p.ImageURL)
 }
 
-// PublishVideo publishes a single-video post (p.VideoURL) like PublishImage;
-// processing may take minutes and is awaited up to PollPolicy.VideoDeadline
-// with the video schedule (about 30 checks for 5 minutes).
+// PublishVideo publishes a single-video post (p.VideoURL) like PublishImage,
+// with the same AltText, spoiler, progress and reply check; processing may
+// take minutes and is awaited up to PollPolicy.VideoDeadline with the video
+// schedule (about 30 checks for 5 minutes), each reported to p.Progress.
 //
 // Meta doc: https://developers.facebook.com/docs/threads/posts#single-thread-posts
 func (c *Client) PublishVideo(ctx context.Context, p Post) (*PublishResult, error) {
@@ -366,6 +371,9 @@ type waitSpec struct {
 	deadline  time.Duration
 	video     bool // use the video schedule
 	pollFirst bool // check at once instead of after PollPolicy.Initial
+	// onPending, when set, hears of every check that found the container
+	// still processing, with the time waited so far.
+	onPending func(ct *Container, waited time.Duration)
 }
 
 // waitFor is the wait of a post that is (or holds) a video or not.
@@ -391,6 +399,9 @@ func (c *Client) waitContainer(ctx context.Context, id string, w waitSpec, ref i
 			return ct, err
 		}
 		now := c.clock.Now()
+		if w.onPending != nil {
+			w.onPending(ct, now.Sub(start))
+		}
 		remaining := end.Sub(now)
 		if remaining <= 0 {
 			return ct, &ContainerError{ContainerID: id, Index: ref.index, Total: ref.total, URL: ref.url,
@@ -444,6 +455,12 @@ func (c *Client) publishSingle(ctx context.Context, p Post, params ContainerPara
 	f.report(StepCreate, "container created")
 	f.report(StepProcessing, "waiting for processing")
 	w := c.waitFor(params.MediaType == MediaTypeVideo)
+	if params.MediaType != MediaTypeText {
+		kind := strings.ToLower(string(params.MediaType))
+		w.onPending = func(ct *Container, waited time.Duration) {
+			f.report(StepProcessing, fmt.Sprintf("%s still processing after %s", kind, waited.Round(time.Second)))
+		}
+	}
 	ref := itemRef{index: -1, url: mediaURL}
 	// prepare waits for a media container; text is published at once.
 	prepare := func(ctx context.Context, id string) (target, error) {
@@ -500,7 +517,7 @@ func (c *Client) autoPublished(ctx context.Context, f *flow, p Post, params Cont
 	if p.SkipReadBack {
 		res.PublishedAt = c.clock.Now()
 	} else {
-		c.readBack(ctx, res)
+		c.readBack(ctx, res, p)
 	}
 	res.Timings.Total = f.elapsed()
 	return res, nil
@@ -519,7 +536,7 @@ func (c *Client) finish(ctx context.Context, f *flow, p Post, res *PublishResult
 	res.CrossShareToIGStatus = firstNonEmpty(out.crossShare, res.CrossShareToIGStatus)
 	f.report(StepPublished, "published")
 	if res.ID != "" && !p.SkipReadBack {
-		c.readBack(ctx, res)
+		c.readBack(ctx, res, p)
 	} else {
 		res.PublishedAt = c.clock.Now()
 	}
@@ -529,8 +546,24 @@ func (c *Client) finish(ctx context.Context, f *flow, p Post, res *PublishResult
 }
 
 // readBack fills the permalink and timestamp; failure only adds a note.
-func (c *Client) readBack(ctx context.Context, res *PublishResult) {
-	m, _, err := c.GetMedia(ctx, res.ID, "id", "permalink", "timestamp")
+// For a media reply (image, video or carousel with ReplyToID) the same
+// request reads is_reply and replied_to, because quick video replies have
+// been reported to come out as standalone posts: when Threads says the post
+// is not a reply, or a reply to another post, res.ReplyNotLinked is set and
+// the note says so.
+func (c *Client) readBack(ctx context.Context, res *PublishResult, p Post) {
+	mediaReply := p.ReplyToID != "" && mediaTypeOf(p) != MediaTypeText
+	fields := "id,permalink,timestamp"
+	if mediaReply {
+		fields += ",is_reply,replied_to"
+	}
+	var m struct {
+		Permalink string `json:"permalink"`
+		Timestamp Time   `json:"timestamp"`
+		IsReply   *bool  `json:"is_reply"`
+		RepliedTo *IDRef `json:"replied_to"`
+	}
+	_, err := c.do(ctx, request{method: http.MethodGet, path: endpoint(res.ID), params: url.Values{"fields": {fields}}}, &m)
 	if err != nil {
 		res.PublishedAt = c.clock.Now()
 		res.Note = joinNote(res.Note, "published; permalink could not be read back: "+err.Error())
@@ -540,6 +573,21 @@ func (c *Client) readBack(ctx context.Context, res *PublishResult) {
 	res.PublishedAt = m.Timestamp.Time
 	if res.PublishedAt.IsZero() {
 		res.PublishedAt = c.clock.Now()
+	}
+	if !mediaReply {
+		return
+	}
+	switch {
+	case m.RepliedTo != nil && m.RepliedTo.ID != "" && m.RepliedTo.ID != p.ReplyToID:
+		res.ReplyNotLinked = true
+		res.Note = joinNote(res.Note, fmt.Sprintf("published, but Threads lists it as a reply to %s, not to %s", m.RepliedTo.ID, p.ReplyToID))
+	case m.RepliedTo != nil && m.RepliedTo.ID != "":
+	case m.IsReply != nil && !*m.IsReply:
+		res.ReplyNotLinked = true
+		res.Note = joinNote(res.Note, fmt.Sprintf("published, but Threads shows it as a standalone post, not as a reply to %s "+
+			"(a reported Threads issue with media replies published right after processing)", p.ReplyToID))
+	default:
+		res.Note = joinNote(res.Note, "published; whether Threads linked it as a reply could not be confirmed (no is_reply or replied_to read back)")
 	}
 }
 

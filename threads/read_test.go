@@ -382,3 +382,59 @@ func TestDebugTokenMasksInputToken(t *testing.T) {
 		t.Errorf("error %v is not ErrTokenInvalid", err)
 	}
 }
+
+func TestModerationMetaErrors(t *testing.T) {
+	t.Parallel()
+	const noPermission = `{"error":{"message":"Application does not have permission for this action","type":"THApiException","code":10}}`
+	tests := []struct {
+		name, path, method, body string
+		status                   int
+		want                     ErrorKind
+		call                     func(c *Client) error
+	}{
+		{"ManageReply without threads_manage_replies", "/r1/manage_reply", http.MethodPost, noPermission, 500, KindPermission,
+			func(c *Client) error { _, err := c.ManageReply(t.Context(), "r1", true); return err }},
+		{"ManageReply on a nested reply", "/r2/manage_reply", http.MethodPost,
+			`{"error":{"message":"Invalid parameter","type":"THApiException","code":100,"error_user_msg":"Only top-level replies can be hidden"}}`, 400, KindInvalidParameter,
+			func(c *Client) error { _, err := c.ManageReply(t.Context(), "r2", false); return err }},
+		{"ManagePendingReply unknown reply", "/r3/manage_pending_reply", http.MethodPost,
+			`{"error":{"message":"Unsupported post request. Object with ID 'r3' does not exist","type":"THApiException","code":100,"error_subcode":33}}`, 400, KindNotFound,
+			func(c *Client) error { _, err := c.ManagePendingReply(t.Context(), "r3", true); return err }},
+		{"PendingReplies without threads_read_replies", "/m1/pending_replies", http.MethodGet, noPermission, 500, KindPermission,
+			func(c *Client) error {
+				_, _, err := c.PendingReplies(t.Context(), "m1", ReplyListOptions{ApprovalStatus: ApprovalPending})
+				return err
+			}},
+		{"UserReplies expired token", "/me/replies", http.MethodGet,
+			`{"error":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":463}}`, 400, KindTokenInvalid,
+			func(c *Client) error { _, _, err := c.UserReplies(t.Context(), ListOptions{}); return err }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mux, _ := setup(t, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
+			mux.HandleFunc(tc.path, func(w http.ResponseWriter, r *http.Request) {
+				testMethod(t, r, tc.method)
+				writeJSON(w, tc.status, tc.body)
+			})
+			var ae *APIError
+			if err := tc.call(c); !errors.As(err, &ae) || ae.Kind() != tc.want {
+				t.Fatalf("error = %v, want kind %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSinceBeforeThreadsLaunchIsClamped: Meta refuses a since before
+// 1688540400 (2023-07-05); nothing was posted before, so it is sent as that.
+func TestSinceBeforeThreadsLaunchIsClamped(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	mux.HandleFunc("/me/threads", func(w http.ResponseWriter, r *http.Request) {
+		testFormValues(t, r, map[string]string{"fields": "id", "since": "1688540400"})
+		writeJSON(w, 200, `{"data":[]}`)
+	})
+	if _, _, err := c.ListThreads(t.Context(), ListOptions{Fields: []string{"id"}, Since: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -450,8 +450,12 @@ type MediaList struct {
 	Paging Paging  `json:"paging"`
 }
 
-// ListOptions are the common paging and time-window options of list endpoints.
-// Before and After must not both be set.
+// ListOptions are the common paging and time-window options of list
+// endpoints. Before and After (opaque cursors from Paging.Cursors) must not
+// both be set; Limit is 0 (Meta's default, 25) to 100; Since must be before
+// Until. A Since before 2023-07-05, the earliest Meta accepts (Threads did
+// not exist before), is sent as that date. Meta doc:
+// https://developers.facebook.com/docs/threads/reference/user
 type ListOptions struct {
 	Fields []string
 	Limit  int
@@ -645,6 +649,13 @@ type PublishResult struct {
 	Recovered bool
 	// Note explains anything unusual, e.g. "published; post id could not be recovered".
 	Note string
+	// ReplyNotLinked is true when a media reply (image, video or carousel
+	// with ReplyToID) was published but Threads, read back right after,
+	// shows it as a standalone post (is_reply false) or as a reply to
+	// another post: a reported Threads issue with video replies published
+	// within seconds of processing. The post is live; Note says what was
+	// seen. Not checked with SkipReadBack.
+	ReplyNotLinked bool
 	// CrossShareToIGStatus is SUCCESS or FAILED when the post asked for a
 	// share to an Instagram story (Extra.CrossShareToIG), as the create or
 	// publish answer reported it; "" when Meta said nothing. The Threads
