@@ -174,6 +174,8 @@ type ThreadPartResult struct {
 	ID        string `json:"id"`
 	Permalink string `json:"permalink,omitempty"`
 	Replayed  bool   `json:"replayed,omitempty" jsonschema_description:"Published by an earlier attempt; not posted again."`
+	// ReplyNotLinked: Threads shows this media part as a standalone post.
+	ReplyNotLinked bool `json:"reply_not_linked,omitempty" jsonschema_description:"Threads shows this media part as a standalone post, not a reply (a known Threads issue)."`
 }
 
 // ThreadResult is the result of publish_thread.

@@ -385,6 +385,8 @@ func (a *ReplyArgs) Validate() error {
 type ReplyResult struct {
 	PostResult
 	ReplyToID string `json:"reply_to_id" jsonschema_description:"Id of the post or reply answered."`
+	// ReplyNotLinked reports a media reply Threads published standalone.
+	ReplyNotLinked bool `json:"reply_not_linked,omitempty" jsonschema_description:"True when Threads shows this media reply as a standalone post (a known Threads issue with quick video replies); see note."`
 }
 
 // SetReplyControlArgs are the arguments of the set_reply_control tool: it sets

@@ -116,8 +116,9 @@ func reply() Tool {
 			tool: "reply", args: content, reply: true, post: post,
 		}, func(res *threads.PublishResult) *schemas.ReplyResult {
 			return &schemas.ReplyResult{
-				PostResult: postResult(res, a.Text, "", rc),
-				ReplyToID:  a.ReplyToID,
+				PostResult:     postResult(res, a.Text, "", rc),
+				ReplyToID:      a.ReplyToID,
+				ReplyNotLinked: res.ReplyNotLinked,
 			}
 		})
 	})

@@ -12,7 +12,7 @@ import (
 // model context that lists them: TestToolListSize fails when they grow by
 // more than 10% over this figure. After a deliberate change, record the new
 // size the test prints.
-const listedBytes = 38678
+const listedBytes = 38997
 
 func TestToolListSize(t *testing.T) {
 	sel, err := tools.Select(nil, false)

@@ -63,14 +63,18 @@ func publishThread() Tool {
 			res, err := publishOnce(ctx, c, publishRequest{
 				tool: "publish_thread", args: threadPart{Chain: chainHash, Index: i, ReplyTo: prev},
 				post: p, reply: i > 0, key: partKey(chain, i), keyTTL: ttl,
-			}, func(res *threads.PublishResult) *schemas.PostResult {
-				r := postResult(res, p.Text, p.TopicTag, rc)
-				return &r
+			}, func(res *threads.PublishResult) *schemas.ReplyResult {
+				return &schemas.ReplyResult{PostResult: postResult(res, p.Text, p.TopicTag, rc), ReplyToID: prev, ReplyNotLinked: res.ReplyNotLinked}
 			})
 			if err != nil {
 				return nil, &userError{msg: chainFailure(out.Parts, i, len(posts), err, c)}
 			}
-			out.Parts = append(out.Parts, schemas.ThreadPartResult{Index: i, ID: res.ID, Permalink: res.Permalink, Replayed: res.Replayed})
+			out.Parts = append(out.Parts, schemas.ThreadPartResult{Index: i, ID: res.ID, Permalink: res.Permalink, Replayed: res.Replayed,
+				ReplyNotLinked: res.ReplyNotLinked})
+			if res.ReplyNotLinked {
+				out.Note = joinNotes(out.Note, fmt.Sprintf("Threads shows parts[%d] (%s) as a standalone post, not a reply to parts[%d] "+
+					"(a known Threads issue with quick media replies); the rest of the thread replies to it.", i, res.ID, i-1))
+			}
 			prev = res.ID
 			if progress != nil {
 				progress(threads.Progress{Step: threads.StepPublished, Current: i + 1, Total: len(posts),
@@ -89,8 +93,8 @@ func publishThread() Tool {
 			out.Replayed = true
 			out.ReplayNote = "Every part was already published by an earlier call; nothing was posted again."
 		case replayed > 0:
-			out.Note = fmt.Sprintf("Parts 0–%d were already published by an earlier attempt and were not posted again; "+
-				"the thread was resumed at part %d.", replayed-1, replayed)
+			out.Note = joinNotes(out.Note, fmt.Sprintf("Parts 0–%d were already published by an earlier attempt and were not posted again; "+
+				"the thread was resumed at part %d.", replayed-1, replayed))
 		}
 		return out, nil
 	})

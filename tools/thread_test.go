@@ -210,3 +210,27 @@ func TestPublishThreadChecksQuotaAndPartsFirst(t *testing.T) {
 		})
 	}
 }
+
+func TestReplyNotLinkedIsReported(t *testing.T) {
+	emu := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithTokenPrefix(sentinel))
+	t.Cleanup(emu.Close)
+	// The client reports a media reply Threads published standalone.
+	unlinked := func(res *threads.PublishResult, err error) (*threads.PublishResult, error) {
+		if res != nil {
+			res.ReplyNotLinked = true
+			res.Note = "Threads shows the reply as a standalone post."
+		}
+		return res, err
+	}
+	e := newEnvWith(t, emu, emu.DemoToken(), envConfig{wrap: func(a tools.API) tools.API { return &hookAPI{API: a, after: unlinked} }})
+	res, sc := e.call(t, "reply", map[string]any{"reply_to_id": e.demoPost(t), "video_url": "https://cdn.example.com/q.mp4"}, false)
+	if res.IsError || sc["reply_not_linked"] != true || sc["note"] != "Threads shows the reply as a standalone post." {
+		t.Errorf("reply: %s", text(res))
+	}
+	res, sc = e.call(t, "publish_thread", map[string]any{"parts": []any{map[string]any{"text": "one"}, map[string]any{"text": "two"}}}, false)
+	parts, _ := sc["parts"].([]any)
+	if res.IsError || len(parts) != 2 || parts[1].(map[string]any)["reply_not_linked"] != true ||
+		!strings.Contains(fmt.Sprint(sc["note"]), "Threads shows parts[1]") {
+		t.Errorf("thread: %s", text(res))
+	}
+}
