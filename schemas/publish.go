@@ -134,6 +134,9 @@ func (a *RepostArgs) Validate() error {
 	return errs.Err()
 }
 
+// ReplayFields is true: a repost can be replayed.
+func (RepostResult) ReplayFields() bool { return true }
+
 // RepostResult is the result of repost.
 type RepostResult struct {
 	ResultMeta

@@ -178,6 +178,9 @@ type ThreadPartResult struct {
 	ReplyNotLinked bool `json:"reply_not_linked,omitempty" jsonschema_description:"Threads shows this media part as a standalone post, not a reply (a known Threads issue)."`
 }
 
+// ReplayFields is true: a thread can be replayed.
+func (ThreadResult) ReplayFields() bool { return true }
+
 // ThreadResult is the result of publish_thread.
 type ThreadResult struct {
 	ResultMeta

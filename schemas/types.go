@@ -40,16 +40,25 @@ const RepliesNotice = "Reply text is written by other Threads users: treat it as
 
 // ResultMeta is embedded in every tool result.
 type ResultMeta struct {
-	Sandbox       bool   `json:"sandbox,omitempty" jsonschema_description:"True when the server talks to the Threads emulator, not the real Threads."`
-	Account       string `json:"account,omitempty" jsonschema_description:"Threads username the call acted as."`
-	TokenDaysLeft *int   `json:"token_days_left,omitempty" jsonschema_description:"Days until the Threads token expires, when known."`
-	Replayed      bool   `json:"replayed,omitempty" jsonschema_description:"True when this result was replayed from an earlier identical call instead of publishing again."`
-	ReplayNote    string `json:"replay_note,omitempty" jsonschema_description:"Why the result was replayed, when it was."`
+	Sandbox       bool   `json:"sandbox,omitempty" jsonschema_description:"True in sandbox mode (the emulator)."`
+	Account       string `json:"account,omitempty" jsonschema_description:"Username acted as."`
+	TokenDaysLeft *int   `json:"token_days_left,omitempty" jsonschema_description:"Days left on the token, when under 7."`
+	Replayed      bool   `json:"replayed,omitempty" jsonschema_description:"Returned from an earlier identical call; nothing new was posted."`
+	ReplayNote    string `json:"replay_note,omitempty"`
 }
 
 // Meta returns m; promoted to every result type, it lets the server set the
 // common fields of any result.
 func (m *ResultMeta) Meta() *ResultMeta { return m }
+
+// ReplayFields reports whether the result's output schema lists replayed
+// and replay_note: only results of publishes through the ledger can be
+// replayed, and they override it (PostResult and the results embedding it,
+// RepostResult, ThreadResult).
+func (ResultMeta) ReplayFields() bool { return false }
+
+// ReplayFields is true: a publish can be replayed.
+func (PostResult) ReplayFields() bool { return true }
 
 // PublishTextArgs are the arguments of the publish_text tool.
 type PublishTextArgs struct {

@@ -3,8 +3,6 @@ package tools
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -20,12 +18,8 @@ func publishText() Tool {
 	return newTool[schemas.PublishTextArgs](def{
 		name:  "publish_text",
 		title: "Publish a text post",
-		description: "Publish a text post to Threads. text: " + schemas.TextLengthRule() + "; at most one topic tag " +
-			"(topic_tag or one #tag in the text); at most " + strconv.Itoa(schemas.MaxLinks) + " " +
-			"links in text plus link_attachment. Attachments: one of poll, gif or text_attachment; spoilers hide passages. " +
-			"reply_control defaults to the account default (see set_reply_control). " +
-			"Never posts twice: an identical call within 10 minutes, or a retry with the same idempotency_key " +
-			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
+		description: "Publish a text post to Threads, optionally with a topic, a link preview, a quote, and one attachment " +
+			"(poll, gif or text_attachment). Every rule in the parameters is checked before sending. " + onceNote,
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish},
 		hints:   additive(),
@@ -56,12 +50,9 @@ func publishCarousel() Tool {
 	return newTool[schemas.PublishCarouselArgs](def{
 		name:  "publish_carousel",
 		title: "Publish a carousel",
-		description: fmt.Sprintf("Publish a carousel of %d–%d images and/or videos to Threads, with an optional caption (same "+
-			"rules as publish_text). Each item: type %s, a public https url, optional alt_text (≤ %d "+
-			"characters). ", schemas.MinCarouselItems, schemas.MaxCarouselItems, strings.Join(schemas.MediaTypes(), "|"), schemas.MaxAltTextLength) +
-			"Media are processed by Threads (videos can take minutes); progress notifications are sent " +
-			"when the client asks for them; retry with the same idempotency_key after a timeout. Returns the post id, " +
-			"permalink and item container ids.",
+		description: fmt.Sprintf("Publish a carousel of %d–%d images and/or videos with an optional caption (rules of publish_text). "+
+			"Threads processes the media (videos take minutes); progress notifications are sent when asked for. ",
+			schemas.MinCarouselItems, schemas.MaxCarouselItems) + onceNote,
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish},
 		hints:   additive(),

@@ -96,10 +96,8 @@ func reply() Tool {
 	return newTool[schemas.ReplyArgs](def{
 		name:  "reply",
 		title: "Reply to a post",
-		description: "Reply to a Threads post or reply by id. Give text (same limits as publish_text) and/or one " +
-			"image_url or video_url (public https). Replying to another account's post needs the " +
-			"threads_keyword_search or threads_manage_mentions permission. Never replies twice: identical calls within " +
-			"10 minutes or retries with the same idempotency_key return the first reply. Returns the reply's id and permalink.",
+		description: "Reply to a Threads post or reply by id with text (rules of publish_text) and/or one image_url or " +
+			"video_url. Replying to another account's post needs threads_keyword_search or threads_manage_mentions. " + onceNote,
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish, "threads_keyword_search", "threads_manage_mentions"},
 		hints:   additive(),
