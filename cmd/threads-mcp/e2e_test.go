@@ -525,7 +525,7 @@ func TestCommands(t *testing.T) {
 		{"did you mean", []string{"call", "--sandbox", "publish_txt", `{"text":"x"}`}, nil, 2, nil, []string{`did you mean "publish_text"`}, false, "", nil},
 		{"arguments from stdin", []string{"call", "--sandbox", "publish_text", "-"}, nil, 0, []string{`"text":"from stdin"`}, nil, true, `{"text":"from stdin"}`, nil},
 		{"pretty", []string{"call", "--sandbox", "--pretty", "publish_text", `{"text":"pretty"}`}, nil, 0, []string{"\n  \"id\": "}, nil, true, "", []string{"structuredContent"}},
-		{"read-only lists read tools only", []string{"tools", "--read-only"}, nil, 0, []string{"get_insights", "list_accounts"}, nil, true, "", []string{`"publish_text"`, `"set_reply_control"`}},
+		{"read-only lists read tools only", []string{"tools", "--read-only"}, nil, 0, []string{"get_insights", "list_accounts", `"name": "validate_post"`}, nil, true, "", []string{`"name": "publish_text"`, `"name": "set_reply_control"`}},
 		{"toolsets select", []string{"tools", "--toolsets", "accounts"}, nil, 0, []string{"list_accounts"}, nil, true, "", []string{`"get_insights"`}},
 		{"unknown toolset", []string{"--toolsets", "publish,bogus", "--sandbox"}, nil, 2, nil, []string{`"bogus"`, "read"}, false, "", nil},
 		{"read-only refuses a write", []string{"call", "--sandbox", "--read-only", "publish_text", `{"text":"nope"}`}, nil, 2, nil, []string{`"publish_text" is not served`, `toolset "publish"`}, false, "", nil},
