@@ -192,6 +192,12 @@ func exercise(t *testing.T, c *mcpclient.Client, notes <-chan mcp.JSONRPCNotific
 		{"list_replies", map[string]any{"post_id": id}},
 		{"list_accounts", map[string]any{}},
 		{"get_publishing_limit", map[string]any{"account": "sandbox"}},
+		{"publish_media", map[string]any{"type": "image", "url": "https://cdn.example.com/one.jpg", "text": "one image", "alt_text": "one"}},
+		{"publish_thread", map[string]any{"parts": []any{map[string]any{"text": "e2e thread 1/2"}, map[string]any{"text": "e2e thread 2/2"}}}},
+		{"publish_text", map[string]any{"text": "e2e poll", "poll": []any{"yes", "no"}}},
+		{"validate_post", map[string]any{"tool": "publish_text", "arguments": map[string]any{"text": "dry run"}}},
+		{"repost", map[string]any{"post_id": id}},
+		{"delete_post", map[string]any{"post_id": id}},
 	}
 	for _, g := range good {
 		progress := ""
@@ -238,6 +244,12 @@ wait:
 		{"list_replies", map[string]any{"post_id": id, "order": "random"}, "order"},
 		{"list_accounts", map[string]any{"verbose": true}, "verbose"},
 		{"get_publishing_limit", map[string]any{"account": "someone_else"}, "someone_else"},
+		{"publish_media", map[string]any{"type": "image", "url": "http://cdn.example.com/a.jpg"}, "url"},
+		{"publish_thread", map[string]any{"parts": []any{map[string]any{"text": "only one"}}}, "parts"},
+		{"publish_text", map[string]any{"text": "x", "poll": []any{"a", "b"}, "gif": "abc"}, "one attachment per post"},
+		{"validate_post", map[string]any{"tool": "list_replies", "arguments": map[string]any{}}, "tool"},
+		{"repost", map[string]any{"post_id": "x"}, "post_id"},
+		{"delete_post", map[string]any{}, "post_id"},
 	}
 	for _, b := range bad {
 		res := callTool(b.name, b.args, "")
