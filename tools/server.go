@@ -14,8 +14,12 @@
 // can act on (bad input, API refusal, rate limit, missing permission) is an
 // isError result naming what failed and how to fix it. Token reload and
 // retry live under the Threads client (its HTTP transport); redaction is a
-// server middleware. Publishing goes through the ledger (publishOnce), which
-// makes every publish exactly-once.
+// server middleware. Publishing goes through the ledger (publishOnce, and
+// actOnce for one-request actions such as a repost), which makes every
+// publish exactly-once; publish_thread makes each part its own entry, so a
+// chain resumes where it stopped. validate_post runs a publishing tool's
+// own checks (Tool.check, the pipeline's checkArgs) without sending
+// anything, so its verdict is the real call's.
 //
 // Tools are grouped in toolsets ([Toolsets]); [Select] picks the tools to
 // serve from toolset names and a read-only switch, as --toolsets and
