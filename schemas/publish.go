@@ -22,6 +22,9 @@ type PublishMediaArgs struct {
 	ReplyControl string `json:"reply_control,omitempty" jsonschema_description:"Who may reply; fixed at publishing. Default: the account default."`
 	QuotePostID  string `json:"quote_post_id,omitempty" jsonschema_description:"Optional id of a post to quote."`
 	SpoilerMedia bool   `json:"spoiler_media,omitempty" jsonschema_description:"Blur the media until tapped."`
+	// ShareToInstagramStory shares the post to the Instagram story too
+	// (https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories).
+	ShareToInstagramStory bool `json:"share_to_instagram_story,omitempty" jsonschema_description:"Also share to the account's Instagram story (needs threads_share_to_instagram)."`
 	AccountArg
 	IdempotencyArg
 }

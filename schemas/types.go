@@ -68,6 +68,7 @@ type PublishTextArgs struct {
 	ReplyControl   string `json:"reply_control,omitempty" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default set by set_reply_control."`
 	QuotePostID    string `json:"quote_post_id,omitempty" jsonschema_description:"Optional numeric id of a Threads post to quote."`
 	Attachments
+	ShareToInstagramStory bool `json:"share_to_instagram_story,omitempty" jsonschema_description:"Also share to the account's Instagram story (needs threads_share_to_instagram)."`
 	AccountArg
 	IdempotencyArg
 }

@@ -177,3 +177,29 @@ func TestReplyAltTextAndSpoilers(t *testing.T) {
 		t.Errorf("sent %v", got)
 	}
 }
+
+func TestShareToInstagramStory(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"publish_text", map[string]any{"text": "also on IG", "share_to_instagram_story": true}},
+		{"publish_media", map[string]any{"type": "image", "url": "https://cdn.example.com/ig.jpg", "share_to_instagram_story": true}},
+	} {
+		e.emu.ResetRequests()
+		if res, _ := e.call(t, tc.tool, tc.args, false); res.IsError {
+			t.Fatalf("%s: %s", tc.tool, text(res))
+		}
+		if got := sentParams(t, e)["crossreshare_to_ig"]; got != "true" {
+			t.Errorf("%s: crossreshare_to_ig = %q", tc.tool, got)
+		}
+	}
+	emu := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithTokenPrefix(sentinel))
+	t.Cleanup(emu.Close)
+	limited := newEnvWith(t, emu, emu.IssueToken(emu.DemoUserID(), emulator.DefaultScopes, time.Hour))
+	res, _ := limited.call(t, "publish_text", map[string]any{"text": "no IG scope", "share_to_instagram_story": true}, false)
+	if !res.IsError || !strings.Contains(text(res), "permission") {
+		t.Errorf("without threads_share_to_instagram: %s", text(res))
+	}
+}

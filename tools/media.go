@@ -22,7 +22,7 @@ func publishMedia() Tool {
 			"optional caption (rules of publish_text) and alt_text. Videos are processed by Threads for up to minutes; " +
 			"progress notifications are sent when asked for. " + onceNote,
 		toolset: ToolsetPublish,
-		scopes:  []string{scopeBasic, scopeContentPublish},
+		scopes:  []string{scopeBasic, scopeContentPublish, scopeShareIG},
 		hints:   additive(),
 	}, func(ctx context.Context, c *call, a *schemas.PublishMediaArgs) (*schemas.MediaResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
@@ -35,7 +35,9 @@ func publishMedia() Tool {
 		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{tool: "publish_media", args: content, post: post},
 			func(res *threads.PublishResult) *schemas.MediaResult {
-				return &schemas.MediaResult{PostResult: postResult(res, a.Text, a.TopicTag, rc), MediaType: a.Type}
+				out := &schemas.MediaResult{PostResult: postResult(res, a.Text, a.TopicTag, rc), MediaType: a.Type}
+				out.Note = storyNote(res, out.Note)
+				return out
 			})
 	})
 }
@@ -51,6 +53,7 @@ func mediaPost(a *schemas.PublishMediaArgs, rc string) threads.Post {
 	}
 	setMedia(&p, a.Type, a.URL)
 	p.Extra.IsSpoilerMedia = a.SpoilerMedia
+	p.Extra.CrossShareToIG = a.ShareToInstagramStory
 	return p
 }
 

@@ -21,7 +21,7 @@ func publishText() Tool {
 		description: "Publish a text post to Threads, optionally with a topic, a link preview, a quote, and one attachment " +
 			"(poll, gif or text_attachment). Every rule in the parameters is checked before sending. " + onceNote,
 		toolset: ToolsetPublish,
-		scopes:  []string{scopeBasic, scopeContentPublish},
+		scopes:  []string{scopeBasic, scopeContentPublish, scopeLocation, scopeShareIG},
 		hints:   additive(),
 	}, func(ctx context.Context, c *call, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
@@ -39,6 +39,7 @@ func publishText() Tool {
 			tool: "publish_text", args: content, post: post,
 		}, func(res *threads.PublishResult) *schemas.PostResult {
 			out := postResult(res, a.Text, a.TopicTag, rc)
+			out.Note = storyNote(res, out.Note)
 			return &out
 		})
 	})
@@ -112,7 +113,21 @@ func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
 	x.LocationID = a.LocationID
 	x.AllowlistedCountryCodes = a.AllowlistedCountryCodes
 	x.EnableReplyApprovals = a.EnableReplyApprovals
+	x.CrossShareToIG = a.ShareToInstagramStory
 	return p
+}
+
+// storyNote says how the share to the Instagram story went, when one was
+// asked for and Threads said; the Threads post is live either way.
+func storyNote(res *threads.PublishResult, note string) string {
+	switch res.CrossShareToIGStatus {
+	case "":
+		return note
+	case "SUCCESS":
+		return joinNotes(note, "Shared to the Instagram story.")
+	}
+	return joinNotes(note, "The post is live, but sharing it to the Instagram story "+res.CrossShareToIGStatus+
+		" (Threads does not retry it; share it from the app).")
 }
 
 // spoilerEntities are the text_entities hiding the spoiler passages of
@@ -128,6 +143,15 @@ func spoilerEntities(text string, spoilers []string) []threads.TextEntity {
 	}
 	return out
 }
+
+// Permissions of optional publishing features: location tags
+// (https://developers.facebook.com/docs/threads/create-posts/location-tagging)
+// and sharing to an Instagram story
+// (https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories).
+const (
+	scopeLocation = "threads_location_tagging"
+	scopeShareIG  = "threads_share_to_instagram"
+)
 
 // Profile reads the account's own profile fields.
 type Profile interface {

@@ -14,9 +14,9 @@ import (
 // After a deliberate change, record the new sizes the test prints.
 const (
 	// listedBytes is the default selection (every toolset).
-	listedBytes = 33765
+	listedBytes = 34049
 	// missionBytes is the six tools of the first release.
-	missionBytes = 18122
+	missionBytes = 18264
 )
 
 func TestToolListSize(t *testing.T) {

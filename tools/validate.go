@@ -180,7 +180,7 @@ func containerParams(p threads.Post) []map[string]string {
 		m["text_entities"] = string(b)
 	}
 	for k, v := range map[string]bool{"is_spoiler_media": x.IsSpoilerMedia, "enable_reply_approvals": x.EnableReplyApprovals,
-		"is_ghost_post": x.IsGhostPost, "crossreshare_to_ig": x.CrossShareToIG} {
+		"is_ghost_post": x.IsGhostPost, "crossreshare_to_ig": x.CrossShareToIG, "crossreshare_to_ig_dark_mode": x.CrossShareToIGDarkMode} {
 		if v {
 			m[k] = "true"
 		}
