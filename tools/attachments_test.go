@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
+	"github.com/threads-mcp/threads-mcp/tools"
 )
 
 // sentParams returns the form of the last container created (POST …/threads).
@@ -201,5 +203,20 @@ func TestShareToInstagramStory(t *testing.T) {
 	res, _ := limited.call(t, "publish_text", map[string]any{"text": "no IG scope", "share_to_instagram_story": true}, false)
 	if !res.IsError || !strings.Contains(text(res), "permission") {
 		t.Errorf("without threads_share_to_instagram: %s", text(res))
+	}
+
+	// Threads reports a failed share: the post is live, the note says so.
+	failed := newEnvWith(t, emu, emu.DemoToken(), envConfig{wrap: func(a tools.API) tools.API {
+		return &hookAPI{API: a, after: func(r *threads.PublishResult, err error) (*threads.PublishResult, error) {
+			if r != nil {
+				r.CrossShareToIGStatus = "FAILED"
+			}
+			return r, err
+		}}
+	}})
+	res, sc := failed.call(t, "publish_media", map[string]any{"type": "image", "url": "https://cdn.example.com/ig2.jpg", "share_to_instagram_story": true}, false)
+	const note = "The post is live, but sharing it to the Instagram story FAILED (Threads does not retry it; share it from the app)."
+	if res.IsError || sc["note"] != note {
+		t.Errorf("failed share: %s", text(res))
 	}
 }
