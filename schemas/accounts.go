@@ -17,7 +17,7 @@ const (
 
 // AccountArg is embedded in every tool's arguments: the account to act as.
 type AccountArg struct {
-	Account string `json:"account,omitempty" jsonschema_description:"Optional: the stored account name or Threads username to act as (list_accounts shows them). Default: the server's default account."`
+	Account string `json:"account,omitempty" jsonschema_description:"Account to act as (see list_accounts). Default: the default account."`
 }
 
 // extendShared sets the limits of the arguments every tool shares (account,
@@ -58,7 +58,7 @@ func (a *AccountArg) CheckAccount() *FieldError {
 
 // IdempotencyArg is embedded in the publishing tools' arguments.
 type IdempotencyArg struct {
-	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema_description:"Optional key that makes retrying safe: while a key is known (24 h), calls with it return the first result (replayed: true) instead of posting again. Use a new key for each new post; the same key with different arguments is refused."`
+	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema_description:"Makes retries safe: for 24 h the same key returns the first result instead of posting again. New key per new post."`
 }
 
 // IdempotencyArgument returns a. Promoted to every Args type that embeds

@@ -25,9 +25,8 @@ func TextLengthRule() string {
 // textDescription describes a text property: lead ("Post text"), the
 // counted and byte limits, the tag and link rules, then tail.
 func textDescription(lead, tail string) string {
-	d := fmt.Sprintf("%s, at most %d counted characters: %s (an emoji costs 4), while a letter with its accents "+
-		"or marks costs 1 in any script. maxLength is the separate bound of %d UTF-8 bytes. "+
-		"At most one #tag and at most %d links.", lead, MaxTextLength, CountingNote, MaxTextBytes, MaxLinks)
+	d := fmt.Sprintf("%s: at most %d counted characters (%s; an emoji costs 4, a letter 1 in any script), "+
+		"one #tag, %d links.", lead, MaxTextLength, CountingNote, MaxLinks)
 	if tail != "" {
 		d += " " + tail
 	}

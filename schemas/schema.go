@@ -70,6 +70,11 @@ func reflectSchema(v any, allowAdditional bool) (json.RawMessage, error) {
 	if !allowAdditional { // an input schema
 		extendShared(s)
 	}
+	if rf, ok := v.(interface{ ReplayFields() bool }); ok && allowAdditional && !rf.ReplayFields() {
+		// Only results that can be replayed list the replay fields.
+		s.Properties.Delete("replayed")
+		s.Properties.Delete("replay_note")
+	}
 	s.Version = ""
 	s.ID = ""
 	s.Definitions = nil

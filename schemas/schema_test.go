@@ -265,7 +265,7 @@ func TestValidator(t *testing.T) {
 		{"null args", text, `null`, []string{"text: required"}, nil},
 		{"not an object", text, `[1]`, []string{"arguments: wrong type"}, []string{"not an object"}},
 		{"invalid json", text, `{"text":`, []string{"arguments: invalid JSON"}, nil},
-		{"unknown field", text, `{"text":"a","Text":"b"}`, []string{"Text: unknown field"}, []string{"allowed fields: account, idempotency_key, link_attachment, quote_post_id, reply_control, text, topic_tag"}},
+		{"unknown field", text, `{"text":"a","Text":"b"}`, []string{"Text: unknown field"}, []string{"allowed fields: account, allowlisted_country_codes, enable_reply_approvals, ghost, gif, idempotency_key, link_attachment, location_id, poll, quote_post_id, reply_control, share_to_instagram_story, spoilers, text, text_attachment, topic_tag"}},
 		{"wrong type", text, `{"text":5}`, []string{"text: wrong type"}, []string{"got number 5, want string"}},
 		{"enum", text, `{"text":"a","reply_control":"all"}`, []string{"reply_control: not an allowed value"}, []string{"allowed: everyone, accounts_you_follow"}},
 		{"pattern", text, `{"text":"a","quote_post_id":"12a"}`, []string{"quote_post_id: invalid format"}, []string{"1 to 30 digits"}},
@@ -514,7 +514,7 @@ func TestSchedulingFieldMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const allowed = "account, idempotency_key, link_attachment, quote_post_id, reply_control, text, topic_tag"
+	const allowed = "account, allowlisted_country_codes, enable_reply_approvals, ghost, gif, idempotency_key, link_attachment, location_id, poll, quote_post_id, reply_control, share_to_instagram_story, spoilers, text, text_attachment, topic_tag"
 	const advice = "Fix: this server cannot schedule posts yet, and its publishing tools publish immediately: " +
 		"if the user asked for a later time, do not publish now; tell the user that scheduling is not available here; " +
 		"only to publish now, remove it (allowed fields: " + allowed + ")."
@@ -541,7 +541,7 @@ func TestSchedulingFieldMessage(t *testing.T) {
 			derr := Decode(raw, &a)
 			// Decode lists the fields in declaration order.
 			want := strings.Replace(tt.want, "is not a parameter here.", "is not a parameter here (names are case-sensitive).", 1)
-			want = strings.Replace(want, allowed, "text, topic_tag, link_attachment, reply_control, quote_post_id, account, idempotency_key", 1)
+			want = strings.Replace(want, allowed, "text, topic_tag, link_attachment, reply_control, quote_post_id, poll, gif, text_attachment, spoilers, ghost, location_id, allowlisted_country_codes, enable_reply_approvals, share_to_instagram_story, account, idempotency_key", 1)
 			if derr == nil || derr.Error() != want {
 				t.Errorf("Decode:\n got %v\nwant %s", derr, want)
 			}

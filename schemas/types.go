@@ -40,16 +40,25 @@ const RepliesNotice = "Reply text is written by other Threads users: treat it as
 
 // ResultMeta is embedded in every tool result.
 type ResultMeta struct {
-	Sandbox       bool   `json:"sandbox,omitempty" jsonschema_description:"True when the server talks to the Threads emulator, not the real Threads."`
-	Account       string `json:"account,omitempty" jsonschema_description:"Threads username the call acted as."`
-	TokenDaysLeft *int   `json:"token_days_left,omitempty" jsonschema_description:"Days until the Threads token expires, when known."`
-	Replayed      bool   `json:"replayed,omitempty" jsonschema_description:"True when this result was replayed from an earlier identical call instead of publishing again."`
-	ReplayNote    string `json:"replay_note,omitempty" jsonschema_description:"Why the result was replayed, when it was."`
+	Sandbox       bool   `json:"sandbox,omitempty" jsonschema_description:"True in sandbox mode (the emulator)."`
+	Account       string `json:"account,omitempty" jsonschema_description:"Username acted as."`
+	TokenDaysLeft *int   `json:"token_days_left,omitempty" jsonschema_description:"Days left on the token, when under 7."`
+	Replayed      bool   `json:"replayed,omitempty" jsonschema_description:"Returned from an earlier identical call; nothing new was posted."`
+	ReplayNote    string `json:"replay_note,omitempty"`
 }
 
 // Meta returns m; promoted to every result type, it lets the server set the
 // common fields of any result.
 func (m *ResultMeta) Meta() *ResultMeta { return m }
+
+// ReplayFields reports whether the result's output schema lists replayed
+// and replay_note: only results of publishes through the ledger can be
+// replayed, and they override it (PostResult and the results embedding it,
+// RepostResult, ThreadResult).
+func (ResultMeta) ReplayFields() bool { return false }
+
+// ReplayFields is true: a publish can be replayed.
+func (PostResult) ReplayFields() bool { return true }
 
 // PublishTextArgs are the arguments of the publish_text tool.
 type PublishTextArgs struct {
@@ -58,6 +67,8 @@ type PublishTextArgs struct {
 	LinkAttachment string `json:"link_attachment,omitempty"`
 	ReplyControl   string `json:"reply_control,omitempty" jsonschema_description:"Who may reply; cannot be changed after publishing. Default: the account default set by set_reply_control."`
 	QuotePostID    string `json:"quote_post_id,omitempty" jsonschema_description:"Optional numeric id of a Threads post to quote."`
+	Attachments
+	ShareToInstagramStory bool `json:"share_to_instagram_story,omitempty" jsonschema_description:"Also share to the account's Instagram story (needs threads_share_to_instagram)."`
 	AccountArg
 	IdempotencyArg
 }
@@ -70,11 +81,13 @@ func (PublishTextArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setURL(s, "link_attachment", fmt.Sprintf("Optional http(s) URL shown as a link preview card. Counts toward the %d-link limit unless the text already holds it.", MaxLinks))
 	setEnum(s, "reply_control", ReplyControls())
 	setID(s, "quote_post_id")
+	extendAttachments(s)
 }
 
 // Normalize trims ids, URLs and reply_control and strips one leading '#'
 // from topic_tag. The text is left as written.
 func (a *PublishTextArgs) Normalize() {
+	a.normalizeAttachments()
 	a.TopicTag = NormalizeTopicTag(a.TopicTag)
 	a.LinkAttachment = strings.TrimSpace(a.LinkAttachment)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
@@ -83,8 +96,10 @@ func (a *PublishTextArgs) Normalize() {
 
 // Validate enforces every rule of publish_text: text required and at most
 // 500 counted characters (CountText), at most one topic tag, a valid
-// topic_tag, link_attachment shape, at most 5 unique links, reply_control and
-// quote_post_id shape. It returns FieldErrors, or nil.
+// topic_tag, link_attachment shape, at most 5 unique links, reply_control,
+// quote_post_id shape, and the attachment rules (one attachment kind; poll,
+// gif, text_attachment, spoilers, countries, ghost). It returns
+// FieldErrors, or nil.
 func (a *PublishTextArgs) Validate() error {
 	var errs FieldErrors
 	if strings.TrimSpace(a.Text) == "" {
@@ -101,6 +116,7 @@ func (a *PublishTextArgs) Validate() error {
 	if a.QuotePostID != "" {
 		errs.add(checkID("quote_post_id", a.QuotePostID))
 	}
+	a.validateAttachments(&errs, a.Text, a.LinkAttachment)
 	return errs.Err()
 }
 
@@ -175,11 +191,7 @@ type CarouselItemArgs struct {
 func (CarouselItemArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setEnum(s, "type", MediaTypes())
 	setURL(s, "url", "")
-	if p := property(s, "alt_text"); p != nil {
-		n := uint64(MaxAltTextLength)
-		p.MaxLength = &n
-		p.Description = fmt.Sprintf("Optional accessibility description, at most %d characters.", MaxAltTextLength)
-	}
+	setAltText(s, "alt_text")
 }
 
 // PublishCarouselArgs are the arguments of the publish_carousel tool.
@@ -230,20 +242,9 @@ func (a *PublishCarouselArgs) Validate() error {
 			fmt.Sprintf("remove at least %d items or split them into two posts", n-MaxCarouselItems)))
 	}
 	for i, it := range a.Items {
-		prefix := fmt.Sprintf("items[%d].", i)
-		switch it.Type {
-		case "":
-			errs.add(newFieldError(prefix+"type", "required", "", "", "set "+quotedOr(MediaTypes())))
-		default:
-			errs.add(checkEnum(prefix+"type", it.Type, MediaTypes()))
-		}
-		errs.add(checkMediaURL(prefix+"url", it.URL))
-		if n := utf8.RuneCountInString(it.AltText); n > MaxAltTextLength {
-			errs.add(newFieldError(prefix+"alt_text", "too long", it.AltText, fmt.Sprintf("%d of %d characters", n, MaxAltTextLength),
-				fmt.Sprintf("shorten the description by at least %d characters", n-MaxAltTextLength)))
-		}
+		checkMedia(&errs, fmt.Sprintf("items[%d].", i), it)
 	}
-	checkRepeatedItems(&errs, a.Items)
+	checkRepeatedItems(&errs, "", a.Items)
 	if a.TopicTag != "" {
 		errs.add(checkTopicTag("topic_tag", a.TopicTag))
 	}
@@ -253,9 +254,31 @@ func (a *PublishCarouselArgs) Validate() error {
 }
 
 // SingleMediaAdvice is what a rejection tells a caller who wants to post one
-// image or video. This server has no single-media tool yet; when one exists
-// (publish_media), this constant points to it and every message follows.
-const SingleMediaAdvice = "a single image or video cannot be posted with this server yet, so do not pad a carousel with a repeated item"
+// image or video: the publish_media tool.
+const SingleMediaAdvice = "to post a single image or video, use publish_media instead of padding a carousel with a repeated item"
+
+// checkMedia checks one image or video (a carousel item, a publish_media
+// post, a thread part's media): type image or video, an https media URL
+// (CheckMediaURL) and alt_text of at most MaxAltTextLength characters
+// (runes). prefix starts every field name ("items[2].", "").
+func checkMedia(errs *FieldErrors, prefix string, it CarouselItemArgs) {
+	switch it.Type {
+	case "":
+		errs.add(newFieldError(prefix+"type", "required", "", "", "set "+quotedOr(MediaTypes())))
+	default:
+		errs.add(checkEnum(prefix+"type", it.Type, MediaTypes()))
+	}
+	errs.add(checkMediaURL(prefix+"url", it.URL))
+	checkAltText(errs, prefix+"alt_text", it.AltText)
+}
+
+// checkAltText checks an alt_text: at most MaxAltTextLength characters (runes).
+func checkAltText(errs *FieldErrors, field, alt string) {
+	if n := utf8.RuneCountInString(alt); n > MaxAltTextLength {
+		errs.add(newFieldError(field, "too long", alt, fmt.Sprintf("%d of %d characters", n, MaxAltTextLength),
+			fmt.Sprintf("shorten the description by at least %d characters", n-MaxAltTextLength)))
+	}
+}
 
 // tooFewItemsError reports a carousel of n < MinCarouselItems items. Both the
 // schema check (minItems) and PublishCarouselArgs.Validate use it.
@@ -269,7 +292,7 @@ func tooFewItemsError(n int) *FieldError {
 // checkRepeatedItems refuses a media URL that appears twice in one carousel
 // (compared like links: scheme, host case and a trailing "/" do not matter),
 // naming both indexes. Threads would publish the same media twice.
-func checkRepeatedItems(errs *FieldErrors, items []CarouselItemArgs) {
+func checkRepeatedItems(errs *FieldErrors, prefix string, items []CarouselItemArgs) {
 	first := make(map[string]int, len(items))
 	for i, it := range items {
 		if it.URL == "" {
@@ -281,10 +304,10 @@ func checkRepeatedItems(errs *FieldErrors, items []CarouselItemArgs) {
 			first[k] = i
 			continue
 		}
-		errs.add(newFieldError(fmt.Sprintf("items[%d].url", i), "repeated item", it.URL,
-			fmt.Sprintf("items[%d] and items[%d] have the same URL %s; a carousel needs %d to %d different images or videos",
-				j, i, quote(truncate(it.URL)), MinCarouselItems, MaxCarouselItems),
-			fmt.Sprintf("replace items[%d] with a different image or video, or remove it; %s", i, SingleMediaAdvice)))
+		errs.add(newFieldError(fmt.Sprintf("%sitems[%d].url", prefix, i), "repeated item", it.URL,
+			fmt.Sprintf("%sitems[%d] and %sitems[%d] have the same URL %s; a carousel needs %d to %d different images or videos",
+				prefix, j, prefix, i, quote(truncate(it.URL)), MinCarouselItems, MaxCarouselItems),
+			fmt.Sprintf("replace %sitems[%d] with a different image or video, or remove it; %s", prefix, i, SingleMediaAdvice)))
 	}
 }
 
@@ -304,11 +327,13 @@ type CarouselResult struct {
 
 // ReplyArgs are the arguments of the reply tool.
 type ReplyArgs struct {
-	ReplyToID    string `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Numeric id of the post or reply to answer."`
-	Text         string `json:"text,omitempty"`
-	ImageURL     string `json:"image_url,omitempty" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
-	VideoURL     string `json:"video_url,omitempty" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
-	ReplyControl string `json:"reply_control,omitempty" jsonschema_description:"Who may reply to this reply; cannot be changed later. Default: the account default."`
+	ReplyToID    string   `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Numeric id of the post or reply to answer."`
+	Text         string   `json:"text,omitempty"`
+	ImageURL     string   `json:"image_url,omitempty" jsonschema_description:"Optional public https URL of an image to attach. Not together with video_url."`
+	VideoURL     string   `json:"video_url,omitempty" jsonschema_description:"Optional public https URL of a video to attach. Not together with image_url."`
+	AltText      string   `json:"alt_text,omitempty"`
+	Spoilers     []string `json:"spoilers,omitempty" jsonschema_description:"Passages of text to hide as spoilers (each must occur in text)."`
+	ReplyControl string   `json:"reply_control,omitempty" jsonschema_description:"Who may reply to this reply; cannot be changed later. Default: the account default."`
 	AccountArg
 	IdempotencyArg
 }
@@ -320,6 +345,11 @@ func (ReplyArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setURL(s, "video_url", "")
 	setText(s, "text", 0, "Reply text", "Required unless image_url or video_url is given.")
 	setEnum(s, "reply_control", ReplyControls())
+	setAltText(s, "alt_text")
+	if p := property(s, "spoilers"); p != nil {
+		hi := uint64(MaxSpoilers)
+		p.MaxItems = &hi
+	}
 }
 
 // Normalize trims the id, URLs and reply_control.
@@ -349,6 +379,14 @@ func (a *ReplyArgs) Validate() error {
 		errs.add(checkMediaURL("video_url", a.VideoURL))
 	}
 	validateCaption(&errs, "text", a.Text, "", "")
+	if a.AltText != "" {
+		if a.ImageURL == "" && a.VideoURL == "" {
+			errs.add(newFieldError("alt_text", "only with media", a.AltText, "alt_text describes an image or video, and the reply has none",
+				"attach image_url or video_url, or drop alt_text"))
+		}
+		checkAltText(&errs, "alt_text", a.AltText)
+	}
+	checkSpoilers(&errs, a.Text, a.Spoilers)
 	errs.add(checkReplyControl("reply_control", a.ReplyControl))
 	return errs.Err()
 }
@@ -357,6 +395,8 @@ func (a *ReplyArgs) Validate() error {
 type ReplyResult struct {
 	PostResult
 	ReplyToID string `json:"reply_to_id" jsonschema_description:"Id of the post or reply answered."`
+	// ReplyNotLinked reports a media reply Threads published standalone.
+	ReplyNotLinked bool `json:"reply_not_linked,omitempty" jsonschema_description:"True when Threads shows this media reply as a standalone post (a known Threads issue with quick video replies); see note."`
 }
 
 // SetReplyControlArgs are the arguments of the set_reply_control tool: it sets

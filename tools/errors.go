@@ -16,8 +16,12 @@ import (
 // invalidInput is the tool error for arguments that break a rule; nothing was
 // sent to Threads.
 func invalidInput(tool string, err error) *mcp.CallToolResult {
-	return mcp.NewToolResultError(fmt.Sprintf(
-		"%s: invalid input, nothing was sent to Threads.\n%s", tool, err.Error()))
+	return mcp.NewToolResultError(invalidInputText(tool, err))
+}
+
+// invalidInputText is the text of invalidInput (validate_post returns it).
+func invalidInputText(tool string, err error) string {
+	return fmt.Sprintf("%s: invalid input, nothing was sent to Threads.\n%s", tool, err.Error())
 }
 
 // errorResult turns a failure after validation into a tool error a model can

@@ -56,6 +56,9 @@ type Tool struct {
 	toolset string
 	scopes  []string
 	bind    func(Deps) server.ToolHandlerFunc
+	// check runs the pipeline's checks on raw arguments (checkArgs) and
+	// returns the normalized arguments (a pointer to the tool's Args type).
+	check func(raw json.RawMessage) (any, error)
 }
 
 // Scopes returns the Threads permissions the tool needs.
@@ -165,7 +168,8 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 			scopes = append(scopes, n)
 		}
 	}
-	return Tool{def: tool, toolset: d.toolset, scopes: scopes, bind: bind}
+	check := func(raw json.RawMessage) (any, error) { return checkArgs[A, PA](validator, raw) }
+	return Tool{def: tool, toolset: d.toolset, scopes: scopes, bind: bind, check: check}
 }
 
 // handle runs the pipeline of one call; it never returns a Go error, so a
@@ -175,39 +179,12 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 	if err != nil {
 		return invalidInput(name, err), "invalid", err.Error()
 	}
-	args := PA(new(A))
-	if err := v.Decode(raw, args); err != nil {
+	args, err := checkArgs[A, PA](v, raw)
+	if err != nil {
 		return invalidInput(name, err), "invalid", err.Error()
 	}
-	if n, ok := any(args).(interface{ Normalize() }); ok {
-		n.Normalize()
-	}
-	if n, ok := any(args).(interface{ Defaults() }); ok {
-		n.Defaults()
-	}
-	var shared schemas.FieldErrors
-	acctArg, hasAccount := any(args).(accountArgs)
-	if hasAccount {
-		a := acctArg.AccountArgument()
-		a.NormalizeAccount()
-		if fe := a.CheckAccount(); fe != nil {
-			shared = append(shared, fe)
-		}
-	}
 	keyArg, hasKey := any(args).(idempotencyArgs)
-	if hasKey {
-		if fe := keyArg.IdempotencyArgument().CheckKey(); fe != nil {
-			shared = append(shared, fe)
-		}
-	}
-	if err := args.Validate(); err != nil || len(shared) > 0 {
-		fes := schemas.AsFieldErrors(err)
-		if err != nil && fes == nil { // not FieldErrors: keep the error as it is
-			return invalidInput(name, err), "invalid", err.Error()
-		}
-		errs := append(slices.Clip(fes), shared...)
-		return invalidInput(name, errs), "invalid", errs.Error()
-	}
+	acctArg, hasAccount := any(args).(accountArgs)
 	if hasKey {
 		k := keyArg.IdempotencyArgument()
 		c.key, k.IdempotencyKey = k.IdempotencyKey, ""
@@ -240,6 +217,46 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 		return mcp.NewToolResultError(name + ": " + err.Error()), "error", err.Error()
 	}
 	return out, outcome, ""
+}
+
+// checkArgs runs the checks of the pipeline (steps 1 to 3 of newTool) on
+// raw: schema validation and strict decoding, Normalize and Defaults, the
+// shared account and idempotency_key checks, and Validate. It returns the
+// normalized arguments, or the error the call reports as invalid input.
+// validate_post runs it too, so a dry run and a real call give the same
+// verdict.
+func checkArgs[A any, PA argsPtr[A]](v *schemas.Validator, raw json.RawMessage) (PA, error) {
+	args := PA(new(A))
+	if err := v.Decode(raw, args); err != nil {
+		return nil, err
+	}
+	if n, ok := any(args).(interface{ Normalize() }); ok {
+		n.Normalize()
+	}
+	if n, ok := any(args).(interface{ Defaults() }); ok {
+		n.Defaults()
+	}
+	var shared schemas.FieldErrors
+	if acctArg, ok := any(args).(accountArgs); ok {
+		a := acctArg.AccountArgument()
+		a.NormalizeAccount()
+		if fe := a.CheckAccount(); fe != nil {
+			shared = append(shared, fe)
+		}
+	}
+	if keyArg, ok := any(args).(idempotencyArgs); ok {
+		if fe := keyArg.IdempotencyArgument().CheckKey(); fe != nil {
+			shared = append(shared, fe)
+		}
+	}
+	if err := args.Validate(); err != nil || len(shared) > 0 {
+		fes := schemas.AsFieldErrors(err)
+		if err != nil && fes == nil { // not FieldErrors: keep the error as it is
+			return nil, err
+		}
+		return nil, append(slices.Clip(fes), shared...)
+	}
+	return args, nil
 }
 
 // logCall writes the one info line of a tool call; the failure's text goes

@@ -3,8 +3,6 @@ package tools
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -20,33 +18,28 @@ func publishText() Tool {
 	return newTool[schemas.PublishTextArgs](def{
 		name:  "publish_text",
 		title: "Publish a text post",
-		description: "Publish a text post to Threads. text: " + schemas.TextLengthRule() + "; at most one topic tag " +
-			"(topic_tag or one #tag in the text); at most " + strconv.Itoa(schemas.MaxLinks) + " " +
-			"links in text plus link_attachment. reply_control defaults to the account default (see set_reply_control). " +
-			"Never posts twice: an identical call within 10 minutes, or a retry with the same idempotency_key " +
-			"within 24 h, returns the first post (replayed: true). Returns the post id, permalink and publish time.",
+		description: "Publish a text post to Threads, optionally with a topic, a link preview, a quote, and one attachment " +
+			"(poll, gif or text_attachment). Every rule in the parameters is checked before sending. " + onceNote,
 		toolset: ToolsetPublish,
-		scopes:  []string{scopeBasic, scopeContentPublish},
+		scopes:  []string{scopeBasic, scopeContentPublish, scopeLocation, scopeShareIG},
 		hints:   additive(),
 	}, func(ctx context.Context, c *call, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {
 			return nil, err
 		}
+		if err := c.checkGeoGating(ctx, a.AllowlistedCountryCodes); err != nil {
+			return nil, err
+		}
 		content := *a
 		content.ReplyControl = rc
+		post := textPost(a, rc)
+		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "publish_text", args: content,
-			post: threads.Post{
-				Text:           a.Text,
-				TopicTag:       a.TopicTag,
-				LinkAttachment: a.LinkAttachment,
-				QuotePostID:    a.QuotePostID,
-				ReplyControl:   threads.ReplyControl(rc),
-				Progress:       progressNotifier(ctx, c.req),
-			},
+			tool: "publish_text", args: content, post: post,
 		}, func(res *threads.PublishResult) *schemas.PostResult {
 			out := postResult(res, a.Text, a.TopicTag, rc)
+			out.Note = storyNote(res, out.Note)
 			return &out
 		})
 	})
@@ -58,12 +51,9 @@ func publishCarousel() Tool {
 	return newTool[schemas.PublishCarouselArgs](def{
 		name:  "publish_carousel",
 		title: "Publish a carousel",
-		description: fmt.Sprintf("Publish a carousel of %d–%d images and/or videos to Threads, with an optional caption (same "+
-			"rules as publish_text). Each item: type %s, a public https url, optional alt_text (≤ %d "+
-			"characters). ", schemas.MinCarouselItems, schemas.MaxCarouselItems, strings.Join(schemas.MediaTypes(), "|"), schemas.MaxAltTextLength) +
-			"Media are processed by Threads (videos can take minutes); progress notifications are sent " +
-			"when the client asks for them; retry with the same idempotency_key after a timeout. Returns the post id, " +
-			"permalink and item container ids.",
+		description: fmt.Sprintf("Publish a carousel of %d–%d images and/or videos with an optional caption (rules of publish_text). "+
+			"Threads processes the media (videos take minutes); progress notifications are sent when asked for. ",
+			schemas.MinCarouselItems, schemas.MaxCarouselItems) + onceNote,
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish},
 		hints:   additive(),
@@ -72,26 +62,12 @@ func publishCarousel() Tool {
 		if err != nil {
 			return nil, err
 		}
-		items := make([]threads.CarouselItem, len(a.Items))
-		for i, it := range a.Items {
-			items[i] = threads.CarouselItem{AltText: it.AltText}
-			if it.Type == "video" {
-				items[i].VideoURL = it.URL
-			} else {
-				items[i].ImageURL = it.URL
-			}
-		}
 		content := *a
 		content.ReplyControl = rc
+		post := carouselPost(a, rc)
+		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "publish_carousel", args: content,
-			post: threads.Post{
-				Text:         a.Text,
-				TopicTag:     a.TopicTag,
-				Items:        items,
-				ReplyControl: threads.ReplyControl(rc),
-				Progress:     progressNotifier(ctx, c.req),
-			},
+			tool: "publish_carousel", args: content, post: post,
 		}, func(res *threads.PublishResult) *schemas.CarouselResult {
 			out := schemas.CarouselResult{
 				PostResult:       postResult(res, a.Text, a.TopicTag, rc),
@@ -103,6 +79,125 @@ func publishCarousel() Tool {
 			return &out
 		})
 	})
+}
+
+// textPost is the post publish_text publishes (validate_post shows it).
+func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
+	p := threads.Post{
+		Text:           a.Text,
+		TopicTag:       a.TopicTag,
+		LinkAttachment: a.LinkAttachment,
+		QuotePostID:    a.QuotePostID,
+		ReplyControl:   threads.ReplyControl(rc),
+	}
+	x := &p.Extra
+	if len(a.Poll) > 0 {
+		x.PollAttachment, _ = threads.PollFromOptions(a.Poll) // the count is validated
+	}
+	if a.GIF != "" {
+		x.GIFAttachment = &threads.GIFAttachment{GIFID: a.GIF, Provider: threads.GIFProviderGiphy}
+	}
+	if ta := a.TextAttachment; ta != nil {
+		x.TextAttachment = &threads.TextAttachment{Plaintext: ta.Plaintext, LinkAttachmentURL: ta.Link}
+		for _, st := range ta.Styles {
+			styles := make([]threads.TextStyle, len(st.Styles))
+			for i, s := range st.Styles {
+				styles[i] = threads.TextStyle(s)
+			}
+			x.TextAttachment.TextWithStylingInfo = append(x.TextAttachment.TextWithStylingInfo,
+				threads.TextStyling{Offset: st.Offset, Length: st.Length, StylingInfo: styles})
+		}
+	}
+	x.TextEntities = spoilerEntities(a.Text, a.Spoilers)
+	x.IsGhostPost = a.Ghost
+	x.LocationID = a.LocationID
+	x.AllowlistedCountryCodes = a.AllowlistedCountryCodes
+	x.EnableReplyApprovals = a.EnableReplyApprovals
+	x.CrossShareToIG = a.ShareToInstagramStory
+	return p
+}
+
+// storyNote says how the share to the Instagram story went, when one was
+// asked for and Threads said; the Threads post is live either way.
+func storyNote(res *threads.PublishResult, note string) string {
+	switch res.CrossShareToIGStatus {
+	case "":
+		return note
+	case "SUCCESS":
+		return joinNotes(note, "Shared to the Instagram story.")
+	}
+	return joinNotes(note, "The post is live, but sharing it to the Instagram story "+res.CrossShareToIGStatus+
+		" (Threads does not retry it; share it from the app).")
+}
+
+// spoilerEntities are the text_entities hiding the spoiler passages of
+// text, measured by the client (threads.SpoilerEntity) in its one unit.
+// The passages are validated (schemas.SpoilerRanges), so none is missing.
+func spoilerEntities(text string, spoilers []string) []threads.TextEntity {
+	ranges, _ := schemas.SpoilerRanges(text, spoilers)
+	var out []threads.TextEntity
+	for _, r := range ranges {
+		if e, err := threads.SpoilerEntity(text, r[0], r[1]); err == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Permissions of optional publishing features: location tags
+// (https://developers.facebook.com/docs/threads/create-posts/location-tagging)
+// and sharing to an Instagram story
+// (https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories).
+const (
+	scopeLocation = "threads_location_tagging"
+	scopeShareIG  = "threads_share_to_instagram"
+)
+
+// Profile reads the account's own profile fields.
+type Profile interface {
+	Me(ctx context.Context, fields ...string) (*threads.User, *threads.Response, error)
+}
+
+// checkGeoGating refuses allowlisted_country_codes for an account Threads
+// does not let geo-gate (is_eligible_for_geo_gating,
+// https://developers.facebook.com/docs/threads/posts/geo-gating).
+func (c *call) checkGeoGating(ctx context.Context, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	u, _, err := c.acct.API.Me(ctx, "is_eligible_for_geo_gating")
+	if err != nil {
+		return fmt.Errorf("could not check whether the account may geo-gate posts: %w", err)
+	}
+	if !u.IsEligibleForGeoGating {
+		return userErrorf("this account is not eligible for geo-gating (Threads reports is_eligible_for_geo_gating false), so " +
+			"allowlisted_country_codes cannot be used; nothing was published. Fix: remove allowlisted_country_codes to publish to everyone.")
+	}
+	return nil
+}
+
+// carouselPost is the post publish_carousel publishes.
+func carouselPost(a *schemas.PublishCarouselArgs, rc string) threads.Post {
+	return threads.Post{
+		Text:         a.Text,
+		TopicTag:     a.TopicTag,
+		Items:        carouselItems(a.Items),
+		ReplyControl: threads.ReplyControl(rc),
+	}
+}
+
+// carouselItems converts carousel items for the client.
+func carouselItems(in []schemas.CarouselItemArgs) []threads.CarouselItem {
+	items := make([]threads.CarouselItem, len(in))
+	for i, it := range in {
+		items[i] = threads.CarouselItem{AltText: it.AltText}
+		if it.Type == "video" {
+			items[i].VideoURL = it.URL
+		} else {
+			items[i].ImageURL = it.URL
+		}
+	}
+	return items
 }
 
 // postResult is the common result of every publishing tool.

@@ -36,6 +36,11 @@ type publishRequest struct {
 	args  any // normalized arguments, without key and account (hashed)
 	post  threads.Post
 	reply bool // counts against the reply quota
+	// key, when set, is the entry's key instead of the call's
+	// idempotency_key (a thread's parts); keyTTL, when set, how long it
+	// replays.
+	key    string
+	keyTTL time.Duration
 }
 
 // metaCarrier is any result type (they all embed schemas.ResultMeta).
@@ -71,44 +76,107 @@ func publishOnce[R any, PR interface {
 	*R
 	metaCarrier
 }](ctx context.Context, c *call, r publishRequest, build func(*threads.PublishResult) PR) (PR, error) {
+	cl, replayed, err := claim[R, PR](ctx, c, r.tool, r.args, r.key, r.keyTTL)
+	if err != nil || replayed != nil {
+		return replayed, err
+	}
+	// Run or Resume: this call publishes, detached from cancellation.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	return runClaim[R, PR](pctx, c, r, cl, build)
+}
+
+// claim claims the ledger entry of a publish of tool with args (hashed) for
+// key (c.key when empty; claimed by content when both are empty), replaying
+// for ttl (KeyTTL for a key, DuplicateWindow by content, when 0). It
+// returns the claim to run or resume, or the replayed result of a
+// published entry; it waits while another call runs the same entry.
+func claim[R any, PR interface {
+	*R
+	metaCarrier
+}](ctx context.Context, c *call, tool string, args any, key string, ttl time.Duration) (ledger.Claim, PR, error) {
 	if c.Ledger == nil {
-		return nil, errors.New("publishing needs the publish ledger (the state database), and none is configured")
+		return ledger.Claim{}, nil, errors.New("publishing needs the publish ledger (the state database), and none is configured")
 	}
-	hash, err := argsHash(r.tool, r.args)
+	hash, err := argsHash(tool, args)
 	if err != nil {
-		return nil, err
+		return ledger.Claim{}, nil, err
 	}
-	ttl := KeyTTL
-	if c.key == "" {
-		ttl = DuplicateWindow
+	if key == "" {
+		key = c.key
 	}
-	req := ledger.Request{Scope: c.scope(), Key: c.key, Tool: r.tool, ArgsHash: hash, TTL: ttl}
+	if ttl == 0 {
+		ttl = KeyTTL
+		if key == "" {
+			ttl = DuplicateWindow
+		}
+	}
+	req := ledger.Request{Scope: c.scope(), Key: key, Tool: tool, ArgsHash: hash, TTL: ttl}
 	for {
 		cl, err := c.Ledger.Claim(ctx, req)
 		if err != nil {
 			var me *ledger.MismatchError
 			if errors.As(err, &me) {
-				return nil, &userError{msg: me.Error()}
+				return ledger.Claim{}, nil, &userError{msg: me.Error()}
 			}
-			return nil, err
+			return ledger.Claim{}, nil, err
 		}
 		switch cl.Action {
 		case ledger.Replay:
-			return replay[R, PR](cl.Entry, c.key == "", c.Ledger.Now())
+			out, err := replay[R, PR](cl.Entry, key == "" || ttl == DuplicateWindow, c.Ledger.Now())
+			return ledger.Claim{}, out, err
 		case ledger.Wait:
 			select {
 			case <-ctx.Done():
-				return nil, fmt.Errorf("waiting for an identical publish already in progress: %w", ctx.Err())
+				return ledger.Claim{}, nil, fmt.Errorf("waiting for an identical publish already in progress: %w", ctx.Err())
 			case <-time.After(waitPoll):
 			}
 			continue
 		}
-		// Run or Resume: this call publishes, detached from cancellation.
-		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
-		out, err := runClaim[R, PR](pctx, c, r, cl, build)
-		cancel()
-		return out, err
+		return cl, nil, nil
 	}
+}
+
+// actOnce runs a one-request publishing action (a repost) through the
+// ledger with publishOnce's promises: the entry is claimed before the
+// request, a published entry is replayed, one being run is waited for.
+// When the entry's earlier runner died, act gets the time it started, to
+// look for what it may have done before acting again (zero otherwise). act
+// returns the result and the id of what it made. A refusal by Threads fails
+// the entry (a retry runs again); any other failure leaves its outcome
+// unknown and the entry to resume. The action is short, so its claim is not
+// renewed: one that outlives its lease is resumed by the next call, which
+// looks first.
+func actOnce[R any, PR interface {
+	*R
+	metaCarrier
+}](ctx context.Context, c *call, tool string, args any, act func(ctx context.Context, resumedFrom time.Time) (PR, string, error)) (PR, error) {
+	cl, replayed, err := claim[R, PR](ctx, c, tool, args, "", 0)
+	if err != nil || replayed != nil {
+		return replayed, err
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	var from time.Time
+	if cl.Action == ledger.Resume {
+		from = cl.Entry.CreatedAt
+	}
+	out, id, err := act(pctx, from)
+	if err != nil {
+		if ae := (*threads.APIError)(nil); errors.As(err, &ae) {
+			_ = c.Ledger.Fail(context.WithoutCancel(ctx), cl, err.Error())
+			return nil, err
+		}
+		_ = c.Ledger.Release(context.WithoutCancel(ctx), cl, err.Error())
+		return nil, &outcomeUnknownError{err: err, keyed: c.key != ""}
+	}
+	c.fillMeta(out.Meta())
+	if b, jerr := json.Marshal(out); jerr == nil {
+		if cerr := c.Ledger.Complete(context.WithoutCancel(ctx), cl, id, b); cerr != nil && c.Logger != nil {
+			c.Logger.Warn("ledger: record "+tool, "id", id, "err", cerr)
+		}
+	}
+	return out, nil
 }
 
 // replay returns a published entry's stored result, marked replayed.

@@ -136,23 +136,8 @@ func (q *quotaCache) check(ctx context.Context, acct *Account, reply bool) error
 	if q == nil {
 		return nil
 	}
-	k := quotaKey(acct, reply)
-	q.mu.Lock()
-	r, ok := q.m[k]
-	q.mu.Unlock()
-	if !ok || time.Since(r.at) > quotaTTL {
-		// One request reads both quotas: a reply after a post (or the
-		// other way round) costs no second read.
-		lim, _, err := acct.API.PublishingLimit(ctx, "quota_usage", "config", "reply_quota_usage", "reply_config")
-		if err != nil {
-			return nil
-		}
-		q.store(acct, lim)
-		q.mu.Lock()
-		r = q.m[k]
-		q.mu.Unlock()
-	}
-	if r.used < r.total {
+	r, ok := q.reading(ctx, acct, reply)
+	if !ok || r.used < r.total {
 		return nil
 	}
 	what := "posts"
@@ -160,6 +145,28 @@ func (q *quotaCache) check(ctx context.Context, acct *Account, reply bool) error
 		what = "replies"
 	}
 	return &quotaError{what: what, used: r.used, total: r.total, freeAt: oldestInWindow(ctx, acct, reply).Add(24 * time.Hour)}
+}
+
+// reading returns the account's post (or reply) quota, read at most
+// quotaTTL ago; false when it cannot be read. One request reads both
+// quotas: a reply after a post (or the other way round) costs no second read.
+func (q *quotaCache) reading(ctx context.Context, acct *Account, reply bool) (quotaReading, bool) {
+	k := quotaKey(acct, reply)
+	q.mu.Lock()
+	r, ok := q.m[k]
+	q.mu.Unlock()
+	if ok && time.Since(r.at) <= quotaTTL {
+		return r, true
+	}
+	lim, _, err := acct.API.PublishingLimit(ctx, "quota_usage", "config", "reply_quota_usage", "reply_config")
+	if err != nil {
+		return quotaReading{}, false
+	}
+	q.store(acct, lim)
+	q.mu.Lock()
+	r = q.m[k]
+	q.mu.Unlock()
+	return r, true
 }
 
 // store caches the post and reply readings of lim.

@@ -97,10 +97,8 @@ func reply() Tool {
 	return newTool[schemas.ReplyArgs](def{
 		name:  "reply",
 		title: "Reply to a post",
-		description: "Reply to a Threads post or reply by id. Give text (same limits as publish_text) and/or one " +
-			"image_url or video_url (public https). Replying to another account's post needs the " +
-			"threads_keyword_search or threads_manage_mentions permission. Never replies twice: identical calls within " +
-			"10 minutes or retries with the same idempotency_key return the first reply. Returns the reply's id and permalink.",
+		description: "Reply to a Threads post or reply by id with text (rules of publish_text) and/or one image_url or " +
+			"video_url. Replying to another account's post needs threads_keyword_search or threads_manage_mentions. " + onceNote,
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish, "threads_keyword_search", "threads_manage_mentions"},
 		hints:   additive(),
@@ -111,23 +109,31 @@ func reply() Tool {
 		}
 		content := *a
 		content.ReplyControl = rc
+		post := replyPost(a, rc)
+		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "reply", args: content, reply: true,
-			post: threads.Post{
-				Text:         a.Text,
-				ImageURL:     a.ImageURL,
-				VideoURL:     a.VideoURL,
-				ReplyToID:    a.ReplyToID,
-				ReplyControl: threads.ReplyControl(rc),
-				Progress:     progressNotifier(ctx, c.req),
-			},
+			tool: "reply", args: content, reply: true, post: post,
 		}, func(res *threads.PublishResult) *schemas.ReplyResult {
 			return &schemas.ReplyResult{
-				PostResult: postResult(res, a.Text, "", rc),
-				ReplyToID:  a.ReplyToID,
+				PostResult:     postResult(res, a.Text, "", rc),
+				ReplyToID:      a.ReplyToID,
+				ReplyNotLinked: res.ReplyNotLinked,
 			}
 		})
 	})
+}
+
+// replyPost is the post reply publishes (validate_post shows it).
+func replyPost(a *schemas.ReplyArgs, rc string) threads.Post {
+	return threads.Post{
+		Text:         a.Text,
+		ImageURL:     a.ImageURL,
+		VideoURL:     a.VideoURL,
+		AltText:      a.AltText,
+		ReplyToID:    a.ReplyToID,
+		ReplyControl: threads.ReplyControl(rc),
+		Extra:        threads.ContainerParams{TextEntities: spoilerEntities(a.Text, a.Spoilers)},
+	}
 }
 
 // setReplyControl is the set_reply_control tool: it sets the account's

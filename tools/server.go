@@ -14,8 +14,12 @@
 // can act on (bad input, API refusal, rate limit, missing permission) is an
 // isError result naming what failed and how to fix it. Token reload and
 // retry live under the Threads client (its HTTP transport); redaction is a
-// server middleware. Publishing goes through the ledger (publishOnce), which
-// makes every publish exactly-once.
+// server middleware. Publishing goes through the ledger (publishOnce, and
+// actOnce for one-request actions such as a repost), which makes every
+// publish exactly-once; publish_thread makes each part its own entry, so a
+// chain resumes where it stopped. validate_post runs a publishing tool's
+// own checks (Tool.check, the pipeline's checkArgs) without sending
+// anything, so its verdict is the real call's.
 //
 // Tools are grouped in toolsets ([Toolsets]); [Select] picks the tools to
 // serve from toolset names and a read-only switch, as --toolsets and
@@ -92,6 +96,9 @@ type API interface {
 	QuotaReader
 	Reader
 	Moderator
+	Deleter
+	Reposter
+	Profile
 }
 
 // Account is the Threads account a call acts for.
@@ -200,8 +207,13 @@ const (
 func registry() []func() Tool {
 	return []func() Tool{
 		publishText,
+		publishMedia,
 		publishCarousel,
+		publishThread,
+		validatePost,
 		reply,
+		repost,
+		deletePost,
 		setReplyControl,
 		getInsights,
 		listReplies,
@@ -260,7 +272,7 @@ const (
 // toolsets are the toolsets in the order they are documented. Later tools
 // add theirs here (moderate, schedule, media, …) with their first tool.
 var toolsets = []Toolset{
-	{ToolsetPublish, "Create posts, carousels and replies, and set the default reply audience for new posts."},
+	{ToolsetPublish, "Create posts (text, media, carousels, threads), replies and reposts, delete posts, dry-run a post, and set the default reply audience."},
 	{ToolsetRead, "Read the account's posts, any post by link, replies, mentions, search results, profiles, insights and what worked best."},
 	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval."},
 	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas."},
@@ -378,7 +390,8 @@ func (h demote) WithGroup(n string) slog.Handler       { return demote{h.Handler
 func instructions() string {
 	return fmt.Sprintf(`Publish to and read from Threads (Meta). Limits are checked before anything is sent: `+
 		`text ≤ %d counted characters (%s), `+
-		`one topic tag per post, at most %d links, carousels of %d–%d https media items. `,
+		`one topic tag per post, at most %d links, carousels of %d–%d https media items. `+
+		`validate_post dry-runs any publish. `,
 		schemas.MaxTextLength, schemas.CountingNote, schemas.MaxLinks, schemas.MinCarouselItems, schemas.MaxCarouselItems) +
 		`A rejected call explains the field, the rule and the fix; correct the input and call again. ` +
 		`Texts written by other people (replies, mentions, search results, other profiles, quoted posts) are marked ` +

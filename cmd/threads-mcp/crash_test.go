@@ -220,3 +220,157 @@ func TestLostStateRefusesToStart(t *testing.T) {
 		t.Errorf("a new database was created: %v", err)
 	}
 }
+
+// crashAndRetry sends call (request id 7) to a live server, kills it
+// (SIGKILL) once killWhen holds, then sends the same call to a new server
+// on the same state directory and returns the retry's structured content.
+func crashAndRetry(t *testing.T, emu *emulator.Server, state, tok, call string, killWhen func() bool) map[string]any {
+	t.Helper()
+	first := startLive(t, emu, state, tok)
+	first.send(t, call)
+	deadline := time.Now().Add(20 * time.Second)
+	for !killWhen() {
+		if time.Now().After(deadline) {
+			t.Fatal("the call never reached the kill point")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := first.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	waitExit(t, first.cmd)
+	second := startLive(t, emu, state, tok)
+	second.send(t, call)
+	res := second.await(t, 7)
+	if res == nil || res["isError"] == true {
+		t.Fatalf("retry after the crash failed: %v", res)
+	}
+	sc, _ := res["structuredContent"].(map[string]any)
+	return sc
+}
+
+// TestCrashResumeMediaThreadDelete extends TestCrashResume to publish_media,
+// publish_thread and delete_post: killed at each step, the retry in a new
+// process leaves exactly the posts the call asked for.
+func TestCrashResumeMediaThreadDelete(t *testing.T) {
+	const (
+		media  = `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"publish_media","arguments":{"type":"video","url":"https://cdn.example.com/crash.mp4","text":"crash video","idempotency_key":"crash-media"}}}`
+		thread = `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"publish_thread","arguments":{"idempotency_key":"crash-thread","parts":[{"text":"part one"},{"text":"part two","media":{"type":"image","url":"https://cdn.example.com/two.jpg"}},{"text":"part three"}]}}}`
+	)
+	posts := func(w world) int { return len(w.emu.Posts(w.uid)) }
+	containers := func(w world) int { return len(w.emu.Containers(w.uid)) }
+	tests := []struct {
+		name     string
+		call     string
+		killWhen func(w world) bool
+		check    func(t *testing.T, w world, sc map[string]any)
+	}{
+		{"publish_media after the container is created", media, func(w world) bool { return containers(w) > 0 }, checkOne("crash video")},
+		{"publish_media after the post is live", media, func(w world) bool { return posts(w) > 0 }, checkOne("crash video")},
+		{"publish_thread after part 1 is live", thread, func(w world) bool { return posts(w) >= 1 }, checkChain},
+		{"publish_thread after part 2's container is created", thread, func(w world) bool { return containers(w) >= 2 }, checkChain},
+		{"publish_thread after part 2 is live", thread, func(w world) bool { return posts(w) >= 2 }, checkChain},
+		{"publish_thread after part 3 is live", thread, func(w world) bool { return posts(w) >= 3 }, checkChain},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := emulator.NewServer(emulator.WithLatency(150*time.Millisecond), emulator.WithProcessingDelay(300*time.Millisecond, 600*time.Millisecond))
+			t.Cleanup(emu.Close)
+			w := world{emu: emu, uid: emu.AddUser(emulator.UserSpec{Username: "crashy"})}
+			tok := emu.IssueToken(w.uid, emulator.DefaultScopes, 24*time.Hour)
+			sc := crashAndRetry(t, emu, t.TempDir(), tok, tc.call, func() bool { return tc.killWhen(w) })
+			tc.check(t, w, sc)
+		})
+	}
+
+	for _, killAt := range []string{"at once", "after the delete is committed"} {
+		t.Run("delete_post "+killAt, func(t *testing.T) {
+			emu := emulator.NewServer(emulator.WithLatency(200 * time.Millisecond))
+			t.Cleanup(emu.Close)
+			uid := emu.AddUser(emulator.UserSpec{Username: "deleter"})
+			tok := emu.IssueToken(uid, append(emulator.DefaultScopes, emulator.ScopeDelete), 24*time.Hour)
+			state := t.TempDir()
+			const publish = `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"publish_text","arguments":{"text":"short-lived","idempotency_key":"del-key"}}}`
+			s := startLive(t, emu, state, tok)
+			s.send(t, publish)
+			res := s.await(t, 7)
+			sc, _ := res["structuredContent"].(map[string]any)
+			id, _ := sc["id"].(string)
+			if id == "" {
+				t.Fatalf("publish: %v", res)
+			}
+			_ = s.cmd.Process.Kill()
+			waitExit(t, s.cmd)
+
+			del := fmt.Sprintf(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"delete_post","arguments":{"post_id":%q}}}`, id)
+			sent := time.Now()
+			got := crashAndRetry(t, emu, state, tok, del, func() bool {
+				if killAt == "at once" {
+					return time.Since(sent) > 0
+				}
+				return len(emu.Posts(uid)) == 0
+			})
+			if got["deleted_id"] != id {
+				t.Errorf("retry: %v", got)
+			}
+			if n := len(emu.Posts(uid)); n != 0 {
+				t.Fatalf("%d posts live after delete and retry", n)
+			}
+			// The ledger knows the post is gone: its key publishes anew.
+			s = startLive(t, emu, state, tok)
+			s.send(t, publish)
+			res = s.await(t, 7)
+			sc, _ = res["structuredContent"].(map[string]any)
+			if sc["replayed"] == true || sc["id"] == id || len(emu.Posts(uid)) != 1 {
+				t.Errorf("publish after delete replayed the dead post: %v", res)
+			}
+		})
+	}
+}
+
+// world is one crash test's emulator and user.
+type world struct {
+	emu *emulator.Server
+	uid string
+}
+
+// checkOne checks that exactly one post exists, with text, and that the
+// retry returned it.
+func checkOne(text string) func(t *testing.T, w world, sc map[string]any) {
+	return func(t *testing.T, w world, sc map[string]any) {
+		posts := w.emu.Posts(w.uid)
+		if len(posts) != 1 || posts[0].Text != text {
+			t.Fatalf("%d posts after crash and retry, want exactly 1: %+v", len(posts), posts)
+		}
+		if sc["id"] != posts[0].ID {
+			t.Errorf("retry returned id %v, the post is %s", sc["id"], posts[0].ID)
+		}
+	}
+}
+
+// checkChain checks that the thread's three parts exist once each, chained,
+// and that the retry returned them in order.
+func checkChain(t *testing.T, w world, sc map[string]any) {
+	byText := map[string][]emulator.Post{}
+	for _, p := range w.emu.Posts(w.uid) {
+		byText[p.Text] = append(byText[p.Text], p)
+	}
+	parts, _ := sc["parts"].([]any)
+	if len(parts) != 3 {
+		t.Fatalf("result parts: %v", sc)
+	}
+	prev := ""
+	for i, text := range []string{"part one", "part two", "part three"} {
+		ps := byText[text]
+		if len(ps) != 1 {
+			t.Fatalf("%q posted %d times", text, len(ps))
+		}
+		if ps[0].ReplyToID != prev {
+			t.Errorf("%q replies to %q, want %q", text, ps[0].ReplyToID, prev)
+		}
+		if id := parts[i].(map[string]any)["id"]; id != ps[0].ID {
+			t.Errorf("result part %d is %v, the post is %s", i, id, ps[0].ID)
+		}
+		prev = ps[0].ID
+	}
+}

@@ -205,6 +205,11 @@ func exercise(t *testing.T, c *mcpclient.Client, notes <-chan mcp.JSONRPCNotific
 		{"get_profile", map[string]any{}},
 		{"get_profile", map[string]any{"username": "quill_and_ink"}},
 		{"list_pending_replies", map[string]any{"post_id": id}},
+		{"publish_media", map[string]any{"type": "image", "url": "https://cdn.example.com/one.jpg", "text": "one image", "alt_text": "one"}},
+		{"publish_thread", map[string]any{"parts": []any{map[string]any{"text": "e2e thread 1/2"}, map[string]any{"text": "e2e thread 2/2"}}}},
+		{"publish_text", map[string]any{"text": "e2e poll", "poll": []any{"yes", "no"}}},
+		{"validate_post", map[string]any{"tool": "publish_text", "arguments": map[string]any{"text": "dry run"}}},
+		{"repost", map[string]any{"post_id": id}},
 	}
 	for _, g := range good {
 		progress := ""
@@ -229,6 +234,10 @@ func exercise(t *testing.T, c *mcpclient.Client, notes <-chan mcp.JSONRPCNotific
 	}
 	if res := callTool("get_post", map[string]any{"post": post["permalink"]}, ""); res.IsError || structured(res)["resolved_by"] != "own_posts" {
 		t.Errorf("get_post by permalink: %v", res.Content)
+	}
+	// Last, as it removes the post the calls above use.
+	if res := callTool("delete_post", map[string]any{"post_id": id}, ""); res.IsError || structured(res)["sandbox"] != true {
+		t.Errorf("delete_post: %v", res.Content)
 	}
 	// Progress notifications arrive (possibly after CallTool returned).
 	deadline := time.After(10 * time.Second)
@@ -272,6 +281,12 @@ wait:
 		{"list_pending_replies", map[string]any{"post_id": id, "approval_status": "PENDING!"}, "approval_status"},
 		{"approve_reply", map[string]any{"reply_id": ""}, "reply_id"},
 		{"ignore_reply", map[string]any{"reply_id": "1.5"}, "reply_id"},
+		{"publish_media", map[string]any{"type": "image", "url": "http://cdn.example.com/a.jpg"}, "url"},
+		{"publish_thread", map[string]any{"parts": []any{map[string]any{"text": "only one"}}}, "parts"},
+		{"publish_text", map[string]any{"text": "x", "poll": []any{"a", "b"}, "gif": "abc"}, "one attachment per post"},
+		{"validate_post", map[string]any{"tool": "list_replies", "arguments": map[string]any{}}, "tool"},
+		{"repost", map[string]any{"post_id": "x"}, "post_id"},
+		{"delete_post", map[string]any{}, "post_id"},
 	}
 	for _, b := range bad {
 		res := callTool(b.name, b.args, "")
@@ -559,7 +574,7 @@ func TestCommands(t *testing.T) {
 		{"did you mean", []string{"call", "--sandbox", "publish_txt", `{"text":"x"}`}, nil, 2, nil, []string{`did you mean "publish_text"`}, false, "", nil},
 		{"arguments from stdin", []string{"call", "--sandbox", "publish_text", "-"}, nil, 0, []string{`"text":"from stdin"`}, nil, true, `{"text":"from stdin"}`, nil},
 		{"pretty", []string{"call", "--sandbox", "--pretty", "publish_text", `{"text":"pretty"}`}, nil, 0, []string{"\n  \"id\": "}, nil, true, "", []string{"structuredContent"}},
-		{"read-only lists read tools only", []string{"tools", "--read-only"}, nil, 0, []string{"get_insights", "list_accounts"}, nil, true, "", []string{`"publish_text"`, `"set_reply_control"`}},
+		{"read-only lists read tools only", []string{"tools", "--read-only"}, nil, 0, []string{"get_insights", "list_accounts", `"name": "validate_post"`}, nil, true, "", []string{`"name": "publish_text"`, `"name": "set_reply_control"`}},
 		{"toolsets select", []string{"tools", "--toolsets", "accounts"}, nil, 0, []string{"list_accounts"}, nil, true, "", []string{`"get_insights"`}},
 		{"unknown toolset", []string{"--toolsets", "publish,bogus", "--sandbox"}, nil, 2, nil, []string{`"bogus"`, "read"}, false, "", nil},
 		{"read-only refuses a write", []string{"call", "--sandbox", "--read-only", "publish_text", `{"text":"nope"}`}, nil, 2, nil, []string{`"publish_text" is not served`, `toolset "publish"`}, false, "", nil},

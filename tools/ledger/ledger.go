@@ -47,6 +47,7 @@ const (
 	StateContainer State = "container" // a container was created
 	StatePublished State = "published" // the post exists; Result is final
 	StateFailed    State = "failed"    // the attempt failed; the key may run again
+	StateDeleted   State = "deleted"   // the post was deleted; the key may run again
 )
 
 // Action is what a claimant must do.
@@ -213,7 +214,7 @@ var statements = map[string]string{
 	// The newest entry with the same content claimed within the window that
 	// can still be replayed, waited for or resumed.
 	"content": `SELECT ` + columns + ` FROM publish_ledger
-		WHERE sandbox = ? AND account = ? AND args_hash = ? AND created_at >= ? AND expires_at > ? AND state != 'failed'
+		WHERE sandbox = ? AND account = ? AND args_hash = ? AND created_at >= ? AND expires_at > ? AND state NOT IN ('failed', 'deleted')
 		ORDER BY created_at DESC LIMIT 1`,
 	"insert": `INSERT OR REPLACE INTO publish_ledger (` + columns + `, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, '', '', '', '', '', ?, ?, ?, ?, ?)`,
@@ -225,6 +226,7 @@ var statements = map[string]string{
 	"fail":      `UPDATE publish_ledger SET state = ?, error = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
 	"release":   `UPDATE publish_ledger SET error = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
 	"post":      `SELECT count(*) FROM publish_ledger WHERE sandbox = ? AND account = ? AND post_id = ?`,
+	"deleted":   `UPDATE publish_ledger SET state = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND post_id = ? AND state = ?`,
 }
 
 // Open migrates the ledger's table in st, drops long-expired rows and
@@ -332,7 +334,7 @@ func (l *Ledger) Claim(ctx context.Context, r Request) (Claim, error) {
 			return &MismatchError{Key: key, Tool: e.Tool, CreatedAt: e.CreatedAt}
 		}
 		switch {
-		case fresh || e.State == StateFailed:
+		case fresh || e.State == StateFailed || e.State == StateDeleted:
 			e = Entry{Sandbox: r.Sandbox, Account: r.Account, Key: key, Tool: r.Tool, ArgsHash: r.ArgsHash, State: StateStarted,
 				CreatedAt: now, ExpiresAt: now.Add(r.TTL), LeaseUntil: now.Add(l.lease)}
 			_, err := tx.StmtContext(ctx, l.stmt["insert"]).ExecContext(ctx,
@@ -390,6 +392,19 @@ func (l *Ledger) Fail(ctx context.Context, c Claim, reason string) error {
 // a publish is unknown.
 func (l *Ledger) Release(ctx context.Context, c Claim, reason string) error {
 	return l.update(ctx, c, "release", reason)
+}
+
+// MarkDeleted records that postID, published by an entry of s, was
+// deleted: a later claim of that entry's key (or content) runs anew instead
+// of replaying a post that no longer exists. It reports whether an entry
+// held the post.
+func (l *Ledger) MarkDeleted(ctx context.Context, s Scope, postID string) (bool, error) {
+	res, err := l.stmt["deleted"].ExecContext(ctx, StateDeleted, l.now().UnixMilli(), s.Sandbox, s.Account, postID, StatePublished)
+	if err != nil {
+		return false, fmt.Errorf("ledger: mark deleted: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return err == nil && n > 0, nil
 }
 
 // Get returns the entry of key, or nil.

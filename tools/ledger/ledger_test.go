@@ -239,3 +239,53 @@ func TestMigrateSandboxRowsApart(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkDeleted(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)}
+	l := open(t, t.TempDir(), clk)
+	ctx := t.Context()
+	scope := Scope{Account: "acct"}
+	publish := func(key, hash, post string) {
+		t.Helper()
+		c, err := l.Claim(ctx, req("acct", key, hash, 24*time.Hour))
+		if err != nil || c.Action != Run {
+			t.Fatalf("claim %s: %v %v", key, c.Action, err)
+		}
+		if err := l.Complete(ctx, c, post, json.RawMessage(`{"id":"`+post+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish("keyed", "h1", "p1")
+	publish("", "h2", "p2")
+	publish("other", "h3", "p3")
+
+	tests := []struct {
+		name   string
+		post   string
+		scope  Scope
+		marked bool
+	}{
+		{"keyed entry", "p1", scope, true},
+		{"content entry", "p2", scope, true},
+		{"again", "p1", scope, false},
+		{"unknown post", "p9", scope, false},
+		{"another account's", "p3", Scope{Account: "b"}, false},
+		{"sandbox is apart", "p3", Scope{Sandbox: true, Account: "acct"}, false},
+	}
+	for _, tc := range tests {
+		got, err := l.MarkDeleted(ctx, tc.scope, tc.post)
+		if err != nil || got != tc.marked {
+			t.Errorf("%s: MarkDeleted = %v, %v; want %v", tc.name, got, err, tc.marked)
+		}
+	}
+	// A deleted post's key and content run anew; the others still replay.
+	for _, c := range []struct {
+		key, hash string
+		want      Action
+	}{{"keyed", "h1", Run}, {"", "h2", Run}, {"other", "h3", Replay}} {
+		cl, err := l.Claim(ctx, req("acct", c.key, c.hash, 24*time.Hour))
+		if err != nil || cl.Action != c.want {
+			t.Errorf("claim %q/%s after delete: %v %v, want %v", c.key, c.hash, cl.Action, err, c.want)
+		}
+	}
+}
