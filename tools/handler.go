@@ -143,6 +143,7 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 	tool := mcp.NewToolWithRawSchema(d.name, d.description, in)
 	tool.Title = d.title
 	tool.RawOutputSchema = out
+	tool.Icons = toolsetIcons(d.toolset)
 	tool.Annotations = mcp.ToolAnnotation{
 		Title:           d.title,
 		ReadOnlyHint:    mcp.ToBoolPtr(d.hints.readOnly),
