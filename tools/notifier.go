@@ -32,17 +32,25 @@ type Notifier struct {
 	mu    sync.Mutex
 	srv   *server.MCPServer
 	scrub func(string) string
-	// subs are the sessions subscribed to each resource URI.
-	subs map[string]map[string]server.ClientSession
-	// legacy are the sessions that made the initialize handshake: they
-	// receive server events sent outside a request. (From 2026-07-28 a
-	// server may send log messages only for a request that asked for them.)
-	legacy map[string]server.ClientSession
+	// subs are the subscribers of each resource URI. A subscriber is a
+	// session ID (resources/subscribe: the registered session of that ID
+	// receives it, wherever it is connected) or, for subscriptions/listen,
+	// the listening session itself (a 2026-07-28 session has no ID).
+	subs map[string]map[any]struct{}
+	// sessions are the registered sessions (stdio, SSE, in-process,
+	// stateful HTTP streams): they receive server events sent outside a
+	// request, filtered by their logging/setLevel level.
+	sessions map[string]struct{}
 }
+
+// maxSubscriptions bounds the subscriptions remembered, so clients that
+// subscribe and never disconnect (a stateless HTTP session is never
+// unregistered) cannot grow the server without bound.
+const maxSubscriptions = 10000
 
 // NewNotifier returns a Notifier to pass in [Deps].Notifier.
 func NewNotifier() *Notifier {
-	return &Notifier{subs: map[string]map[string]server.ClientSession{}, legacy: map[string]server.ClientSession{}}
+	return &Notifier{subs: map[string]map[any]struct{}{}, sessions: map[string]struct{}{}}
 }
 
 // attach binds n to the server s (its hooks record the sessions) and sets
@@ -57,21 +65,29 @@ func (n *Notifier) attach(s *server.MCPServer, scrub func(string) string) {
 		server.WithHooks(h)(s)
 	}
 	h.AddAfterSubscribe(func(ctx context.Context, _ any, req *mcp.SubscribeRequest, _ *mcp.EmptyResult) {
-		n.subscribe(server.ClientSessionFromContext(ctx), req.Params.URI)
+		if cs := server.ClientSessionFromContext(ctx); cs != nil {
+			n.subscribe(cs.SessionID(), req.Params.URI)
+		}
 	})
 	h.AddAfterUnsubscribe(func(ctx context.Context, _ any, req *mcp.UnsubscribeRequest, _ *mcp.EmptyResult) {
-		n.unsubscribe(server.ClientSessionFromContext(ctx), req.Params.URI)
+		if cs := server.ClientSessionFromContext(ctx); cs != nil {
+			n.unsubscribe(cs.SessionID(), req.Params.URI)
+		}
 	})
 	// subscriptions/listen holds its request open for as long as the
 	// subscription lasts: subscribe when it starts, drop when it ends.
 	h.AddBeforeSubscriptionsListen(func(ctx context.Context, _ any, req *mcp.SubscriptionsListenRequest) {
-		for _, uri := range req.Params.Notifications.ResourceSubscriptions {
-			n.subscribe(server.ClientSessionFromContext(ctx), uri)
+		if cs := server.ClientSessionFromContext(ctx); cs != nil {
+			for _, uri := range req.Params.Notifications.ResourceSubscriptions {
+				n.subscribe(cs, uri)
+			}
 		}
 	})
 	endListen := func(ctx context.Context, req *mcp.SubscriptionsListenRequest) {
-		for _, uri := range req.Params.Notifications.ResourceSubscriptions {
-			n.unsubscribe(server.ClientSessionFromContext(ctx), uri)
+		if cs := server.ClientSessionFromContext(ctx); cs != nil {
+			for _, uri := range req.Params.Notifications.ResourceSubscriptions {
+				n.unsubscribe(cs, uri)
+			}
 		}
 	}
 	h.AddAfterSubscriptionsListen(func(ctx context.Context, _ any, req *mcp.SubscriptionsListenRequest, _ *mcp.SubscriptionsListenResult) {
@@ -82,38 +98,39 @@ func (n *Notifier) attach(s *server.MCPServer, scrub func(string) string) {
 			endListen(ctx, req)
 		}
 	})
-	h.AddAfterInitialize(func(ctx context.Context, _ any, _ *mcp.InitializeRequest, _ *mcp.InitializeResult) {
-		if cs := server.ClientSessionFromContext(ctx); cs != nil {
-			n.mu.Lock()
-			n.legacy[cs.SessionID()] = cs
-			n.mu.Unlock()
-		}
+	h.AddOnRegisterSession(func(_ context.Context, cs server.ClientSession) {
+		n.mu.Lock()
+		n.sessions[cs.SessionID()] = struct{}{}
+		n.mu.Unlock()
 	})
-	h.AddOnUnregisterSession(func(_ context.Context, cs server.ClientSession) { n.forget(cs) })
+	h.AddOnUnregisterSession(func(_ context.Context, cs server.ClientSession) { n.forget(cs.SessionID()) })
 }
 
-func (n *Notifier) subscribe(cs server.ClientSession, uri string) {
-	if cs == nil || uri == "" {
+// subscribe remembers a subscriber (a session ID or a listening session).
+func (n *Notifier) subscribe(who any, uri string) {
+	if uri == "" {
 		return
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	m := n.subs[uri]
 	if m == nil {
-		m = map[string]server.ClientSession{}
+		if len(n.subs) >= maxSubscriptions {
+			return
+		}
+		m = map[any]struct{}{}
 		n.subs[uri] = m
 	}
-	m[cs.SessionID()] = cs
+	if len(m) < maxSubscriptions {
+		m[who] = struct{}{}
+	}
 }
 
-func (n *Notifier) unsubscribe(cs server.ClientSession, uri string) {
-	if cs == nil {
-		return
-	}
+func (n *Notifier) unsubscribe(who any, uri string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if m := n.subs[uri]; m != nil && m[cs.SessionID()] == cs {
-		delete(m, cs.SessionID())
+	if m := n.subs[uri]; m != nil {
+		delete(m, who)
 		if len(m) == 0 {
 			delete(n.subs, uri)
 		}
@@ -121,20 +138,14 @@ func (n *Notifier) unsubscribe(cs server.ClientSession, uri string) {
 }
 
 // forget drops everything about a session that ended.
-func (n *Notifier) forget(cs server.ClientSession) {
-	if cs == nil {
-		return
-	}
-	id := cs.SessionID()
+func (n *Notifier) forget(id string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	delete(n.legacy, id)
+	delete(n.sessions, id)
 	for uri, m := range n.subs {
-		if m[id] == cs {
-			delete(m, id)
-			if len(m) == 0 {
-				delete(n.subs, uri)
-			}
+		delete(m, id)
+		if len(m) == 0 {
+			delete(n.subs, uri)
 		}
 	}
 }
@@ -151,22 +162,31 @@ func (n *Notifier) Subscribed(uri string) bool {
 // session subscribed to it, and returns how many were sent.
 func (n *Notifier) ResourceUpdated(uri string) int {
 	n.mu.Lock()
-	targets := make([]server.ClientSession, 0, len(n.subs[uri]))
-	for _, cs := range n.subs[uri] {
-		targets = append(targets, cs)
+	srv := n.srv
+	targets := make([]any, 0, len(n.subs[uri]))
+	for who := range n.subs[uri] {
+		targets = append(targets, who)
 	}
 	n.mu.Unlock()
-	note := mcp.JSONRPCNotification{
-		JSONRPC: mcp.JSONRPC_VERSION,
-		Notification: mcp.Notification{
-			Method: string(mcp.MethodNotificationResourceUpdated),
-			Params: mcp.NotificationParams{AdditionalFields: map[string]any{"uri": uri}},
-		},
+	if srv == nil {
+		return 0
 	}
+	params := map[string]any{"uri": uri}
 	sent := 0
-	for _, cs := range targets {
-		if deliver(cs, note) {
-			sent++
+	for _, who := range targets {
+		switch who := who.(type) {
+		case string:
+			if srv.SendNotificationToSpecificClient(who, mcp.MethodNotificationResourceUpdated, params) == nil {
+				sent++
+			}
+		case server.ClientSession:
+			note := mcp.JSONRPCNotification{
+				JSONRPC:      mcp.JSONRPC_VERSION,
+				Notification: mcp.Notification{Method: mcp.MethodNotificationResourceUpdated, Params: mcp.NotificationParams{AdditionalFields: params}},
+			}
+			if deliver(who, note) {
+				sent++
+			}
 		}
 	}
 	return sent
@@ -196,14 +216,16 @@ const EventLogger = "threads-mcp"
 // like every log line. When ctx belongs to a client's request (a tool
 // call), that client gets it under the rules of its protocol revision (from
 // 2026-07-28 only when its request asked for log messages); every other
-// session that made the initialize handshake gets it when its
-// logging/setLevel level admits it (the default is error).
+// registered session gets it when its logging/setLevel level admits it.
+// The level of a session is error until its client lowers it, and a
+// 2026-07-28 client cannot (logging/setLevel is gone), so below error such
+// a client hears only of its own requests.
 func (n *Notifier) Event(ctx context.Context, level mcp.LoggingLevel, event string, fields map[string]any) {
 	n.mu.Lock()
 	srv, scrub := n.srv, n.scrub
-	others := make([]server.ClientSession, 0, len(n.legacy))
-	for _, cs := range n.legacy {
-		others = append(others, cs)
+	others := make([]string, 0, len(n.sessions))
+	for id := range n.sessions {
+		others = append(others, id)
 	}
 	n.mu.Unlock()
 	if srv == nil {
@@ -225,10 +247,10 @@ func (n *Notifier) Event(ctx context.Context, level mcp.LoggingLevel, event stri
 	if self != nil {
 		_ = srv.SendLogMessageToClient(ctx, msg)
 	}
-	for _, cs := range others {
-		if self != nil && cs.SessionID() == self.SessionID() {
+	for _, id := range others {
+		if self != nil && id == self.SessionID() {
 			continue
 		}
-		_ = srv.SendLogMessageToSpecificClient(cs.SessionID(), msg)
+		_ = srv.SendLogMessageToSpecificClient(id, msg)
 	}
 }
