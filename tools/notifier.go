@@ -192,6 +192,17 @@ func (n *Notifier) ResourceUpdated(uri string) int {
 	return sent
 }
 
+// ResourceListChanged tells every client that the list of resources
+// changed (an account was added or removed).
+func (n *Notifier) ResourceListChanged() {
+	n.mu.Lock()
+	srv := n.srv
+	n.mu.Unlock()
+	if srv != nil {
+		srv.SendNotificationToAllClients(mcp.MethodNotificationResourcesListChanged, nil)
+	}
+}
+
 // deliver queues a notification on a session without waiting.
 func deliver(cs server.ClientSession, note mcp.JSONRPCNotification) bool {
 	if !cs.Initialized() {

@@ -66,7 +66,7 @@ func resourceName(in AccountInfo) string {
 type resourceTarget struct {
 	tool string
 	args map[string]any
-	// untrusted marks text written by other people.
+	// untrusted marks text written by other people (every reply list).
 	untrusted bool
 }
 
@@ -160,7 +160,9 @@ func (d Deps) readResource(ctx context.Context, handlers map[string]server.ToolH
 		return nil, errors.New(text)
 	}
 	c := mcp.TextResourceContents{URI: uri, MIMEType: "application/json", Text: text}
-	if t.untrusted {
+	// A post or profile of another user is marked in the tool's JSON; the
+	// contents say so too, for clients that show resources as they are.
+	if t.untrusted || strings.Contains(text, `"untrusted_content":true`) {
 		c.Meta = map[string]any{"untrusted_content": true, "notice": schemas.UntrustedNotice}
 	}
 	return []mcp.ResourceContents{c}, nil

@@ -226,7 +226,14 @@ func TestResources(t *testing.T) {
 			if pm, _ := m["post"].(map[string]any); pm["id"] != post {
 				t.Errorf("post = %v", m)
 			}
-			m, tc, err := p.read(t, tools.RepliesResourceURI(post))
+			_, tc, err := p.read(t, tools.PostResourceURI(post))
+			if err != nil || tc.Meta != nil {
+				t.Errorf("own post: meta %v, %v", tc.Meta, err)
+			}
+			if _, tc, err := p.read(t, tools.PostResourceURI(reply)); err != nil || tc.Meta["untrusted_content"] != true {
+				t.Errorf("another user's post not marked untrusted: meta %v, %v", tc.Meta, err)
+			}
+			m, tc, err = p.read(t, tools.RepliesResourceURI(post))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -322,6 +329,11 @@ func TestResourceSubscriptions(t *testing.T) {
 	}
 	if n := w.notifier.ResourceUpdated(uri); n != 0 {
 		t.Errorf("after unsubscribe and end of listen: sent %d, want 0", n)
+	}
+
+	w.notifier.ResourceListChanged()
+	if _, ok := subscribed.await(string(mcp.MethodNotificationResourcesListChanged), 2*time.Second); !ok {
+		t.Error("no notifications/resources/list_changed")
 	}
 
 	// A publish by this server updates the account's posts resource.
