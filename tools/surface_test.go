@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/mark3labs/mcp-go/server/servertest"
 
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
@@ -581,5 +582,65 @@ func TestServerIdentity(t *testing.T) {
 		if len(tl.Definition().Icons) != 1 {
 			t.Errorf("%s: %d icons", tl.Name(), len(tl.Definition().Icons))
 		}
+	}
+}
+
+// Over Streamable HTTP as the server runs it (stateless, no GET stream), a
+// 2026-07-28 client holding subscriptions/listen receives the updates of
+// the resources it listed, and another client receives nothing.
+func TestResourceUpdatesOverStatelessHTTP(t *testing.T) {
+	w := newWorld(t, "", nil)
+	ts := servertest.NewTestStreamableHTTPServer(w.srv, server.WithStateLess(true), server.WithDisableStreaming(true))
+	t.Cleanup(ts.Close)
+	connect := func() *peer {
+		c, err := client.NewStreamableHttpClient(ts.URL + "/mcp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		p := &peer{c: c, notes: make(chan mcp.JSONRPCNotification, 64)}
+		c.OnNotification(func(n mcp.JSONRPCNotification) {
+			select {
+			case p.notes <- n:
+			default:
+			}
+		})
+		if err := c.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		init := mcp.InitializeRequest{}
+		init.Params.ClientInfo = mcp.Implementation{Name: "surface-http", Version: "0"}
+		if _, err := c.Initialize(t.Context(), init); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	listener, other := connect(), connect()
+	post, _ := othersReply(t, w.emu)
+	uri := tools.RepliesResourceURI(post)
+	lctx, stop := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- listener.c.Listen(lctx, mcp.SubscriptionFilter{ResourceSubscriptions: []string{uri}}) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !w.notifier.Subscribed(uri) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := w.notifier.ResourceUpdated(uri); n != 1 {
+		t.Fatalf("sent %d, want 1", n)
+	}
+	if n, ok := listener.await(string(mcp.MethodNotificationResourceUpdated), 2*time.Second); !ok || n.Params.AdditionalFields["uri"] != uri {
+		t.Errorf("listener got %v, %v", n, ok)
+	}
+	if n, ok := other.await(string(mcp.MethodNotificationResourceUpdated), 300*time.Millisecond); ok {
+		t.Errorf("the other client got %v", n)
+	}
+	stop()
+	<-done
+	deadline = time.Now().Add(5 * time.Second)
+	for w.notifier.Subscribed(uri) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if w.notifier.Subscribed(uri) {
+		t.Error("subscription outlived its listen stream")
 	}
 }
