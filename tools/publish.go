@@ -385,6 +385,7 @@ func runClaim[R any, PR interface {
 		return nil, err
 	}
 	c.quotas.used(c.acct, r.reply)
+	c.published(ctx, r.tool, post, res)
 	if note != "" {
 		res.Note = joinNotes(note, res.Note)
 	}

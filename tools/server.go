@@ -192,6 +192,12 @@ type Deps struct {
 	Ledger *ledger.Ledger
 	// Tools are the tools to serve, from Select; nil serves every tool.
 	Tools []Tool
+	// Notifier sends resource updates and server events to connected
+	// clients; nil makes one (the server's publishes still reach clients).
+	Notifier *Notifier
+	// Redact scrubs secrets from resource contents and events sent to
+	// clients (redact.Set.Scrub); nil sends them as they are.
+	Redact func(string) string
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -353,7 +359,13 @@ func NewServer(d Deps, version string, opts ...server.ServerOption) *server.MCPS
 	if d.insights == nil {
 		d.insights = newInsightCache()
 	}
+	if d.Notifier == nil {
+		d.Notifier = NewNotifier()
+	}
+	surf := newSurface(d)
+	base = append(base, surf.options()...)
 	s := server.NewMCPServer(ServerName, version, append(base, opts...)...)
+	surf.register(s)
 	sel := d.Tools
 	if sel == nil {
 		sel = allTools()

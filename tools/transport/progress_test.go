@@ -175,7 +175,7 @@ func TestProgressStaysWithItsRequest(t *testing.T) {
 		}
 		return true
 	}
-	for deadline := time.Now().Add(3 * time.Second); !complete() && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(15 * time.Second); !complete() && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(100 * time.Millisecond) // let a stray cross-delivery land, if any
