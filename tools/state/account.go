@@ -427,4 +427,3 @@ func holderDead(owner string) bool {
 	// Signal 0 checks existence only. EPERM means it exists (another uid).
 	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
-
