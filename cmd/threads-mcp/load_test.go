@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
 	srvtransport "github.com/threads-mcp/threads-mcp/tools/transport"
 )
 
@@ -302,7 +304,7 @@ func TestHTTPNoGoroutineLeak(t *testing.T) {
 func leakRound(t *testing.T, tr string) {
 	t.Helper()
 	c := testConfig(t, tr)
-	logger, err := newLogger(io.Discard, c.LogLevel)
+	logger, err := config.NewLogger(io.Discard, c.LogLevel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +314,7 @@ func leakRound(t *testing.T, tr string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, shutdown := srvtransport.NewHandler(a.mcp, httpOptions(a, c))
+	h, shutdown := srvtransport.NewHandler(a.mcp, c.HTTPOptions(a.inflight, slog.New(a.logger)))
 	ts := httptest.NewServer(h)
 	hc := &http.Client{Transport: &http.Transport{}}
 	var cl *mcpclient.Client

@@ -34,7 +34,7 @@ func TestTokenEchoedByThreadsIsRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger, err := newLogger(c.Redact.Writer(&logs), "debug")
+	logger, err := config.NewLogger(c.Redact.Writer(&logs), "debug")
 	if err != nil {
 		t.Fatal(err)
 	}

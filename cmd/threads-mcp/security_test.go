@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -565,7 +566,7 @@ func testConfig(t *testing.T, tr string) *config.Config {
 // binary's options (timeouts included) on a loopback port.
 func startInProcess(t *testing.T, c *config.Config) string {
 	t.Helper()
-	logger, err := newLogger(io.Discard, c.LogLevel)
+	logger, err := config.NewLogger(io.Discard, c.LogLevel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -580,7 +581,7 @@ func startInProcess(t *testing.T, c *config.Config) string {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- srvtransport.ServeHTTP(ctx, a.mcp, ln, httpOptions(a, c)) }()
+	go func() { done <- srvtransport.ServeHTTP(ctx, a.mcp, ln, c.HTTPOptions(a.inflight, slog.New(a.logger))) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
-	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
@@ -23,15 +21,6 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/state"
 	"github.com/threads-mcp/threads-mcp/tools/transport"
 )
-
-// newLogger returns the one logger of the process, on stderr.
-func newLogger(w io.Writer, level string) (*log.Logger, error) {
-	lvl, err := log.ParseLevel(level)
-	if err != nil {
-		return nil, fmt.Errorf("THREADS_MCP_LOG_LEVEL / --log-level: %w", err)
-	}
-	return log.NewWithOptions(w, log.Options{Level: lvl, ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "threads-mcp"}), nil
-}
 
 // errNoCredentials is returned when neither a token nor sandbox mode is given.
 var errNoCredentials = errors.New(`no Threads credentials.
@@ -149,7 +138,7 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 // start makes the logger and builds the server; on failure it has said why
 // on stderr and returns a nil app and the exit code.
 func start(ctx context.Context, c *config.Config, s stdio) (*app, int) {
-	logger, err := newLogger(c.Redact.Writer(s.err), c.LogLevel)
+	logger, err := config.NewLogger(c.Redact.Writer(s.err), c.LogLevel)
 	if err != nil {
 		fmt.Fprintln(s.err, "threads-mcp:", err)
 		return nil, exitUsage
@@ -206,25 +195,11 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 	return exitOK
 }
 
-// httpOptions are the HTTP transport options of c.
-func httpOptions(a *app, c *config.Config) transport.HTTPOptions {
-	return transport.HTTPOptions{
-		Kind:              c.Transport,
-		BearerToken:       c.HTTPToken,
-		AllowedOrigins:    cli.List(c.Origins),
-		AllowedHosts:      cli.List(c.Hosts),
-		ReadHeaderTimeout: c.ReadHeaderTimeout,
-		IdleTimeout:       c.IdleTimeout,
-		Inflight:          a.inflight,
-		Logger:            slog.New(a.logger).With("version", version),
-	}
-}
-
 // serveHTTP serves Streamable HTTP at /mcp or SSE at /sse (+ /message).
 func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 	ln, err := net.Listen("tcp", c.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	return transport.ServeHTTP(ctx, a.mcp, ln, httpOptions(a, c))
+	return transport.ServeHTTP(ctx, a.mcp, ln, c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version)))
 }

@@ -10,8 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/log"
 
 	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
@@ -20,6 +23,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
 	"github.com/threads-mcp/threads-mcp/tools/state"
+	"github.com/threads-mcp/threads-mcp/tools/transport"
 )
 
 // Config is the server's configuration.
@@ -181,4 +185,29 @@ func ToolsetNames() string {
 		names = append(names, t.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// NewLogger returns the one logger of the process, writing to w (stderr:
+// in stdio mode stdout carries JSON-RPC only).
+func NewLogger(w io.Writer, level string) (*log.Logger, error) {
+	lvl, err := log.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("THREADS_MCP_LOG_LEVEL / --log-level: %w", err)
+	}
+	return log.NewWithOptions(w, log.Options{Level: lvl, ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "threads-mcp"}), nil
+}
+
+// HTTPOptions are the HTTP transport options of c, with the server's
+// in-flight tracker and logger.
+func (c *Config) HTTPOptions(inflight *transport.Inflight, logger *slog.Logger) transport.HTTPOptions {
+	return transport.HTTPOptions{
+		Kind:              c.Transport,
+		BearerToken:       c.HTTPToken,
+		AllowedOrigins:    cli.List(c.Origins),
+		AllowedHosts:      cli.List(c.Hosts),
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		Inflight:          inflight,
+		Logger:            logger,
+	}
 }
