@@ -120,7 +120,9 @@ func (c *call) postMetrics(ctx context.Context, posts []threads.Media) ([]ranked
 	sem := make(chan struct{}, insightWorkers)
 	for _, p := range posts {
 		if p.MediaType == threads.MediaTypeRepostFacade {
+			mu.Lock() // the workers count skipped posts too
 			skipped++
+			mu.Unlock()
 			continue
 		}
 		key := c.acctKey() + "\x00" + p.ID
