@@ -39,8 +39,8 @@
 // Meta's publishing pages rule out (publish.go cites the pages):
 //
 //   - text over 500 counted characters (text.go counts), alt_text over
-//     1,000, more than one topic tag, more than 5 links (THREADS_API__LINK_LIMIT_EXCEEDED,
-//     Config.LinkLimitError);
+//     1,000, more than one topic tag, more than 5 links
+//     (THREADS_API__LINK_LIMIT_EXCEEDED, Config.LinkLimitError);
 //   - one attachment per post: link_attachment, poll_attachment,
 //     gif_attachment and text_attachment on TEXT posts only; a poll not with
 //     a text attachment or a GIF; a GIF not with a text attachment or a
@@ -66,21 +66,21 @@
 //   - location_id: an id of the emulator's gazetteer (what location_search
 //     finds), with threads_location_tagging.
 //
-// Two of these rules rest on settings. Config.EntityOffsetUnit chooses the
-// unit of spoiler and styling ranges, which Meta does not state:
-// OffsetCodePoints (the default, what the threads client sends) or
-// OffsetUTF16. Geo-gating eligibility is per user: users with at least
-// 1,000 followers are eligible (the demo user has 1,200) unless
-// UserSpec.GeoGatingIneligible or the admin endpoint's
-// {"geo_gating_ineligible":["<username>" or "demo"]} says otherwise;
-// GET /me?fields=is_eligible_for_geo_gating reports it.
+// Two of these rules rest on settings. Config.EntityOffsetUnit
+// (--entity-offset-unit) chooses the unit of spoiler and styling ranges,
+// which Meta does not state: OffsetCodePoints (the default, what the threads
+// client sends) or OffsetUTF16. Geo-gating eligibility is per user: users
+// with at least 1,000 followers are eligible (the demo user has 1,200)
+// unless UserSpec.GeoGatingIneligible, --geo-gating-ineligible USER or the
+// admin endpoint's {"geo_gating_ineligible":["<username>" or "demo"]} says
+// otherwise; GET /me?fields=is_eligible_for_geo_gating reports it.
 //
 // # Faults and limits from outside
 //
 // Every fault and limit the Go API has is also described by Faults, which
 // the command line (Flags: --latency, --publish-lag, --media URL=DUR:ERROR,
 // --publish-fault, --drop, --error, --rate-limit, --quota, --quota-error,
-// --token-ttl, --expire-demo-token, ...) and an admin endpoint take:
+// --token-ttl, --expire-demo-token, --geo-gating-ineligible, ...) and an admin endpoint take:
 //
 //	GET    /_emulator/faults    the faults and limits in force, as JSON
 //	POST   /_emulator/faults    apply a Faults JSON body, e.g.
