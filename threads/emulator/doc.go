@@ -80,7 +80,8 @@
 // Every fault and limit the Go API has is also described by Faults, which
 // the command line (Flags: --latency, --publish-lag, --media URL=DUR:ERROR,
 // --publish-fault, --drop, --error, --rate-limit, --quota, --quota-error,
-// --token-ttl, --expire-demo-token, --geo-gating-ineligible, ...) and an admin endpoint take:
+// --token-ttl, --expire-demo-token, --geo-gating-ineligible, ...) and an
+// admin endpoint take:
 //
 //	GET    /_emulator/faults    the faults and limits in force, as JSON
 //	POST   /_emulator/faults    apply a Faults JSON body, e.g.
