@@ -32,12 +32,56 @@
 // Behaviour that Meta does not document is controlled by Config; the zero
 // Config selects the defaults documented on each field.
 //
+// # Container rules
+//
+// POST /{user-id}/threads refuses, with Meta's HTTP 400 code 100
+// THApiException "Param ..." shape (or the shape named), every parameter
+// Meta's publishing pages rule out (publish.go cites the pages):
+//
+//   - text over 500 counted characters (text.go counts), alt_text over
+//     1,000, more than one topic tag, more than 5 links
+//     (THREADS_API__LINK_LIMIT_EXCEEDED, Config.LinkLimitError);
+//   - one attachment per post: link_attachment, poll_attachment,
+//     gif_attachment and text_attachment on TEXT posts only; a poll not with
+//     a text attachment or a GIF; a GIF not with a text attachment or a
+//     link_attachment; a text_attachment link_attachment_url not with a
+//     link_attachment (a text attachment without its own link may sit next
+//     to one, as Meta's text-attachments page allows);
+//   - polls: option_a..option_d in order, 2 to 4 options of 1 to 25
+//     characters (replies may carry them);
+//   - GIFs: a gif_id, provider GIPHY;
+//   - text attachments: plaintext of at most 10,000 counted characters, a
+//     valid link, styles bold, italic, highlight, underline, strikethrough
+//     on non-overlapping ranges that lie within plaintext;
+//   - spoilers: at most 10 text_entities of type SPOILER (or spoiler) on
+//     ranges within text; is_spoiler_media on IMAGE, VIDEO and CAROUSEL
+//     only;
+//   - ghost posts: TEXT only, not a reply, with no feature but text
+//     spoilers (no attachment, quote, location, geo-gating or reply
+//     approvals); archived 24 h after publishing on the emulator's Clock;
+//   - allowlisted_country_codes: officially assigned ISO 3166-1 alpha-2
+//     codes (THREADS_API__GEO_GATING_INVALID_COUNTRY_CODES), from a user
+//     eligible for geo-gating only (THREADS_API__FEATURE_NOT_AVAILABLE,
+//     Config.GeoGatingNotAvailableError);
+//   - location_id: an id of the emulator's gazetteer (what location_search
+//     finds), with threads_location_tagging.
+//
+// Two of these rules rest on settings. Config.EntityOffsetUnit
+// (--entity-offset-unit) chooses the unit of spoiler and styling ranges,
+// which Meta does not state: OffsetCodePoints (the default, what the threads
+// client sends) or OffsetUTF16. Geo-gating eligibility is per user: users
+// with at least 1,000 followers are eligible (the demo user has 1,200)
+// unless UserSpec.GeoGatingIneligible, --geo-gating-ineligible USER or the
+// admin endpoint's {"geo_gating_ineligible":["<username>" or "demo"]} says
+// otherwise; GET /me?fields=is_eligible_for_geo_gating reports it.
+//
 // # Faults and limits from outside
 //
 // Every fault and limit the Go API has is also described by Faults, which
 // the command line (Flags: --latency, --publish-lag, --media URL=DUR:ERROR,
 // --publish-fault, --drop, --error, --rate-limit, --quota, --quota-error,
-// --token-ttl, --expire-demo-token, ...) and an admin endpoint take:
+// --token-ttl, --expire-demo-token, --geo-gating-ineligible, ...) and an
+// admin endpoint take:
 //
 //	GET    /_emulator/faults    the faults and limits in force, as JSON
 //	POST   /_emulator/faults    apply a Faults JSON body, e.g.
@@ -45,7 +89,7 @@
 //	                             "publish":{"mode":"500_but_published","times":1},"drop":[{"path":"threads_publish","times":1}],
 //	                             "errors":[{"path":"/me/threads","code":2,"is_transient":true,"times":3}],
 //	                             "rate_limit":{"calls":100,"window":"1m"},"quotas":{"posts":5},
-//	                             "token_ttl":"2m","expire_tokens":["demo"]}
+//	                             "token_ttl":"2m","expire_tokens":["demo"],"geo_gating_ineligible":["demo"]}
 //	DELETE /_emulator/faults    clear them all
 //	POST   /_emulator/activity  another user acts: {"kind":"reply","from":"ada_builds","reply_to":"<id>","text":"…"},
 //	                            {"kind":"mention","from":"river_runs","text":"…"} or {"kind":"post",…}

@@ -74,6 +74,11 @@ var (
 	// third-party code: HTTP 400, code 100, subcode 10.
 	ScopeError100Sub10 = ErrorSpec{HTTPStatus: 400, Code: 100, Subcode: 10, Type: "THApiException",
 		Message: "This action requires a permission that was not granted to the application"}
+	// DefaultGeoGatingNotAvailableError is the default error for
+	// allowlisted_country_codes from a user who is not eligible for
+	// geo-gating, shaped like the other THREADS_API__ codes.
+	DefaultGeoGatingNotAvailableError = ErrorSpec{HTTPStatus: 400, Code: 100, Type: "THApiException",
+		Message: "THREADS_API__FEATURE_NOT_AVAILABLE: this account is not eligible for geo-gating (allowlisted_country_codes)"}
 	// DefaultLinkLimitError is the default error for more than 5 links.
 	DefaultLinkLimitError = ErrorSpec{HTTPStatus: 400, Code: 100, Type: "THApiException",
 		Message: "THREADS_API__LINK_LIMIT_EXCEEDED: a post may contain at most 5 unique links"}
@@ -148,7 +153,30 @@ type Config struct {
 	// reply audience of the post replied to (Meta documents no shape).
 	// Zero: DefaultReplyNotAllowedError.
 	ReplyNotAllowedError ErrorSpec
+	// EntityOffsetUnit is the unit of the offset and length of text_entities
+	// (spoilers, counted in text) and of text_attachment's
+	// text_with_styling_info (counted in plaintext). Meta's spoilers and
+	// text-attachments pages do not say. Zero: OffsetCodePoints, the unit
+	// the threads client sends (threads.EntityOffsetUnit).
+	EntityOffsetUnit OffsetUnit
+	// GeoGatingNotAvailableError is returned when allowlisted_country_codes
+	// comes from a user who is not eligible for geo-gating (Meta names the
+	// code THREADS_API__FEATURE_NOT_AVAILABLE but documents no envelope).
+	// Zero: DefaultGeoGatingNotAvailableError.
+	GeoGatingNotAvailableError ErrorSpec
 }
+
+// OffsetUnit is a unit of text offsets and lengths.
+type OffsetUnit string
+
+// Offset units.
+const (
+	// OffsetCodePoints counts Unicode code points.
+	OffsetCodePoints OffsetUnit = "code_points"
+	// OffsetUTF16 counts UTF-16 code units (a character outside the Basic
+	// Multilingual Plane, such as most emoji, counts 2).
+	OffsetUTF16 OffsetUnit = "utf16"
+)
 
 type config struct {
 	clock      Clock
@@ -266,6 +294,12 @@ type UserSpec struct {
 	// Private hides the user's posts from search, mentions and profile
 	// discovery.
 	Private bool
+	// GeoGatingIneligible makes the user ineligible for geo-gating whatever
+	// its follower count: GET /me?fields=is_eligible_for_geo_gating answers
+	// false and allowlisted_country_codes is refused with
+	// Config.GeoGatingNotAvailableError. Otherwise a user with at least 1,000
+	// followers (the demo user has 1,200) is eligible.
+	GeoGatingIneligible bool
 }
 
 // MediaOutcome is the processing outcome of a media URL.
@@ -347,7 +381,17 @@ type user struct {
 	followers               int
 	following               []string // ids of the users this user follows
 	private                 bool
+	geoIneligible           bool
 }
+
+// geoGatingFollowers is the follower count from which the emulator makes a
+// user eligible for geo-gating. Meta documents only that eligibility is per
+// user ("Only users with access to this feature on threads.com",
+// https://developers.facebook.com/docs/threads/posts/geo-gating).
+const geoGatingFollowers = 1000
+
+// geoEligible reports whether u may use allowlisted_country_codes.
+func (u *user) geoEligible() bool { return u.followers >= geoGatingFollowers && !u.geoIneligible }
 
 type token struct {
 	value     string
@@ -556,7 +600,7 @@ func (e *Emulator) addUserLocked(u UserSpec) string {
 		u.Username = "user_" + id[len(id)-6:]
 	}
 	e.users[id] = &user{id: id, username: u.Username, name: u.Name, bio: u.Biography,
-		verified: u.IsVerified, followers: u.Followers, private: u.Private}
+		verified: u.IsVerified, followers: u.Followers, private: u.Private, geoIneligible: u.GeoGatingIneligible}
 	e.userOrder = append(e.userOrder, id)
 	return id
 }

@@ -123,6 +123,11 @@ type Faults struct {
 	TokenTTL *Duration `json:"token_ttl,omitempty"`
 	// ExpireTokens expires these tokens now; "demo" names the demo token.
 	ExpireTokens []string `json:"expire_tokens,omitempty"`
+	// GeoGatingIneligible makes these users (by username; "demo" names the
+	// demo user) ineligible for geo-gating from now on, like
+	// UserSpec.GeoGatingIneligible. It changes the users, so clearing the
+	// faults does not undo it.
+	GeoGatingIneligible []string `json:"geo_gating_ineligible,omitempty"`
 }
 
 // WithFaults applies f when the emulator starts (see ApplyFaults).
@@ -163,6 +168,18 @@ func (e *Emulator) applyFaultsLocked(f Faults) error {
 		if d.Path == "" {
 			return errors.New("a dropped connection needs a path")
 		}
+	}
+	var ineligible []*user
+	for _, name := range f.GeoGatingIneligible {
+		u := e.userByName(name)
+		if u == nil {
+			return fmt.Errorf("geo_gating_ineligible: no user %q", name)
+		}
+		ineligible = append(ineligible, u)
+	}
+	for _, u := range ineligible {
+		e.touch()
+		u.geoIneligible = true
 	}
 	if f.Latency != nil {
 		e.latency = time.Duration(*f.Latency)
@@ -412,4 +429,18 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	default:
 		fail(http.StatusNotFound, fmt.Errorf("no emulator endpoint %s", r.URL.Path))
 	}
+}
+
+// userByName returns the user with that username ("demo": the demo user),
+// or nil. Callers hold e.mu.
+func (e *Emulator) userByName(name string) *user {
+	if name == "demo" {
+		return e.users[e.demoUserID]
+	}
+	for _, id := range e.userOrder {
+		if u := e.users[id]; u.username == name {
+			return u
+		}
+	}
+	return nil
 }

@@ -213,7 +213,7 @@ func TestFlags(t *testing.T) {
 		"--sandbox-drop", "threads_publish:1", "--sandbox-error", "/me/threads=2:3", "--sandbox-error", "threads_publish=24/4279009",
 		"--sandbox-rate-limit", "100/1m", "--sandbox-quota", "posts=10", "--sandbox-token-ttl", "1h",
 		"--sandbox-quota-error", "code4", "--sandbox-keyword-search-own-posts-only", "--sandbox-expire-demo-token",
-		"--sandbox-request-log", "5")
+		"--sandbox-request-log", "5", "--sandbox-entity-offset-unit", "utf16", "--sandbox-geo-gating-ineligible", "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,20 +224,27 @@ func TestFlags(t *testing.T) {
 		f.RateLimit.Calls != 100 || f.Quotas["posts"] != 10 || *f.TokenTTL != Duration(time.Hour) {
 		t.Errorf("faults from flags = %+v", f)
 	}
-	if e.cfg.api.QuotaError != QuotaErrorCode4 || !e.cfg.api.KeywordSearchOwnPostsOnly || e.requests.max != 5 {
+	if e.cfg.api.QuotaError != QuotaErrorCode4 || !e.cfg.api.KeywordSearchOwnPostsOnly || e.requests.max != 5 ||
+		e.cfg.api.EntityOffsetUnit != OffsetUTF16 {
 		t.Errorf("config from flags = %+v", e.cfg.api)
 	}
 	if tok := e.tokens[e.DemoToken()]; tok.expiresAt.After(time.Now()) {
 		t.Errorf("demo token not expired")
 	}
+	if e.users[e.DemoUserID()].geoEligible() {
+		t.Errorf("demo user still eligible for geo-gating")
+	}
 	for _, args := range [][]string{
 		{"--sandbox-latency", "soon"}, {"--sandbox-media", "https://x/v.mp4"}, {"--sandbox-publish-fault", "explode"},
 		{"--sandbox-error", "threads_publish=abc"}, {"--sandbox-rate-limit", "100"}, {"--sandbox-quota", "tweets=1"},
-		{"--sandbox-quota-error", "code7"},
+		{"--sandbox-quota-error", "code7"}, {"--sandbox-entity-offset-unit", "bytes"},
 	} {
 		if _, err := parse(args...); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(args[0], "--")) {
 			t.Errorf("%v: error %v, want one naming the flag", args, err)
 		}
+	}
+	if _, err := parse("--sandbox-geo-gating-ineligible", "nobody_here"); err == nil || !strings.Contains(err.Error(), `geo_gating_ineligible: no user "nobody_here"`) {
+		t.Errorf("unknown user: error %v, want one naming it", err)
 	}
 	if _, err := parse(); err != nil {
 		t.Errorf("no flags: %v", err)

@@ -30,6 +30,8 @@ import (
 //	--expire-demo-token           start with the demo token expired
 //	--keyword-search-own-posts-only, --profile-discovery-meta-only
 //	                              behave like an app whose permissions are not approved in App Review
+//	--entity-offset-unit UNIT     unit of spoiler and styling ranges: code_points (default) or utf16
+//	--geo-gating-ineligible USER  make USER (a username, or demo) ineligible for geo-gating (repeatable)
 //	--request-log N               keep the last N requests (0: none)
 func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 	durs := map[string]*string{}
@@ -42,7 +44,7 @@ func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 			"token-ttl":   "lifetime of long-lived tokens issued from now on (default 60 days)",
 		}[n])
 	}
-	var media, drops, errs, quotas multiFlag
+	var media, drops, errs, quotas, geoIneligible multiFlag
 	fs.Var(&media, prefix+"media", "processing of one media URL: URL=DELAY[:ERROR_MESSAGE] (repeatable)")
 	fs.Var(&drops, prefix+"drop", "drop the connection of requests whose path contains PATH: PATH[:TIMES] (repeatable)")
 	fs.Var(&errs, prefix+"error", "answer a Graph error to requests whose path contains PATH: PATH=CODE[/SUBCODE][:TIMES] (repeatable)")
@@ -53,6 +55,8 @@ func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 	expire := fs.Bool(prefix+"expire-demo-token", false, "start with the demo token expired (code 190 on every call)")
 	ownOnly := fs.Bool(prefix+"keyword-search-own-posts-only", false, "keyword search finds only the caller's posts, as before App Review approval")
 	metaOnly := fs.Bool(prefix+"profile-discovery-meta-only", false, "profile discovery resolves only @meta, @threads, @instagram and @facebook")
+	unit := fs.String(prefix+"entity-offset-unit", "", "unit of text_entities and text_with_styling_info ranges: code_points (default) or utf16")
+	fs.Var(&geoIneligible, prefix+"geo-gating-ineligible", "make this user (a username, or demo) ineligible for geo-gating (repeatable)")
 	reqLog := fs.Int(prefix+"request-log", -1, "keep the last N requests in memory for inspection (0: none)")
 
 	return func() ([]Option, error) {
@@ -154,6 +158,12 @@ func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 		if *expire {
 			f.ExpireTokens = []string{"demo"}
 		}
+		f.GeoGatingIneligible = geoIneligible
+		switch OffsetUnit(*unit) {
+		case "", OffsetCodePoints, OffsetUTF16:
+		default:
+			bad("entity-offset-unit", *unit, errors.New("want code_points or utf16"))
+		}
 		var quotaSpec *ErrorSpec
 		switch *quotaErr {
 		case "":
@@ -174,6 +184,9 @@ func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 			}
 			cf.api.KeywordSearchOwnPostsOnly = cf.api.KeywordSearchOwnPostsOnly || *ownOnly
 			cf.api.ProfileDiscoveryMetaOnly = cf.api.ProfileDiscoveryMetaOnly || *metaOnly
+			if *unit != "" {
+				cf.api.EntityOffsetUnit = OffsetUnit(*unit)
+			}
 		}
 		opts := []Option{WithFaults(f), cfgOpt}
 		if *reqLog >= 0 {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -216,7 +217,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 	}
 	taLink := ""
 	if raw := rc.get("text_attachment"); raw != "" {
-		ta, link, err := parseTextAttachment(raw)
+		ta, link, err := parseTextAttachment(raw, e.offsetUnit())
 		if err != nil {
 			return nil, err
 		}
@@ -239,10 +240,21 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		if !strings.EqualFold(g.Provider, "GIPHY") {
 			return nil, errParam("Param gif_attachment.provider must be GIPHY")
 		}
+		// A post carries one attachment, and a GIF is a card like a link
+		// preview: GIPHY is the only provider and GIFs go on text posts only
+		// (https://developers.facebook.com/docs/threads/posts).
+		switch {
+		case c.poll != nil:
+			return nil, errParam("Param gif_attachment cannot be combined with poll_attachment")
+		case c.textAttachment != nil:
+			return nil, errParam("Param gif_attachment cannot be combined with text_attachment")
+		case c.linkAttachment != "":
+			return nil, errParam("Param gif_attachment cannot be combined with link_attachment")
+		}
 		c.gifID = g.GIFID
 	}
 	if raw := rc.get("text_entities"); raw != "" {
-		te, err := parseTextEntities(raw)
+		te, err := parseTextEntities(raw, c.text, e.offsetUnit())
 		if err != nil {
 			return nil, err
 		}
@@ -263,20 +275,45 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		}
 		c.replyAudience = strings.ToUpper(rcv)
 	}
+	// Geo-gating: "a string list of valid ISO 3166-1 alpha-2 country
+	// codes", for users eligible for the feature only
+	// (https://developers.facebook.com/docs/threads/posts/geo-gating).
 	if raw := rc.get("allowlisted_country_codes"); raw != "" {
 		for _, cc := range strings.Split(raw, ",") {
 			cc = strings.TrimSpace(cc)
-			if len(cc) != 2 || strings.ToUpper(cc) != cc || strings.ContainsFunc(cc, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+			if len(cc) != 2 || !strings.Contains(iso3166Alpha2, cc) || strings.ToUpper(cc) != cc {
 				return nil, errParam("THREADS_API__GEO_GATING_INVALID_COUNTRY_CODES: %q is not an ISO 3166-1 alpha-2 country code", cc)
 			}
 			c.countries = append(c.countries, cc)
 		}
+		if u := e.users[uid]; u == nil || !u.geoEligible() {
+			s := e.cfg.api.GeoGatingNotAvailableError
+			if s == (ErrorSpec{}) {
+				s = DefaultGeoGatingNotAvailableError
+			}
+			return nil, fromSpec(s)
+		}
 	}
+	// A location is tagged by the id location_search returns
+	// (https://developers.facebook.com/docs/threads/create-posts/location-tagging).
 	if loc := rc.get("location_id"); loc != "" {
 		if err := e.need(rc, ScopeLocationTagging); err != nil {
 			return nil, err
 		}
+		if _, ok := locationByID(loc); !ok {
+			return nil, errParam("Param location_id is not a valid location ID")
+		}
 		c.locationID = loc
+	}
+	// "The only feature supported with ghost posts is text spoilers"
+	// (https://developers.facebook.com/docs/threads/create-posts/ghost-posts).
+	if ghost {
+		for _, p := range []string{"link_attachment", "poll_attachment", "gif_attachment", "text_attachment",
+			"quote_post_id", "location_id", "allowlisted_country_codes"} {
+			if rc.get(p) != "" {
+				return nil, errParam("Param %s cannot be combined with is_ghost_post", p)
+			}
+		}
 	}
 	if crossIG || crossIGDark {
 		if err := e.need(rc, ScopeShareToInstagram); err != nil {
@@ -409,7 +446,46 @@ func parsePoll(raw string) (map[string]string, error) {
 	return p, nil
 }
 
-func parseTextAttachment(raw string) (json.RawMessage, string, error) {
+// offsetUnit is the unit of entity and styling ranges (Config.EntityOffsetUnit).
+func (e *Emulator) offsetUnit() OffsetUnit {
+	if e.cfg.api.EntityOffsetUnit == OffsetUTF16 {
+		return OffsetUTF16
+	}
+	return OffsetCodePoints
+}
+
+// unitLen is the length of s in unit.
+func unitLen(s string, unit OffsetUnit) int {
+	if unit != OffsetUTF16 {
+		return utf8.RuneCountInString(s)
+	}
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// iso3166Alpha2 holds the officially assigned ISO 3166-1 alpha-2 codes,
+// space-separated.
+const iso3166Alpha2 = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ " +
+	"BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +
+	"CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ " +
+	"DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR " +
+	"GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU " +
+	"ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ " +
+	"LA LB LC LI LK LR LS LT LU LV LY " +
+	"MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ " +
+	"NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA " +
+	"RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ " +
+	"TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ " +
+	"VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"
+
+// parseTextAttachment checks a text_attachment as Meta's text-attachments
+// page describes it (https://developers.facebook.com/docs/threads/create-posts/text-attachments):
+// plaintext up to 10,000 characters, an optional link, and styling ranges
+// that lie within plaintext (measured in unit) and do not overlap.
+func parseTextAttachment(raw string, unit OffsetUnit) (json.RawMessage, string, error) {
 	var ta struct {
 		Plaintext *string `json:"plaintext"`
 		Link      string  `json:"link_attachment_url"`
@@ -434,9 +510,13 @@ func parseTextAttachment(raw string) (json.RawMessage, string, error) {
 	styles := []string{"bold", "italic", "highlight", "underline", "strikethrough"}
 	type span struct{ a, b int }
 	var spans []span
+	n := unitLen(*ta.Plaintext, unit)
 	for _, s := range ta.Styling {
 		if s.Offset == nil || s.Length == nil || *s.Offset < 0 || *s.Length < 1 {
 			return nil, "", errParam("Param text_attachment.text_with_styling_info needs offset >= 0 and length >= 1")
+		}
+		if *s.Offset+*s.Length > n {
+			return nil, "", errParam("Param text_attachment.text_with_styling_info range (offset %d, length %d) is outside plaintext (%d %s)", *s.Offset, *s.Length, n, unit)
 		}
 		for _, st := range s.Styling {
 			if !slices.Contains(styles, st) {
@@ -454,7 +534,11 @@ func parseTextAttachment(raw string) (json.RawMessage, string, error) {
 	return json.RawMessage(raw), ta.Link, nil
 }
 
-func parseTextEntities(raw string) (json.RawMessage, error) {
+// parseTextEntities checks text spoilers as Meta's spoilers page describes
+// them (https://developers.facebook.com/docs/threads/create-posts/spoilers):
+// at most 10 SPOILER (or spoiler) entities, offset >= 0 and length >= 1,
+// each within text as measured in unit.
+func parseTextEntities(raw, text string, unit OffsetUnit) (json.RawMessage, error) {
 	var ents []struct {
 		Type   string `json:"entity_type"`
 		Offset *int   `json:"offset"`
@@ -472,6 +556,9 @@ func parseTextEntities(raw string) (json.RawMessage, error) {
 		}
 		if en.Offset == nil || en.Length == nil || *en.Offset < 0 || *en.Length < 1 {
 			return nil, errParam("Param text_entities needs offset >= 0 and length >= 1")
+		}
+		if n := unitLen(text, unit); *en.Offset+*en.Length > n {
+			return nil, errParam("Param text_entities range (offset %d, length %d) is outside text (%d %s)", *en.Offset, *en.Length, n, unit)
 		}
 	}
 	return json.RawMessage(raw), nil

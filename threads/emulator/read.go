@@ -68,7 +68,7 @@ func (e *Emulator) profile(rc *reqCtx) (any, error) {
 		case "recently_searched_keywords":
 			out[f] = e.recentSearches(u.id)
 		case "is_eligible_for_geo_gating":
-			out[f] = u.followers >= 1000
+			out[f] = u.geoEligible()
 		default:
 			return nil, errField(f)
 		}

@@ -227,31 +227,35 @@ type userState struct {
 	Followers int      `json:"followers,omitempty"`
 	Following []string `json:"following,omitempty"`
 	Private   bool     `json:"private,omitempty"`
+	// GeoIneligible is UserSpec.GeoGatingIneligible.
+	GeoIneligible bool `json:"geoIneligible,omitempty"`
 }
 
 func (x *user) state() userState {
 	return userState{
-		ID:        x.id,
-		Username:  x.username,
-		Name:      x.name,
-		Bio:       x.bio,
-		Verified:  x.verified,
-		Followers: x.followers,
-		Following: x.following,
-		Private:   x.private,
+		ID:            x.id,
+		Username:      x.username,
+		Name:          x.name,
+		Bio:           x.bio,
+		Verified:      x.verified,
+		Followers:     x.followers,
+		Following:     x.following,
+		Private:       x.private,
+		GeoIneligible: x.geoIneligible,
 	}
 }
 
 func (x userState) record() *user {
 	return &user{
-		id:        x.ID,
-		username:  x.Username,
-		name:      x.Name,
-		bio:       x.Bio,
-		verified:  x.Verified,
-		followers: x.Followers,
-		following: x.Following,
-		private:   x.Private,
+		id:            x.ID,
+		username:      x.Username,
+		name:          x.Name,
+		bio:           x.Bio,
+		verified:      x.Verified,
+		followers:     x.Followers,
+		following:     x.Following,
+		private:       x.Private,
+		geoIneligible: x.GeoIneligible,
 	}
 }
 

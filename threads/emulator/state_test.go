@@ -134,6 +134,7 @@ func TestStateRoundTrip(t *testing.T) {
 	_, _, a := newWorld(t)
 	a.publishText("round trip #golang https://example.com", "reply_control", "mentioned_only",
 		"text_entities", `[{"entity_type":"SPOILER","offset":0,"length":5}]`)
+	a.s.AddUser(UserSpec{Username: "gated", Followers: 2000, GeoGatingIneligible: true})
 	e := a.s.Emulator
 	e.mu.Lock()
 	w1 := e.snapshot()
