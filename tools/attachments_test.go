@@ -52,8 +52,8 @@ func TestTextAttachmentsReachThreads(t *testing.T) {
 		{"spoilers counted in code points", map[string]any{"text": "Big 😀 news: the butler did it. Yes, the butler.", "spoilers": []any{"the butler", "the butler"}},
 			map[string]string{"text_entities": `[{"entity_type":"SPOILER","offset":12,"length":10},{"entity_type":"SPOILER","offset":36,"length":10}]`}},
 		{"ghost", map[string]any{"text": "gone tomorrow", "ghost": true}, map[string]string{"is_ghost_post": "true"}},
-		{"settings", map[string]any{"text": "local news", "location_id": "112233", "allowlisted_country_codes": []any{"us", " DE"}, "enable_reply_approvals": true},
-			map[string]string{"location_id": "112233", "allowlisted_country_codes": "US,DE", "enable_reply_approvals": "true"}},
+		{"settings", map[string]any{"text": "local news", "location_id": "106377336067638", "allowlisted_country_codes": []any{"us", " DE"}, "enable_reply_approvals": true},
+			map[string]string{"location_id": "106377336067638", "allowlisted_country_codes": "US,DE", "enable_reply_approvals": "true"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
