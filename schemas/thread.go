@@ -18,11 +18,14 @@ const (
 )
 
 // ThreadPartArgs is one part of a thread: text, optionally one image or
-// video (media), or, for the first part only, a carousel (items).
+// video (media), or, for the first part only, a carousel (items), blurred
+// until tapped with spoiler_media (is_spoiler_media on the part's container,
+// https://developers.facebook.com/docs/threads/create-posts/spoilers).
 type ThreadPartArgs struct {
-	Text  string             `json:"text,omitempty"`
-	Media *CarouselItemArgs  `json:"media,omitempty"`
-	Items []CarouselItemArgs `json:"items,omitempty" jsonschema_description:"First part only: carousel instead of media."`
+	Text         string             `json:"text,omitempty"`
+	Media        *CarouselItemArgs  `json:"media,omitempty"`
+	Items        []CarouselItemArgs `json:"items,omitempty" jsonschema_description:"First part only: carousel instead of media."`
+	SpoilerMedia bool               `json:"spoiler_media,omitempty" jsonschema_description:"Blur its media until tapped."`
 }
 
 // JSONSchemaExtend adds the text limits and the carousel bounds.
@@ -143,6 +146,10 @@ func (a *PublishThreadArgs) Validate() error {
 			tag = a.TopicTag
 		}
 		validateCaption(&errs, prefix+"text", p.Text, tag, "")
+		if p.SpoilerMedia && p.Media == nil && len(p.Items) == 0 {
+			errs.add(newFieldError(prefix+"spoiler_media", "needs media", "true", "spoiler_media blurs a part's image, video or carousel, and this part has none",
+				fmt.Sprintf("remove %sspoiler_media, or give the part media", prefix)))
+		}
 		if p.Media != nil {
 			checkMedia(&errs, prefix+"media.", *p.Media)
 		}

@@ -200,6 +200,9 @@ type PublishCarouselArgs struct {
 	Text         string             `json:"text,omitempty"`
 	TopicTag     string             `json:"topic_tag,omitempty"`
 	ReplyControl string             `json:"reply_control,omitempty"`
+	// SpoilerMedia blurs every item until tapped (is_spoiler_media on the
+	// carousel container, https://developers.facebook.com/docs/threads/create-posts/spoilers).
+	SpoilerMedia bool `json:"spoiler_media,omitempty" jsonschema_description:"Blur until tapped."`
 	AccountArg
 	IdempotencyArg
 }

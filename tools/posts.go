@@ -177,12 +177,14 @@ func (c *call) checkGeoGating(ctx context.Context, codes []string) error {
 
 // carouselPost is the post publish_carousel publishes.
 func carouselPost(a *schemas.PublishCarouselArgs, rc string) threads.Post {
-	return threads.Post{
+	p := threads.Post{
 		Text:         a.Text,
 		TopicTag:     a.TopicTag,
 		Items:        carouselItems(a.Items),
 		ReplyControl: threads.ReplyControl(rc),
 	}
+	p.Extra.IsSpoilerMedia = a.SpoilerMedia
+	return p
 }
 
 // carouselItems converts carousel items for the client.

@@ -125,6 +125,7 @@ func threadPosts(a *schemas.PublishThreadArgs, rc string) []threads.Post {
 		if len(part.Items) > 0 {
 			p.Items = carouselItems(part.Items)
 		}
+		p.Extra.IsSpoilerMedia = part.SpoilerMedia
 		out[i] = p
 	}
 	return out
