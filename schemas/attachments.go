@@ -46,8 +46,8 @@ func OffsetUnitNote() string {
 // (https://developers.facebook.com/docs/threads/create-posts/text-attachments).
 type TextAttachmentArgs struct {
 	Plaintext string      `json:"plaintext" jsonschema:"required"`
-	Link      string      `json:"link,omitempty" jsonschema_description:"Optional link shown with the text; not with link_attachment."`
-	Styles    []StyleArgs `json:"styles,omitempty" jsonschema_description:"Styled ranges of plaintext; they must not overlap."`
+	Link      string      `json:"link,omitempty" jsonschema_description:"Not with link_attachment."`
+	Styles    []StyleArgs `json:"styles,omitempty" jsonschema_description:"Non-overlapping ranges."`
 }
 
 // JSONSchemaExtend adds the plaintext and link limits.
@@ -55,7 +55,7 @@ func (TextAttachmentArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	if p := property(s, "plaintext"); p != nil {
 		n := uint64(10 * MaxTextAttachmentLength)
 		p.MaxLength = &n
-		p.Description = fmt.Sprintf("Up to %d counted characters (counted like text).", MaxTextAttachmentLength)
+		p.Description = fmt.Sprintf("At most %d counted characters.", MaxTextAttachmentLength)
 	}
 	setURL(s, "link", "")
 }
@@ -87,12 +87,12 @@ func (StyleArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 // link_attachment).
 type Attachments struct {
 	Poll                    []string            `json:"poll,omitempty" jsonschema_description:"Poll options, in order."`
-	GIF                     string              `json:"gif,omitempty" jsonschema_description:"GIPHY id of a GIF to attach."`
+	GIF                     string              `json:"gif,omitempty" jsonschema_description:"GIPHY GIF id."`
 	TextAttachment          *TextAttachmentArgs `json:"text_attachment,omitempty"`
-	Spoilers                []string            `json:"spoilers,omitempty" jsonschema_description:"Passages of text to hide as spoilers (each must occur in text)."`
-	Ghost                   bool                `json:"ghost,omitempty" jsonschema_description:"Ghost post: archived after 24 hours. Not with reply approvals."`
-	LocationID              string              `json:"location_id,omitempty" jsonschema_description:"Location id to tag."`
-	AllowlistedCountryCodes []string            `json:"allowlisted_country_codes,omitempty" jsonschema_description:"Show only in these countries (ISO 3166-1 alpha-2); the account must be eligible."`
+	Spoilers                []string            `json:"spoilers,omitempty" jsonschema_description:"Passages of text to blur (each in text)."`
+	Ghost                   bool                `json:"ghost,omitempty" jsonschema_description:"Archived after 24 h; no reply approvals."`
+	LocationID              string              `json:"location_id,omitempty" jsonschema_description:"Location to tag."`
+	AllowlistedCountryCodes []string            `json:"allowlisted_country_codes,omitempty" jsonschema_description:"ISO alpha-2; the account must be eligible."`
 	EnableReplyApprovals    bool                `json:"enable_reply_approvals,omitempty" jsonschema_description:"Hold replies for approval."`
 }
 
@@ -101,7 +101,7 @@ func extendAttachments(s *jsonschema.Schema) {
 	if p := property(s, "poll"); p != nil {
 		lo, hi := uint64(MinPollOptions), uint64(MaxPollOptions)
 		p.MinItems, p.MaxItems = &lo, &hi
-		p.Description = fmt.Sprintf("Poll of %d to %d options of 1 to %d characters, in order.", MinPollOptions, MaxPollOptions, MaxPollOptionLength)
+		p.Description = fmt.Sprintf("1-%d characters each.", MaxPollOptionLength)
 	}
 	if p := property(s, "spoilers"); p != nil {
 		hi := uint64(MaxSpoilers)
@@ -109,7 +109,7 @@ func extendAttachments(s *jsonschema.Schema) {
 	}
 	setID(s, "location_id")
 	if p := property(s, "text_attachment"); p != nil {
-		p.Description = "Long text attached to the post, with optional link and styles."
+		p.Description = "Long text."
 	}
 }
 

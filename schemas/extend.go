@@ -14,7 +14,7 @@ import (
 
 // CountingNote says how CountText charges the characters that cost more than
 // one; tool descriptions quote it next to MaxTextLength.
-const CountingNote = "emoji, symbols and curly quotes count as their UTF-8 bytes"
+const CountingNote = "emoji, symbols and curly quotes cost their UTF-8 bytes"
 
 // TextLengthRule is the counted-length rule as a phrase for tool
 // descriptions: "up to 500 counted characters (emoji, … UTF-8 bytes)".
@@ -22,11 +22,14 @@ func TextLengthRule() string {
 	return fmt.Sprintf("up to %d counted characters (%s)", MaxTextLength, CountingNote)
 }
 
-// textDescription describes a text property: lead ("Post text"), the
+// textDescription describes a text property: lead ("Caption: "), the
 // counted and byte limits, the tag and link rules, then tail.
 func textDescription(lead, tail string) string {
-	d := fmt.Sprintf("%s: at most %d counted characters (%s; an emoji costs 4, a letter 1 in any script), "+
-		"one #tag, %d links.", lead, MaxTextLength, CountingNote, MaxLinks)
+	limit := "at most"
+	if lead == "" {
+		limit = "At most"
+	}
+	d := fmt.Sprintf("%s%s %d counted characters (%s), one #tag, %d links.", lead, limit, MaxTextLength, CountingNote, MaxLinks)
 	if tail != "" {
 		d += " " + tail
 	}
@@ -119,16 +122,28 @@ func setURL(s *jsonschema.Schema, name, desc string) {
 	}
 }
 
-// setTopicTag sets the topic_tag limit and describes it: lead, the length
-// and the forbidden characters, then tail.
-func setTopicTag(s *jsonschema.Schema, lead, tail string) {
+// ReplyControlDescription describes every reply_control argument.
+const ReplyControlDescription = "Fixed once published; default: the account's."
+
+// setReplyControl gives property reply_control of s the ReplyControls enum
+// and ReplyControlDescription.
+func setReplyControl(s *jsonschema.Schema) {
+	setEnum(s, "reply_control", ReplyControls())
+	if p := property(s, "reply_control"); p != nil {
+		p.Description = ReplyControlDescription
+	}
+}
+
+// setTopicTag sets the topic_tag limit and describes it: the forbidden
+// characters, then tail.
+func setTopicTag(s *jsonschema.Schema, tail string) {
 	p := property(s, "topic_tag")
 	if p == nil {
 		return
 	}
 	n := uint64(MaxTopicTagLength)
 	p.MaxLength = &n
-	p.Description = fmt.Sprintf("%s, 1-%d characters, no '.' or '&'.", lead, MaxTopicTagLength)
+	p.Description = "No '.' or '&'." // the length is maxLength
 	if tail != "" {
 		p.Description += " " + tail
 	}

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,11 +49,11 @@ func allMetrics() []string {
 
 // GetInsightsArgs are the arguments of the get_insights tool.
 type GetInsightsArgs struct {
-	PostID    string   `json:"post_id,omitempty" jsonschema_description:"Numeric id of a post for post metrics; omit for account metrics."`
+	PostID    string   `json:"post_id,omitempty" jsonschema_description:"For post metrics; omit for the account's."`
 	Metrics   []string `json:"metrics,omitempty"`
-	Since     string   `json:"since,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: start, RFC 3339 or YYYY-MM-DD (UTC midnight); not before 2024-04-13T07:00:00Z (as a date: 2024-04-14 or later)."`
-	Until     string   `json:"until,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account metrics only: end, RFC 3339 or YYYY-MM-DD (UTC), after since and not in the future."`
-	Breakdown string   `json:"breakdown,omitempty" jsonschema_description:"Required with follower_demographics, and only with it."`
+	Since     string   `json:"since,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account: RFC 3339 or YYYY-MM-DD, from 2024-04-13T07:00:00Z."`
+	Until     string   `json:"until,omitempty" jsonschema:"maxLength=40" jsonschema_description:"Account: after since, not in the future."`
+	Breakdown string   `json:"breakdown,omitempty" jsonschema_description:"Needed with follower_demographics only."`
 	AccountArg
 }
 
@@ -74,8 +75,19 @@ func (GetInsightsArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 			p.Items.Enum[i] = m
 		}
 	}
-	p.Description = fmt.Sprintf("Metrics to fetch. With post_id: %s (default all). Without: %s (default all but %s).",
-		strings.Join(MediaMetrics(), ", "), strings.Join(AccountMetrics(), ", "), followerDemographics)
+	var postOnly, accountOnly []string
+	for _, m := range MediaMetrics() {
+		if !slices.Contains(AccountMetrics(), m) {
+			postOnly = append(postOnly, m)
+		}
+	}
+	for _, m := range AccountMetrics() {
+		if !slices.Contains(MediaMetrics(), m) {
+			accountOnly = append(accountOnly, m)
+		}
+	}
+	p.Description = fmt.Sprintf("Post only: %s. Account only: %s. Default: all but %s.",
+		strings.Join(postOnly, ", "), strings.Join(accountOnly, ", "), followerDemographics)
 }
 
 // Normalize trims every field, lower-cases metrics and breakdown, and drops

@@ -19,7 +19,7 @@ func ApprovalStatuses() []string { return []string{threads.ApprovalPending, thre
 
 // ReplyTargetArgs are the arguments of the tools acting on one reply.
 type ReplyTargetArgs struct {
-	ReplyID string `json:"reply_id" jsonschema:"required" jsonschema_description:"Numeric id of the reply (list_replies or list_pending_replies show it)."`
+	ReplyID string `json:"reply_id" jsonschema:"required" jsonschema_description:"Reply id (from list_replies)."`
 	AccountArg
 }
 
@@ -48,9 +48,9 @@ type ModerateResult struct {
 
 // ListPendingRepliesArgs are the arguments of list_pending_replies.
 type ListPendingRepliesArgs struct {
-	PostID         string `json:"post_id" jsonschema:"required" jsonschema_description:"Numeric id of the account's post created with reply approvals."`
-	ApprovalStatus string `json:"approval_status,omitempty" jsonschema_description:"pending: waiting for a decision; ignored: set aside with ignore_reply. Default: both."`
-	Order          string `json:"order,omitempty" jsonschema_description:"Sort order."`
+	PostID         string `json:"post_id" jsonschema:"required" jsonschema_description:"Post created with reply approvals."`
+	ApprovalStatus string `json:"approval_status,omitempty" jsonschema_description:"Default: both."`
+	Order          string `json:"order,omitempty"`
 	PageArg
 	AccountArg
 }
@@ -63,7 +63,7 @@ func (ListPendingRepliesArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	if p := property(s, "order"); p != nil {
 		p.Default = ReplyOrders()[0]
 	}
-	setPage(s, DefaultRepliesLimit, MaxRepliesLimit, "Replies per page")
+	setPage(s, DefaultRepliesLimit, MaxRepliesLimit, "")
 }
 
 // Normalize trims every field and lower-cases the enums.

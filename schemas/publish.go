@@ -1,7 +1,6 @@
 package schemas
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -14,17 +13,17 @@ import (
 // (https://developers.facebook.com/docs/threads/posts#single-thread-posts),
 // so the caption's links are the only ones and count toward MaxLinks.
 type PublishMediaArgs struct {
-	Type         string `json:"type" jsonschema:"required" jsonschema_description:"image (JPEG/PNG, at most 8 MB) or video (MP4/MOV, at most 5 minutes)."`
-	URL          string `json:"url" jsonschema:"required" jsonschema_description:"Public https URL of the media; Meta downloads it."`
+	Type         string `json:"type" jsonschema:"required" jsonschema_description:"image (JPEG/PNG, ≤ 8 MB) or video (MP4/MOV, ≤ 5 min)."`
+	URL          string `json:"url" jsonschema:"required" jsonschema_description:"Public https URL."`
 	Text         string `json:"text,omitempty"`
 	AltText      string `json:"alt_text,omitempty"`
 	TopicTag     string `json:"topic_tag,omitempty"`
-	ReplyControl string `json:"reply_control,omitempty" jsonschema_description:"Who may reply; fixed at publishing. Default: the account default."`
-	QuotePostID  string `json:"quote_post_id,omitempty" jsonschema_description:"Optional id of a post to quote."`
-	SpoilerMedia bool   `json:"spoiler_media,omitempty" jsonschema_description:"Blur the media until tapped."`
+	ReplyControl string `json:"reply_control,omitempty"`
+	QuotePostID  string `json:"quote_post_id,omitempty" jsonschema_description:"Post to quote."`
+	SpoilerMedia bool   `json:"spoiler_media,omitempty" jsonschema_description:"Blur until tapped."`
 	// ShareToInstagramStory shares the post to the Instagram story too
 	// (https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories).
-	ShareToInstagramStory bool `json:"share_to_instagram_story,omitempty" jsonschema_description:"Also share to the account's Instagram story (needs threads_share_to_instagram)."`
+	ShareToInstagramStory bool `json:"share_to_instagram_story,omitempty" jsonschema_description:"Also as an Instagram story."`
 	AccountArg
 	IdempotencyArg
 }
@@ -35,9 +34,9 @@ func (PublishMediaArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setEnum(s, "type", MediaTypes())
 	setURL(s, "url", "")
 	setAltText(s, "alt_text")
-	setText(s, "text", 0, "Optional caption", "")
-	setTopicTag(s, "Optional topic", "")
-	setEnum(s, "reply_control", ReplyControls())
+	setText(s, "text", 0, "Caption: ", "")
+	setTopicTag(s, "")
+	setReplyControl(s)
 	setID(s, "quote_post_id")
 }
 
@@ -85,13 +84,13 @@ func setAltText(s *jsonschema.Schema, name string) {
 	if p := property(s, name); p != nil {
 		n := uint64(MaxAltTextLength)
 		p.MaxLength = &n
-		p.Description = "Optional accessibility description, at most " + strconv.Itoa(MaxAltTextLength) + " characters."
+		p.Description = "Accessibility text." // the limit is maxLength
 	}
 }
 
 // DeletePostArgs are the arguments of the delete_post tool.
 type DeletePostArgs struct {
-	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Id of a post or reply of this account."`
+	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Own post or reply."`
 	AccountArg
 }
 
@@ -119,7 +118,7 @@ type DeletePostResult struct {
 
 // RepostArgs are the arguments of the repost tool.
 type RepostArgs struct {
-	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Id of the post to repost."`
+	PostID string `json:"post_id" jsonschema:"required" jsonschema_description:"Post to repost."`
 	AccountArg
 	IdempotencyArg
 }
@@ -155,8 +154,8 @@ func ValidatableTools() []string {
 
 // ValidatePostArgs are the arguments of the validate_post tool.
 type ValidatePostArgs struct {
-	Tool      string         `json:"tool" jsonschema:"required" jsonschema_description:"The publishing tool to dry-run."`
-	Arguments map[string]any `json:"arguments" jsonschema:"required" jsonschema_description:"The arguments exactly as that tool would get them."`
+	Tool      string         `json:"tool" jsonschema:"required" jsonschema_description:"Tool to dry-run."`
+	Arguments map[string]any `json:"arguments" jsonschema:"required" jsonschema_description:"The arguments of that tool."`
 }
 
 // JSONSchemaExtend adds the tool enum.
@@ -201,7 +200,7 @@ type QuotaCost struct {
 type CachedQuota struct {
 	PostsLeft   *int   `json:"posts_left,omitempty"`
 	RepliesLeft *int   `json:"replies_left,omitempty"`
-	ReadAt      string `json:"read_at" jsonschema_description:"When it was read (cached; not read now)."`
+	ReadAt      string `json:"read_at" jsonschema_description:"Cached; not read now."`
 }
 
 // ValidatePostResult is the result of validate_post.

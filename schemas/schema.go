@@ -25,7 +25,11 @@ import (
 func InputSchema(v any) (json.RawMessage, error) { return reflectSchema(v, false) }
 
 // OutputSchema reflects the tool output schema of v (a Result struct or a
-// pointer to one) like InputSchema, but allows additional properties.
+// pointer to one) like InputSchema, but allows additional properties. It is
+// kept lean for tools/list: it lists the fields the tool returns with their
+// types, leaves out sandbox and account (on every result; the server's
+// instructions say so once), and keeps descriptions only on the fields in
+// keptOutputDescriptions.
 func OutputSchema(v any) (json.RawMessage, error) { return reflectSchema(v, true) }
 
 // MustInputSchema is InputSchema that panics on error; for package-level
@@ -75,6 +79,14 @@ func reflectSchema(v any, allowAdditional bool) (json.RawMessage, error) {
 		s.Properties.Delete("replayed")
 		s.Properties.Delete("replay_note")
 	}
+	if allowAdditional {
+		// sandbox and account are on every result (the server's
+		// instructions say so once); token_days_left stays listed, as the
+		// one a model should act on.
+		s.Properties.Delete("sandbox")
+		s.Properties.Delete("account")
+		trimOutputDescriptions(s)
+	}
 	s.Version = ""
 	s.ID = ""
 	s.Definitions = nil
@@ -88,6 +100,39 @@ func reflectSchema(v any, allowAdditional bool) (json.RawMessage, error) {
 		return nil, fmt.Errorf("schemas: marshal schema of %s: %w", t, err)
 	}
 	return json.RawMessage(bytes.TrimSpace(buf.Bytes())), nil
+}
+
+// keptOutputDescriptions are the output properties whose descriptions
+// tools/list carries: the ones whose names do not say what they mean.
+// Every other output description is dropped from the published schema
+// (tools/list is paid for in every model context that lists it); the Go
+// field tags keep them as documentation of the result types.
+var keptOutputDescriptions = map[string]bool{
+	"replayed":          true,
+	"token_days_left":   true,
+	"untrusted_content": true,
+	"reply_not_linked":  true,
+	"own_posts_only":    true,
+	"resolved_by":       true,
+	"read_at":           true,
+}
+
+// trimOutputDescriptions deletes the descriptions of the properties of s
+// (at every depth) except keptOutputDescriptions, and the description of s
+// itself.
+func trimOutputDescriptions(s *jsonschema.Schema) {
+	if s == nil {
+		return
+	}
+	if s.Properties != nil {
+		for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
+			if !keptOutputDescriptions[pair.Key] {
+				pair.Value.Description = ""
+			}
+			trimOutputDescriptions(pair.Value)
+		}
+	}
+	trimOutputDescriptions(s.Items)
 }
 
 // Validator validates tool arguments against a JSON Schema

@@ -18,11 +18,14 @@ const (
 )
 
 // ThreadPartArgs is one part of a thread: text, optionally one image or
-// video (media), or, for the first part only, a carousel (items).
+// video (media), or, for the first part only, a carousel (items), blurred
+// until tapped with spoiler_media (is_spoiler_media on the part's container,
+// https://developers.facebook.com/docs/threads/create-posts/spoilers).
 type ThreadPartArgs struct {
-	Text  string             `json:"text,omitempty"`
-	Media *CarouselItemArgs  `json:"media,omitempty" jsonschema_description:"Optional image or video of this part."`
-	Items []CarouselItemArgs `json:"items,omitempty" jsonschema_description:"First part only: a carousel instead of media."`
+	Text         string             `json:"text,omitempty"`
+	Media        *CarouselItemArgs  `json:"media,omitempty"`
+	Items        []CarouselItemArgs `json:"items,omitempty" jsonschema_description:"First part only: carousel instead of media."`
+	SpoilerMedia bool               `json:"spoiler_media,omitempty" jsonschema_description:"Blur its media until tapped."`
 }
 
 // JSONSchemaExtend adds the text limits and the carousel bounds.
@@ -41,11 +44,11 @@ func (ThreadPartArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 // PublishThreadArgs are the arguments of the publish_thread tool.
 type PublishThreadArgs struct {
 	Parts        []ThreadPartArgs `json:"parts,omitempty"`
-	Text         string           `json:"text,omitempty" jsonschema_description:"With split: true, one long text to split into parts (instead of parts)."`
-	Split        bool             `json:"split,omitempty" jsonschema_description:"Split text at paragraph, then sentence, then word boundaries so every part fits."`
+	Text         string           `json:"text,omitempty" jsonschema_description:"With split: one long text instead of parts."`
+	Split        bool             `json:"split,omitempty" jsonschema_description:"Split text at paragraphs, sentences, then words."`
 	Numbering    bool             `json:"numbering,omitempty" jsonschema_description:"With split: end each part with \" i/n\" (counted in the limit)."`
 	TopicTag     string           `json:"topic_tag,omitempty"`
-	ReplyControl string           `json:"reply_control,omitempty" jsonschema_description:"Who may reply to every part. Default: the account default."`
+	ReplyControl string           `json:"reply_control,omitempty"`
 	AccountArg
 	IdempotencyArg
 }
@@ -56,14 +59,13 @@ func (PublishThreadArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	if p := property(s, "parts"); p != nil {
 		hi := uint64(MaxThreadParts)
 		p.MaxItems = &hi
-		p.Description = fmt.Sprintf("%d to %d parts, published in order, each replying to the previous one.", MinThreadParts, MaxThreadParts)
 	}
 	if p := property(s, "text"); p != nil {
 		n := uint64(MaxThreadParts * MaxTextBytes)
 		p.MaxLength = &n
 	}
-	setTopicTag(s, "Optional topic of the first part", "")
-	setEnum(s, "reply_control", ReplyControls())
+	setTopicTag(s, "First part.")
+	setReplyControl(s)
 }
 
 // Normalize trims media types and URLs, the topic tag and reply_control.
@@ -144,6 +146,10 @@ func (a *PublishThreadArgs) Validate() error {
 			tag = a.TopicTag
 		}
 		validateCaption(&errs, prefix+"text", p.Text, tag, "")
+		if p.SpoilerMedia && p.Media == nil && len(p.Items) == 0 {
+			errs.add(newFieldError(prefix+"spoiler_media", "needs media", "true", "spoiler_media blurs a part's image, video or carousel, and this part has none",
+				fmt.Sprintf("remove %sspoiler_media, or give the part media", prefix)))
+		}
 		if p.Media != nil {
 			checkMedia(&errs, prefix+"media.", *p.Media)
 		}
@@ -173,9 +179,9 @@ type ThreadPartResult struct {
 	Index     int    `json:"index"`
 	ID        string `json:"id"`
 	Permalink string `json:"permalink,omitempty"`
-	Replayed  bool   `json:"replayed,omitempty" jsonschema_description:"Published by an earlier attempt; not posted again."`
+	Replayed  bool   `json:"replayed,omitempty" jsonschema_description:"Not posted again."`
 	// ReplyNotLinked: Threads shows this media part as a standalone post.
-	ReplyNotLinked bool `json:"reply_not_linked,omitempty" jsonschema_description:"Threads shows this media part as a standalone post, not a reply (a known Threads issue)."`
+	ReplyNotLinked bool `json:"reply_not_linked,omitempty" jsonschema_description:"Shown as a standalone post, not a reply."`
 }
 
 // ReplayFields is true: a thread can be replayed.

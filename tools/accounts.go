@@ -11,12 +11,11 @@ import (
 // as, with the days left on their tokens. It never shows a token.
 func listAccounts() Tool {
 	return newTool[schemas.ListAccountsArgs](def{
-		name:  "list_accounts",
-		title: "List Threads accounts",
-		description: "List the Threads accounts this server can act as: name (pass it as account to any tool), " +
-			"username, whether it is the default, token days left and scopes. Tokens are refreshed automatically.",
-		toolset: ToolsetAccounts,
-		hints:   localRead(),
+		name:        "list_accounts",
+		title:       "List Threads accounts",
+		description: "Accounts this server can act as (name, to pass as account).",
+		toolset:     ToolsetAccounts,
+		hints:       localRead(),
 	}, func(ctx context.Context, c *call, _ *schemas.ListAccountsArgs) (*schemas.ListAccountsResult, error) {
 		if c.Accounts == nil {
 			return nil, fmt.Errorf("no Threads account is configured")

@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +126,9 @@ func TestAttachmentRules(t *testing.T) {
 		{"reply alt text without media", "reply", map[string]any{"reply_to_id": "123", "text": "x", "alt_text": "a cat"},
 			"alt_text: only with media: alt_text describes an image or video, and the reply has none. Fix: attach image_url or video_url, or drop alt_text."},
 		{"ghost reply", "reply", map[string]any{"reply_to_id": "123", "text": "x", "ghost": true}, `ghost: unknown field: "ghost" is not a parameter here`},
+		{"thread spoiler without media", "publish_thread", map[string]any{"parts": []any{
+			map[string]any{"text": "one"}, map[string]any{"text": "two", "spoiler_media": true}}},
+			"parts[1].spoiler_media: needs media: spoiler_media blurs a part's image, video or carousel, and this part has none. Fix: remove parts[1].spoiler_media, or give the part media."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,6 +145,102 @@ func TestAttachmentRules(t *testing.T) {
 			_, vc := e.call(t, "validate_post", map[string]any{"tool": tc.tool, "arguments": tc.args}, false)
 			if vc["error"] != text(res) {
 				t.Errorf("validate_post verdict differs: %v", vc["error"])
+			}
+		})
+	}
+}
+
+// containersSent returns the form (and query) of every container created
+// (POST …/threads), in order.
+func containersSent(e *env) []map[string]string {
+	var out []map[string]string
+	for _, r := range e.emu.Requests() {
+		if r.Method != "POST" || !strings.HasSuffix(r.Path, "/threads") {
+			continue
+		}
+		m := map[string]string{}
+		for k := range r.Query {
+			m[k] = r.Query.Get(k)
+		}
+		for k := range r.Form {
+			m[k] = r.Form.Get(k)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestSpoilerMediaReachesThreads: spoiler_media on a carousel, and on a
+// thread part's media or first-part carousel, is sent as is_spoiler_media
+// on that post's container (not on the carousel items, not on other parts),
+// exactly as publish_media sends it.
+func TestSpoilerMediaReachesThreads(t *testing.T) {
+	e := newEnv(t)
+	img := func(u string) map[string]any {
+		return map[string]any{"type": "image", "url": "https://cdn.example.com/" + u}
+	}
+	tests := []struct {
+		name string
+		tool string
+		args map[string]any
+		// spoiler: the media_type of each container created, in order,
+		// and whether it carried is_spoiler_media=true.
+		want []string
+	}{
+		{"carousel", "publish_carousel", map[string]any{"items": []any{img("s1.jpg"), img("s2.jpg")}, "spoiler_media": true},
+			[]string{"IMAGE", "IMAGE", "CAROUSEL spoiler"}},
+		{"carousel without", "publish_carousel", map[string]any{"items": []any{img("s3.jpg"), img("s4.jpg")}},
+			[]string{"IMAGE", "IMAGE", "CAROUSEL"}},
+		{"single media", "publish_media", map[string]any{"type": "image", "url": "https://cdn.example.com/s5.jpg", "spoiler_media": true},
+			[]string{"IMAGE spoiler"}},
+		{"thread part media", "publish_thread", map[string]any{"parts": []any{
+			map[string]any{"text": "1. no spoiler", "media": img("s6.jpg")},
+			map[string]any{"text": "2. spoiler", "media": map[string]any{"type": "video", "url": "https://cdn.example.com/s7.mp4"}, "spoiler_media": true},
+			map[string]any{"text": "3. text"}}},
+			[]string{"IMAGE", "VIDEO spoiler", "TEXT"}},
+		{"thread first-part carousel", "publish_thread", map[string]any{"parts": []any{
+			map[string]any{"text": "1. carousel", "items": []any{img("s8.jpg"), img("s9.jpg")}, "spoiler_media": true},
+			map[string]any{"text": "2. text"}}},
+			[]string{"IMAGE", "IMAGE", "CAROUSEL spoiler", "TEXT"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e.emu.ResetRequests()
+			res, _ := e.call(t, tc.tool, tc.args, false)
+			if res.IsError {
+				t.Fatalf("isError: %s", text(res))
+			}
+			var got []string
+			for _, c := range containersSent(e) {
+				s := c["media_type"]
+				switch c["is_spoiler_media"] {
+				case "true":
+					s += " spoiler"
+				case "":
+				default:
+					t.Errorf("is_spoiler_media = %q", c["is_spoiler_media"])
+				}
+				got = append(got, s)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("containers sent %q, want %q", got, tc.want)
+			}
+			// validate_post shows the same parameter on the same containers.
+			_, vc := e.call(t, "validate_post", map[string]any{"tool": tc.tool, "arguments": tc.args}, false)
+			cs, _ := vc["containers"].([]any)
+			var spoilers, wantSpoilers int
+			for _, c := range cs {
+				if c.(map[string]any)["params"].(map[string]any)["is_spoiler_media"] == "true" {
+					spoilers++
+				}
+			}
+			for _, w := range tc.want {
+				if strings.HasSuffix(w, " spoiler") {
+					wantSpoilers++
+				}
+			}
+			if spoilers != wantSpoilers {
+				t.Errorf("validate_post shows is_spoiler_media on %d containers, want %d: %v", spoilers, wantSpoilers, cs)
 			}
 		})
 	}

@@ -28,13 +28,12 @@ const deleteWhy = "needed to delete posts and to read the delete quota"
 // when the ledger knows the post was this account's.
 func deletePost() Tool {
 	return newTool[schemas.DeletePostArgs](def{
-		name:  "delete_post",
-		title: "Delete a post",
-		description: "Delete one of this account's posts or replies by id. It cannot be undone. Needs the threads_delete " +
-			"permission; at most 100 deletes per 24 hours.",
-		toolset: ToolsetPublish,
-		scopes:  []string{scopeDelete},
-		hints:   hints{destructive: true, idempotent: true, openWorld: true},
+		name:        "delete_post",
+		title:       "Delete a post",
+		description: "Delete an own post or reply by id, for good. Needs threads_delete; 100 per 24 h.",
+		toolset:     ToolsetPublish,
+		scopes:      []string{scopeDelete},
+		hints:       hints{destructive: true, idempotent: true, openWorld: true},
 	}, func(ctx context.Context, c *call, a *schemas.DeletePostArgs) (*schemas.DeletePostResult, error) {
 		if scopes := c.storedScopes(ctx); scopes != nil && !slices.Contains(scopes, scopeDelete) {
 			return nil, &userError{msg: "Nothing was deleted. " + missingScope(scopeDelete, deleteWhy, c.acct)}

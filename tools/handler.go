@@ -18,6 +18,43 @@ import (
 // hints are a tool's four behaviour annotations, always all set.
 type hints struct{ readOnly, destructive, idempotent, openWorld bool }
 
+// annotation returns h as MCP tool annotations with title. A hint is listed
+// only where it differs from its default in the MCP specification
+// (readOnlyHint false, idempotentHint false, openWorldHint true;
+// https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations),
+// except destructiveHint: its default (true) is the one a client must not
+// guess wrong, so every tool that writes states it. A read-only tool leaves
+// it out: the specification ignores it when readOnlyHint is true.
+func (h hints) annotation(title string) mcp.ToolAnnotation {
+	a := mcp.ToolAnnotation{Title: title}
+	if h.readOnly {
+		a.ReadOnlyHint = mcp.ToBoolPtr(true)
+	} else {
+		a.DestructiveHint = mcp.ToBoolPtr(h.destructive)
+	}
+	if h.idempotent {
+		a.IdempotentHint = mcp.ToBoolPtr(true)
+	}
+	if !h.openWorld {
+		a.OpenWorldHint = mcp.ToBoolPtr(false)
+	}
+	return a
+}
+
+// Hints returns the tool's annotation hints with the MCP defaults applied
+// where the definition leaves one out.
+func (t Tool) Hints() (readOnly, destructive, idempotent, openWorld bool) {
+	a := t.def.Annotations
+	v := func(p *bool, def bool) bool {
+		if p == nil {
+			return def
+		}
+		return *p
+	}
+	readOnly = v(a.ReadOnlyHint, false)
+	return readOnly, !readOnly && v(a.DestructiveHint, true), v(a.IdempotentHint, false), v(a.OpenWorldHint, true)
+}
+
 // readOnly is a tool that only reads from Threads.
 func readOnly() hints { return hints{readOnly: true, idempotent: true, openWorld: true} }
 
@@ -75,7 +112,8 @@ func (t Tool) Toolset() string { return t.toolset }
 
 // ReadOnly reports whether the tool's ReadOnlyHint is true.
 func (t Tool) ReadOnly() bool {
-	return t.def.Annotations.ReadOnlyHint != nil && *t.def.Annotations.ReadOnlyHint
+	ro, _, _, _ := t.Hints()
+	return ro
 }
 
 // Bind returns the tool with its handler built from d.
@@ -144,15 +182,12 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 		panic(fmt.Sprintf("tools: %s has unknown toolset %q", d.name, d.toolset))
 	}
 	tool := mcp.NewToolWithRawSchema(d.name, d.description, in)
-	tool.Title = d.title
+	// The display title is set once, in the annotations: clients of every
+	// protocol version read annotations.title, and the 2025-06-18 Tool.title
+	// falls back to it (https://modelcontextprotocol.io/specification/2025-06-18/server/tools),
+	// so a second copy would only lengthen tools/list.
 	tool.RawOutputSchema = out
-	tool.Annotations = mcp.ToolAnnotation{
-		Title:           d.title,
-		ReadOnlyHint:    mcp.ToBoolPtr(d.hints.readOnly),
-		DestructiveHint: mcp.ToBoolPtr(d.hints.destructive),
-		IdempotentHint:  mcp.ToBoolPtr(d.hints.idempotent),
-		OpenWorldHint:   mcp.ToBoolPtr(d.hints.openWorld),
-	}
+	tool.Annotations = d.hints.annotation(d.title)
 	bind := func(deps Deps) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			start := time.Now()

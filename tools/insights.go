@@ -15,10 +15,8 @@ func getInsights() Tool {
 	return newTool[schemas.GetInsightsArgs](def{
 		name:  "get_insights",
 		title: "Get insights",
-		description: "Read Threads insights. With post_id: that post's " + schemas.JoinAnd(schemas.MediaMetrics()) +
-			" (default all). Without post_id: the account's metrics over since/until (RFC 3339 or " +
-			"YYYY-MM-DD; default the last 2 days; not before 2024-04-13), views as a daily series; " +
-			"follower_demographics needs a breakdown (" + schemas.JoinOr(schemas.Breakdowns()) + "). Returns metrics by name.",
+		description: "Read a post's metrics (post_id) or the account's over since/until (default the last 2 days; " +
+			"views as a daily series).",
 		toolset: ToolsetRead,
 		scopes:  []string{scopeBasic, "threads_manage_insights"},
 		hints:   readOnly(),

@@ -2,28 +2,22 @@ package tools
 
 import (
 	"context"
-	"strings"
 
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
 )
-
-// onceNote is the exactly-once promise every publishing description ends with.
-const onceNote = "Never posts twice: an identical call within 10 minutes or a retry with the same idempotency_key returns the first result (replayed: true)."
 
 // publishMedia is the publish_media tool: one image or one video with an
 // optional caption, polled like a carousel item (videos can take minutes)
 // with progress notifications.
 func publishMedia() Tool {
 	return newTool[schemas.PublishMediaArgs](def{
-		name:  "publish_media",
-		title: "Publish an image or video",
-		description: "Publish one image or video (type " + strings.Join(schemas.MediaTypes(), "|") + ", public https url) with an " +
-			"optional caption (rules of publish_text) and alt_text. Videos are processed by Threads for up to minutes; " +
-			"progress notifications are sent when asked for. " + onceNote,
-		toolset: ToolsetPublish,
-		scopes:  []string{scopeBasic, scopeContentPublish, scopeShareIG},
-		hints:   additive(),
+		name:        "publish_media",
+		title:       "Publish an image or video",
+		description: "Publish one image or video with an optional caption (rules of publish_text).",
+		toolset:     ToolsetPublish,
+		scopes:      []string{scopeBasic, scopeContentPublish, scopeShareIG},
+		hints:       additive(),
 	}, func(ctx context.Context, c *call, a *schemas.PublishMediaArgs) (*schemas.MediaResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {

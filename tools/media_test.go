@@ -71,7 +71,7 @@ func TestPublishMediaRefusesBeforeSending(t *testing.T) {
 		args map[string]any
 		want string // the exact message after the "invalid input" line
 	}{
-		{"no type", map[string]any{"url": "https://cdn.example.com/a.jpg"}, "type: required: \"type\" is missing. Fix: add \"type\": image (JPEG/PNG, at most 8 MB) or video (MP4/MOV, at most 5 minutes)."},
+		{"no type", map[string]any{"url": "https://cdn.example.com/a.jpg"}, "type: required: \"type\" is missing. Fix: add \"type\": image (JPEG/PNG, ≤ 8 MB) or video (MP4/MOV, ≤ 5 min)."},
 		{"gif", map[string]any{"type": "gif", "url": "https://cdn.example.com/a.gif"}, "type: not an allowed value: got \"gif\"; allowed: image, video. Fix: use one of the allowed values exactly as written."},
 		{"http url", map[string]any{"type": "image", "url": "http://cdn.example.com/a.jpg"}, "url: "},
 		{"alt text", map[string]any{"type": "image", "url": "https://cdn.example.com/a.jpg", "alt_text": strings.Repeat("é", 1001)}, "alt_text: too long: 1001 characters, limit 1000. Fix: shorten it by at least 1 characters."},

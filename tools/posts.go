@@ -18,8 +18,8 @@ func publishText() Tool {
 	return newTool[schemas.PublishTextArgs](def{
 		name:  "publish_text",
 		title: "Publish a text post",
-		description: "Publish a text post to Threads, optionally with a topic, a link preview, a quote, and one attachment " +
-			"(poll, gif or text_attachment). Every rule in the parameters is checked before sending. " + onceNote,
+		description: "Publish a text post with an optional topic, link preview, quote and one attachment (poll, gif or " +
+			"text_attachment).",
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish, scopeLocation, scopeShareIG},
 		hints:   additive(),
@@ -51,9 +51,8 @@ func publishCarousel() Tool {
 	return newTool[schemas.PublishCarouselArgs](def{
 		name:  "publish_carousel",
 		title: "Publish a carousel",
-		description: fmt.Sprintf("Publish a carousel of %d–%d images and/or videos with an optional caption (rules of publish_text). "+
-			"Threads processes the media (videos take minutes); progress notifications are sent when asked for. ",
-			schemas.MinCarouselItems, schemas.MaxCarouselItems) + onceNote,
+		description: fmt.Sprintf("Publish a carousel of %d–%d images and/or videos with an optional caption (rules of publish_text).",
+			schemas.MinCarouselItems, schemas.MaxCarouselItems),
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish},
 		hints:   additive(),
@@ -178,12 +177,14 @@ func (c *call) checkGeoGating(ctx context.Context, codes []string) error {
 
 // carouselPost is the post publish_carousel publishes.
 func carouselPost(a *schemas.PublishCarouselArgs, rc string) threads.Post {
-	return threads.Post{
+	p := threads.Post{
 		Text:         a.Text,
 		TopicTag:     a.TopicTag,
 		Items:        carouselItems(a.Items),
 		ReplyControl: threads.ReplyControl(rc),
 	}
+	p.Extra.IsSpoilerMedia = a.SpoilerMedia
+	return p
 }
 
 // carouselItems converts carousel items for the client.

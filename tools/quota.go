@@ -42,13 +42,12 @@ const (
 // deletes used and left in the rolling 24 hours.
 func getPublishingLimit() Tool {
 	return newTool[schemas.GetPublishingLimitArgs](def{
-		name:  "get_publishing_limit",
-		title: "Get publishing limits",
-		description: "Show how many posts (250), replies (1,000) and deletes (100) the account has used and has " +
-			"left in the rolling 24 hours. Publishing tools refuse at once when the quota is spent.",
-		toolset: ToolsetAccounts,
-		scopes:  []string{scopeBasic},
-		hints:   readOnly(),
+		name:        "get_publishing_limit",
+		title:       "Get publishing limits",
+		description: "Posts (250), replies (1,000) and deletes (100) used and left in the rolling 24 hours.",
+		toolset:     ToolsetAccounts,
+		scopes:      []string{scopeBasic},
+		hints:       readOnly(),
 	}, func(ctx context.Context, c *call, _ *schemas.GetPublishingLimitArgs) (*schemas.PublishingLimitResult, error) {
 		acct := c.acct
 		lim, _, err := acct.API.PublishingLimit(ctx, "quota_usage", "config", "reply_quota_usage", "reply_config")

@@ -28,11 +28,8 @@ func getTopPosts() Tool {
 	return newTool[schemas.GetTopPostsArgs](def{
 		name:  "get_top_posts",
 		title: "Rank the account's posts (what worked)",
-		description: "Answer \"what worked best?\": rank the account's own posts published in since/until (default the " +
-			"last 7 days; RFC 3339, YYYY-MM-DD or relative like 7d) by metric (" + schemas.JoinOr(schemas.RankMetrics()) +
-			"; engagement_rate = (likes + replies + reposts + quotes + shares) / views). Returns the top limit posts with " +
-			"their metrics, the window's totals, and how many posts were considered (the newest max_posts of the window; " +
-			"reposts have no metrics and are skipped). One request per post, cached for 5 minutes.",
+		description: "Rank the account's posts of since/until by metric, with the window's totals (one insights " +
+			"request per post, the newest max_posts, cached 5 minutes).",
 		toolset: ToolsetRead,
 		scopes:  []string{scopeBasic},
 		needs:   []string{scopeManageInsights},

@@ -34,11 +34,11 @@ func Reference() string {
 	b.WriteString("\n")
 	for _, tool := range all {
 		t := tool.Definition()
-		a := t.Annotations
-		fmt.Fprintf(&b, "### `%s` — %s\n\n", t.Name, t.Title)
+		ro, de, id, ow := tool.Hints()
+		fmt.Fprintf(&b, "### `%s` — %s\n\n", t.Name, t.Annotations.Title)
 		fmt.Fprintf(&b, "%s\n\n", t.Description)
 		fmt.Fprintf(&b, "Toolset: `%s`. Hints: read-only %s, destructive %s, idempotent %s, open-world %s.",
-			tool.Toolset(), yesNo(a.ReadOnlyHint), yesNo(a.DestructiveHint), yesNo(a.IdempotentHint), yesNo(a.OpenWorldHint))
+			tool.Toolset(), yesNoBool(ro), yesNoBool(de), yesNoBool(id), yesNoBool(ow))
 		if sc := tool.Scopes(); len(sc) > 0 {
 			fmt.Fprintf(&b, " Permissions: `%s`.", strings.Join(sc, "`, `"))
 		}
@@ -65,13 +65,6 @@ func Reference() string {
 		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-func yesNo(p *bool) string {
-	if p == nil {
-		return "unset"
-	}
-	return yesNoBool(*p)
 }
 
 func yesNoBool(v bool) string {

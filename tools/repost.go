@@ -24,7 +24,7 @@ func repost() Tool {
 	return newTool[schemas.RepostArgs](def{
 		name:        "repost",
 		title:       "Repost a post",
-		description: "Repost a Threads post by id. Threads offers no undo for a repost. " + onceNote,
+		description: "Repost a post by id. Threads offers no undo for a repost.",
 		toolset:     ToolsetPublish,
 		scopes:      []string{scopeBasic, scopeContentPublish},
 		hints:       additive(),

@@ -28,11 +28,9 @@ func publishThread() Tool {
 	return newTool[schemas.PublishThreadArgs](def{
 		name:  "publish_thread",
 		title: "Publish a thread",
-		description: fmt.Sprintf("Publish a thread: %d–%d parts in order, each replying to the previous one. Each part: text "+
-			"(rules of publish_text), optional media {type, url, alt_text}; the first may have carousel items instead. "+
-			"Or give one long text with split: true (numbering: true adds \" i/n\"). Every part is checked before anything "+
-			"is posted. On a failure the error lists the published parts; retry with the same arguments and idempotency_key "+
-			"to resume without reposting.", schemas.MinThreadParts, schemas.MaxThreadParts),
+		description: fmt.Sprintf("Publish a thread of %d–%d parts, each replying to the previous, or one long text with split: true. "+
+			"All parts are checked first; the same idempotency_key resumes a failed thread.",
+			schemas.MinThreadParts, schemas.MaxThreadParts),
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish},
 		hints:   additive(),
@@ -127,6 +125,7 @@ func threadPosts(a *schemas.PublishThreadArgs, rc string) []threads.Post {
 		if len(part.Items) > 0 {
 			p.Items = carouselItems(part.Items)
 		}
+		p.Extra.IsSpoilerMedia = part.SpoilerMedia
 		out[i] = p
 	}
 	return out

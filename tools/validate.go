@@ -27,10 +27,8 @@ func validatePost() Tool {
 	return newTool[schemas.ValidatePostArgs](def{
 		name:  "validate_post",
 		title: "Check a post without publishing",
-		description: "Dry-run " + schemas.JoinOr(schemas.ValidatableTools()) + " with its arguments; sends nothing. " +
-			"Returns the exact error the real call would give, or the Graph parameters of each container, counted " +
-			"length and costliest characters, links, tag, warnings, quota cost and cached quota left, and a web link " +
-			"to post the text by hand.",
+		description: "Dry-run a publishing tool's call; sends nothing. Returns the error it would give, or each " +
+			"container's Graph parameters, counted length, links, warnings and quota.",
 		toolset: ToolsetPublish,
 		hints:   localRead(),
 	}, func(ctx context.Context, c *call, a *schemas.ValidatePostArgs) (*schemas.ValidatePostResult, error) {
