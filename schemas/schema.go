@@ -80,11 +80,12 @@ func reflectSchema(v any, allowAdditional bool) (json.RawMessage, error) {
 		s.Properties.Delete("replay_note")
 	}
 	if allowAdditional {
-		// sandbox and account are on every result (the server's
-		// instructions say so once); token_days_left stays listed, as the
-		// one a model should act on.
+		// sandbox, account and token_days_left may be on every result:
+		// the server's instructions say so once rather than every output
+		// schema (token_days_left alone cost 1.4 KB of tools/list).
 		s.Properties.Delete("sandbox")
 		s.Properties.Delete("account")
+		s.Properties.Delete("token_days_left")
 		trimOutputDescriptions(s)
 	}
 	s.Version = ""

@@ -18,27 +18,19 @@ import (
 // hints are a tool's four behaviour annotations, always all set.
 type hints struct{ readOnly, destructive, idempotent, openWorld bool }
 
-// annotation returns h as MCP tool annotations with title. A hint is listed
-// only where it differs from its default in the MCP specification
-// (readOnlyHint false, idempotentHint false, openWorldHint true;
-// https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations),
-// except destructiveHint: its default (true) is the one a client must not
-// guess wrong, so every tool that writes states it. A read-only tool leaves
-// it out: the specification ignores it when readOnlyHint is true.
+// annotation returns h as MCP tool annotations with title: all four hints,
+// always stated. The specification's defaults (destructiveHint true,
+// openWorldHint true; https://modelcontextprotocol.io/specification/2025-06-18/schema#toolannotations)
+// are the wrong guess for most of these tools, and clients that auto-approve
+// read-only tools read the hints, not the defaults.
 func (h hints) annotation(title string) mcp.ToolAnnotation {
-	a := mcp.ToolAnnotation{Title: title}
-	if h.readOnly {
-		a.ReadOnlyHint = mcp.ToBoolPtr(true)
-	} else {
-		a.DestructiveHint = mcp.ToBoolPtr(h.destructive)
+	return mcp.ToolAnnotation{
+		Title:           title,
+		ReadOnlyHint:    mcp.ToBoolPtr(h.readOnly),
+		DestructiveHint: mcp.ToBoolPtr(h.destructive),
+		IdempotentHint:  mcp.ToBoolPtr(h.idempotent),
+		OpenWorldHint:   mcp.ToBoolPtr(h.openWorld),
 	}
-	if h.idempotent {
-		a.IdempotentHint = mcp.ToBoolPtr(true)
-	}
-	if !h.openWorld {
-		a.OpenWorldHint = mcp.ToBoolPtr(false)
-	}
-	return a
 }
 
 // Hints returns the tool's annotation hints with the MCP defaults applied
