@@ -258,15 +258,7 @@ func TestEndpoints(t *testing.T) {
 	rev := false
 	since := time.Unix(1700000000, 0)
 	until := time.Unix(1700086400, 0)
-	tests := []struct {
-		name   string
-		path   string
-		method string
-		form   map[string]string
-		body   string
-		call   func(c *Client) (any, error)
-		check  func(t *testing.T, v any)
-	}{
+	tests := []endpointCase{
 		{
 			name: "ContainerStatus", path: "/c9", method: "GET",
 			form: map[string]string{"fields": "id,status,error_message"},
@@ -441,6 +433,25 @@ func TestEndpoints(t *testing.T) {
 			check: func(t *testing.T, v any) { wantEq(t, fmt.Sprint(v.(*PublishingLimit).QuotaUsage), "0") },
 		},
 	}
+	runEndpointCases(t, tests)
+}
+
+// endpointCase is one endpoint call against the mux: the request it must
+// make (path, method, form values, the bearer) and Meta's answer (body).
+type endpointCase struct {
+	name   string
+	path   string
+	method string
+	form   map[string]string
+	body   string
+	call   func(c *Client) (any, error)
+	check  func(t *testing.T, v any) // optional
+}
+
+// runEndpointCases runs each case in parallel: exactly one request, as
+// described, and a successful call whose value passes check.
+func runEndpointCases(t *testing.T, tests []endpointCase) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

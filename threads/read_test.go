@@ -14,15 +14,7 @@ func TestReadEndpoints(t *testing.T) {
 	until := time.Unix(1700086400, 0)
 	lat, lon := 37.48, -122.15
 	searchFields := strings.Join(defaultSearchFields, ",")
-	tests := []struct {
-		name   string
-		path   string
-		method string
-		form   map[string]string
-		body   string
-		call   func(c *Client) (any, error)
-		check  func(t *testing.T, v any)
-	}{
+	tests := []endpointCase{
 		{
 			name: "GetMedia every documented shape", path: "/m1", method: "GET",
 			form: map[string]string{"fields": strings.Join(allMediaFields, ",")},
@@ -241,28 +233,7 @@ func TestReadEndpoints(t *testing.T) {
 			},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			c, mux, _ := setup(t)
-			calls := 0
-			mux.HandleFunc(tc.path, func(w http.ResponseWriter, r *http.Request) {
-				calls++
-				testMethod(t, r, tc.method)
-				testHeader(t, r, "Authorization", "Bearer "+testToken)
-				testFormValues(t, r, tc.form)
-				writeJSON(w, 200, tc.body)
-			})
-			v, err := tc.call(c)
-			if err != nil {
-				t.Fatalf("error: %v", err)
-			}
-			if calls != 1 {
-				t.Errorf("calls = %d, want 1", calls)
-			}
-			tc.check(t, v)
-		})
-	}
+	runEndpointCases(t, tests)
 }
 
 // TestReadEndpointsMetaErrors feeds each read endpoint the error Meta answers
