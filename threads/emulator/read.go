@@ -692,30 +692,40 @@ func (e *Emulator) publishingLimit(rc *reqCtx, uid string) (any, error) {
 				return nil, err
 			}
 		}
-		switch f {
-		case "quota_usage":
-			out[f] = e.quotaUsed(uid, quotaPosts, rc.now)
-		case "config":
-			out[f] = cfg(e.quotaTotal(quotaPosts))
-		case "reply_quota_usage":
-			out[f] = e.quotaUsed(uid, quotaReplies, rc.now)
-		case "reply_config":
-			out[f] = cfg(e.quotaTotal(quotaReplies))
-		case "delete_quota_usage":
-			out[f] = e.quotaUsed(uid, quotaDeletes, rc.now)
-		case "delete_config":
-			out[f] = cfg(e.quotaTotal(quotaDeletes))
-		case "location_search_quota_usage":
-			out[f] = e.quotaUsed(uid, quotaLocation, rc.now)
-		case "location_search_config":
-			out[f] = cfg(e.quotaTotal(quotaLocation))
-		case "search_quota_usage":
-			out[f] = e.quotaUsed(uid, quotaSearch, rc.now)
-		case "search_config":
-			out[f] = cfg(e.quotaTotal(quotaSearch))
-		default:
+		kind, usage, ok := limitField(f)
+		switch {
+		case !ok:
 			return nil, errField(f)
+		case usage:
+			out[f] = e.quotaUsed(uid, kind, rc.now)
+		default:
+			out[f] = cfg(e.quotaTotal(kind))
 		}
 	}
 	return map[string]any{"data": []any{out}}, nil
+}
+
+// limitQuotas maps each quota group of threads_publishing_limit (the
+// prefix of its NAME_usage / NAME_config fields; "" for the posts'
+// quota_usage and config) to the emulator's quota.
+var limitQuotas = map[string]string{
+	"":                 quotaPosts,
+	"reply_":           quotaReplies,
+	"delete_":          quotaDeletes,
+	"location_search_": quotaLocation,
+	"search_":          quotaSearch,
+}
+
+// limitField resolves a threads_publishing_limit field to its quota and
+// whether it asks for the usage (else the config); ok is false for an
+// unknown field.
+func limitField(f string) (kind string, usage, ok bool) {
+	group, usage := strings.CutSuffix(f, "quota_usage")
+	if !usage {
+		if group, ok = strings.CutSuffix(f, "config"); !ok {
+			return "", false, false
+		}
+	}
+	kind, ok = limitQuotas[group]
+	return kind, usage, ok
 }
