@@ -35,12 +35,22 @@ func TestSelect(t *testing.T) {
 			t.Errorf("%s is in toolset %q, want %q", tool.Name(), tool.Toolset(), want)
 		}
 	}
+	var defaults, every []string
+	for _, ts := range tools.Toolsets() {
+		every = append(every, ts.Name)
+		if ts.Default {
+			defaults = append(defaults, ts.Name)
+		}
+	}
 	// expect lists, in registry order, the tools of the toolsets in sets
-	// (all when empty), only read-only ones when readOnly.
+	// (the default ones when nil), only read-only ones when readOnly.
 	expect := func(sets []string, readOnly bool) []string {
+		if sets == nil {
+			sets = defaults
+		}
 		var out []string
 		for _, tool := range all {
-			if (len(sets) == 0 || slices.Contains(sets, tool.Toolset())) && (!readOnly || tool.ReadOnly()) {
+			if slices.Contains(sets, tool.Toolset()) && (!readOnly || tool.ReadOnly()) {
 				out = append(out, tool.Name())
 			}
 		}
@@ -52,7 +62,9 @@ func TestSelect(t *testing.T) {
 		want     []string
 	}{
 		{nil, false, expect(nil, false)},
-		{[]string{"all"}, false, expect(nil, false)},
+		{[]string{"all"}, false, expect(every, false)},
+		{[]string{"default"}, false, expect(nil, false)},
+		{[]string{"all", "publish"}, true, expect(every, true)},
 		{[]string{"publish"}, false, expect([]string{"publish"}, false)},
 		{[]string{" Read ", "accounts", ""}, false, expect([]string{"read", "accounts"}, false)},
 		{nil, true, expect(nil, true)},

@@ -20,8 +20,8 @@ const (
 func Reference() string {
 	var b strings.Builder
 	all := Tools()
-	b.WriteString("Toolsets (`--toolsets a,b` or `THREADS_MCP_TOOLSETS`; default all; `--read-only` keeps only the tools marked read-only):\n\n")
-	b.WriteString("| toolset | tools | description |\n|---|---|---|\n")
+	b.WriteString("Toolsets (`--toolsets a,b` or `THREADS_MCP_TOOLSETS`; `default` names the default ones, `all` every one; `--read-only` keeps only the tools marked read-only):\n\n")
+	b.WriteString("| toolset | default | tools | description |\n|---|---|---|---|\n")
 	for _, ts := range Toolsets() {
 		var names []string
 		for _, t := range all {
@@ -29,7 +29,7 @@ func Reference() string {
 				names = append(names, "`"+t.Name()+"`")
 			}
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", ts.Name, strings.Join(names, ", "), cell(ts.Description))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", ts.Name, yesNoBool(ts.Default), strings.Join(names, ", "), cell(ts.Description))
 	}
 	b.WriteString("\n")
 	for _, tool := range all {

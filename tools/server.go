@@ -265,6 +265,11 @@ func Tools() []Tool { return slices.Clone(allTools()) }
 type Toolset struct {
 	Name        string
 	Description string
+	// Default toolsets are served when --toolsets is not given (or names
+	// "default"); the others only when named or with "all". The default
+	// selection is what every model context pays for, so it is kept
+	// within the size goals of size_test.go.
+	Default bool
 }
 
 // Toolset names.
@@ -275,17 +280,21 @@ const (
 	ToolsetAccounts = "accounts"
 )
 
-// toolsets are the toolsets in the order they are documented. Later tools
-// add theirs here (moderate, schedule, media, …) with their first tool.
+// toolsets are the toolsets in the order they are documented. A new
+// toolset is added here with its first tool, not default unless the
+// default selection stays within its size goal.
 var toolsets = []Toolset{
-	{ToolsetPublish, "Create posts (text, media, carousels, threads), replies and reposts, delete posts, dry-run a post, and set the default reply audience."},
-	{ToolsetRead, "Read the account's posts, any post by link, replies, mentions, search results, profiles, insights and what worked best."},
-	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval."},
-	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas."},
+	{ToolsetPublish, "Create posts (text, media, carousels, threads), replies and reposts, delete posts, dry-run a post, and set the default reply audience.", true},
+	{ToolsetRead, "Read the account's posts, any post by link, replies, mentions, search results, profiles, insights and what worked best.", true},
+	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval.", true},
+	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas.", true},
 }
 
-// ToolsetAll selects every toolset.
-const ToolsetAll = "all"
+// ToolsetAll selects every toolset; ToolsetDefault the default ones.
+const (
+	ToolsetAll     = "all"
+	ToolsetDefault = "default"
+)
 
 // Toolsets returns every toolset, in documentation order.
 func Toolsets() []Toolset { return slices.Clone(toolsets) }
@@ -302,33 +311,48 @@ func (e *UnknownToolsetError) Error() string {
 	for _, t := range toolsets {
 		names = append(names, t.Name)
 	}
-	names = append(names, ToolsetAll)
+	names = append(names, ToolsetDefault, ToolsetAll)
 	return fmt.Sprintf("unknown toolset %q; valid toolsets: %s", e.Name, strings.Join(names, ", "))
 }
 
-// Select returns the tools of the named toolsets (every toolset when names
-// is empty or holds "all"; names are trimmed and case-insensitive, empty
-// ones ignored), keeping only read-only tools (ReadOnlyHint true) when
-// readOnly is set. An unknown name is an *UnknownToolsetError listing the
-// valid ones. Tools not selected are neither listed nor callable.
+// Select returns the tools of the named toolsets (the default toolsets
+// when names is empty or holds "default", every toolset when it holds
+// "all"; names are trimmed and case-insensitive, empty ones ignored),
+// keeping only read-only tools (ReadOnlyHint true) when readOnly is set.
+// An unknown name is an *UnknownToolsetError listing the valid ones. Tools
+// not selected are neither listed nor callable.
 func Select(names []string, readOnly bool) ([]Tool, error) {
 	want := map[string]bool{}
-	every := false
+	every, named := false, false
 	for _, n := range names {
 		switch n = strings.ToLower(strings.TrimSpace(n)); {
 		case n == "":
 		case n == ToolsetAll:
 			every = true
+		case n == ToolsetDefault:
+			named = true
+			for _, ts := range toolsets {
+				if ts.Default {
+					want[ts.Name] = true
+				}
+			}
 		case !knownToolset(n):
 			return nil, &UnknownToolsetError{Name: n}
 		default:
+			named = true
 			want[n] = true
 		}
 	}
-	all := every || len(want) == 0
+	if !every && !named {
+		for _, ts := range toolsets {
+			if ts.Default {
+				want[ts.Name] = true
+			}
+		}
+	}
 	var out []Tool
 	for _, t := range allTools() {
-		if !all && !want[t.toolset] {
+		if !every && !want[t.toolset] {
 			continue
 		}
 		if readOnly && !t.ReadOnly() {

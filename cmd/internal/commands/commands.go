@@ -116,7 +116,7 @@ func Tools(args []string, s IO) int {
 	getenv := s.getenv()
 	fs := flag.NewFlagSet("tools", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
-	toolsets := fs.String("toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets: "+config.ToolsetNames()+" (default all)")
+	toolsets := fs.String("toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets: "+config.ToolsetNames())
 	readOnly := fs.Bool("read-only", cli.Truthy(getenv("THREADS_MCP_READ_ONLY")), "only read-only tools")
 	if cli.WantsHelp(args) {
 		cli.PrintHelp(s.Out, fs, "tools [flags]", "Prints the tool definitions (name, title, description, hints, input and output schemas) as JSON.")

@@ -75,7 +75,7 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 	fs.StringVar(&c.HTTPToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.Origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
 	fs.StringVar(&c.Hosts, "allowed-hosts", getenv("THREADS_MCP_ALLOWED_HOSTS"), "comma-separated Host names allowed besides loopback (the public name behind a reverse proxy)")
-	fs.StringVar(&c.Toolsets, "toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets to serve: "+ToolsetNames()+" (default all)")
+	fs.StringVar(&c.Toolsets, "toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets to serve: "+ToolsetNames())
 	fs.BoolVar(&c.ReadOnly, "read-only", cli.Truthy(getenv("THREADS_MCP_READ_ONLY")), "serve only read-only tools")
 	fs.BoolVar(&c.ResetState, "reset-state", false, "move the state database aside (kept as state.db.reset-TIME) and start with an empty one")
 	fs.StringVar(&c.Account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
@@ -178,13 +178,18 @@ func (c *Config) Dir() (string, error) {
 	return d, nil
 }
 
-// ToolsetNames lists the toolsets, for help texts.
+// ToolsetNames lists the toolsets and says which are served by default,
+// for help texts.
 func ToolsetNames() string {
-	var names []string
+	var names, defaults []string
 	for _, t := range tools.Toolsets() {
 		names = append(names, t.Name)
+		if t.Default {
+			defaults = append(defaults, t.Name)
+		}
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, ", ") + ", " + tools.ToolsetDefault + " or " + tools.ToolsetAll +
+		" (default: " + strings.Join(defaults, ", ") + ")"
 }
 
 // NewLogger returns the one logger of the process, writing to w (stderr:
