@@ -43,6 +43,9 @@ type Options struct {
 	MaxBody int64
 	// Realm is the WWW-Authenticate realm; "" means "threads-mcp".
 	Realm string
+	// AnyOrigin skips the Origin check, for routes that are not the MCP
+	// endpoint and whose callers are not browsers running a client.
+	AnyOrigin bool
 }
 
 // Guard wraps next with the Host check, the Origin check, bearer
@@ -53,16 +56,17 @@ func Guard(next http.Handler, o Options) http.Handler {
 
 // guard is the handler Guard returns.
 type guard struct {
-	next    http.Handler
-	hosts   hostList
-	origins map[string]bool
-	token   *tokenMatcher // nil: no token required
-	maxBody int64
-	realm   string
+	next      http.Handler
+	hosts     hostList
+	origins   map[string]bool
+	token     *tokenMatcher // nil: no token required
+	maxBody   int64
+	realm     string
+	anyOrigin bool
 }
 
 func newGuard(next http.Handler, o Options) *guard {
-	g := &guard{next: next, hosts: newHostList(o.AllowedHosts), origins: map[string]bool{}, maxBody: o.MaxBody, realm: o.Realm}
+	g := &guard{next: next, hosts: newHostList(o.AllowedHosts), origins: map[string]bool{}, maxBody: o.MaxBody, realm: o.Realm, anyOrigin: o.AnyOrigin}
 	if g.maxBody <= 0 {
 		g.maxBody = DefaultMaxBody
 	}
@@ -85,7 +89,7 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("Forbidden: Host %q is not allowed (add it with --allowed-hosts or THREADS_MCP_ALLOWED_HOSTS)", r.Host), http.StatusForbidden)
 		return
 	}
-	if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(origin, g.origins) {
+	if origin := r.Header.Get("Origin"); origin != "" && !g.anyOrigin && !originAllowed(origin, g.origins) {
 		http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
 		return
 	}

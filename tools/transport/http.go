@@ -59,6 +59,19 @@ type HTTPOptions struct {
 	Inflight *Inflight
 	// Logger receives the transport's own lines; nil discards them.
 	Logger *slog.Logger
+	// Public are routes served beside the MCP endpoint without the bearer
+	// check and the MCP body limit, for callers that cannot send the
+	// bearer (Meta's webhooks and media crawler, OAuth discovery and the
+	// browser steps of a login). Each handler sets its own limits. The
+	// Host check still applies.
+	Public []Route
+}
+
+// Route is a handler mounted on a ServeMux pattern ("/webhooks/threads",
+// "GET /media/{id}").
+type Route struct {
+	Pattern string
+	Handler http.Handler
 }
 
 // Path is the URL path a client connects to for kind.
@@ -97,12 +110,25 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 		mux.Handle("/mcp", checkedPOST(nil, s))
 		shutdown = s.Shutdown
 	}
-	return httpmw.Guard(bufferBody(streamsUntimed(mux)), httpmw.Options{
+	guarded := httpmw.Guard(bufferBody(streamsUntimed(mux)), httpmw.Options{
 		BearerToken:    o.BearerToken,
 		AllowedOrigins: o.AllowedOrigins,
 		AllowedHosts:   o.AllowedHosts,
 		MaxBody:        o.MaxBody,
-	}), shutdown
+	})
+	if len(o.Public) == 0 {
+		return guarded, shutdown
+	}
+	// Public routes pass the Host check only (no Origin, bearer or body
+	// limit: their callers are not MCP clients); everything else is the
+	// guarded MCP stack.
+	outer := http.NewServeMux()
+	for _, r := range o.Public {
+		outer.Handle(r.Pattern, httpmw.Guard(r.Handler, httpmw.Options{
+			AllowedHosts: o.AllowedHosts, AnyOrigin: true, MaxBody: 1 << 62}))
+	}
+	outer.Handle("/", guarded)
+	return outer, shutdown
 }
 
 // NewHTTPServer is the http.Server of the HTTP transports, with every
