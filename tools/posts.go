@@ -90,6 +90,19 @@ func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
 		ReplyControl:   threads.ReplyControl(rc),
 	}
 	x := &p.Extra
+	setContent(x, a.Text, &a.ContentAttachments)
+	x.IsGhostPost = a.Ghost
+	x.LocationID = a.LocationID
+	x.AllowlistedCountryCodes = a.AllowlistedCountryCodes
+	x.EnableReplyApprovals = a.EnableReplyApprovals
+	x.CrossShareToIG = a.ShareToInstagramStory
+	return p
+}
+
+// setContent sets the container parameters of the content attachments of
+// a post or reply with text: poll_attachment, gif_attachment,
+// text_attachment and the spoilers' text_entities.
+func setContent(x *threads.ContainerParams, text string, a *schemas.ContentAttachments) {
 	if len(a.Poll) > 0 {
 		x.PollAttachment, _ = threads.PollFromOptions(a.Poll) // the count is validated
 	}
@@ -107,13 +120,7 @@ func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
 				threads.TextStyling{Offset: st.Offset, Length: st.Length, StylingInfo: styles})
 		}
 	}
-	x.TextEntities = spoilerEntities(a.Text, a.Spoilers)
-	x.IsGhostPost = a.Ghost
-	x.LocationID = a.LocationID
-	x.AllowlistedCountryCodes = a.AllowlistedCountryCodes
-	x.EnableReplyApprovals = a.EnableReplyApprovals
-	x.CrossShareToIG = a.ShareToInstagramStory
-	return p
+	x.TextEntities = spoilerEntities(text, a.Spoilers)
 }
 
 // storyNote says how the share to the Instagram story went, when one was

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/threads-mcp/threads-mcp/schemas"
 )
 
 // Markers delimiting the generated tool reference in README.md.
@@ -59,8 +61,12 @@ func Reference() string {
 		b.WriteString("| parameter | type | required | limits | description |\n|---|---|---|---|---|\n")
 		for _, n := range names {
 			p := schema.Properties[n]
+			desc := fmt.Sprint(orEmpty(p["description"]))
+			if desc == "" {
+				desc = schemas.SharedArgDoc(n) // said once for tools/list, in the instructions
+			}
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", n, typeOf(p), yesNoBool(contains(schema.Required, n)),
-				limits(p), cell(fmt.Sprint(orEmpty(p["description"]))))
+				limits(p), cell(desc))
 		}
 		b.WriteString("\n")
 	}
