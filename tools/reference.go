@@ -34,6 +34,7 @@ func Reference() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", ts.Name, yesNoBool(ts.Default), strings.Join(names, ", "), cell(ts.Description))
 	}
 	b.WriteString("\n")
+	renderExamples(&b)
 	for _, tool := range all {
 		t := tool.Definition()
 		ro, de, id, ow := tool.Hints()
