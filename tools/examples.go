@@ -38,8 +38,7 @@ func Examples() []Example {
   "text": "Threads caps a post at 500 counted characters, so a long announcement needs several posts, each replying to the one before.\n\nThe server splits the text where a reader would pause: between paragraphs first, then between sentences, and only then between words. Each part ends with its number, and the number counts toward the limit, so no part is refused for being a few characters too long.\n\nEvery part is checked before the first one is posted, the quota for all of them is checked up front, and one idempotency key covers the whole chain: a retry after a failure continues where the thread stopped, without posting any part twice."}`},
 		{"A poll", "publish_text", `{
   "text": "Tabs or spaces?",
-  "poll": ["Tabs", "Spaces", "Whatever gofmt says"],
-  "reply_control": "followers_only"}`},
+  "poll": ["Tabs", "Spaces", "Whatever gofmt says"]}`},
 		{"A reply with a long, styled text attachment", "reply", `{
   "reply_to_id": "17889615691921648",
   "text": "The details, for those who asked:",
