@@ -148,9 +148,9 @@ func prop(t *testing.T, v any, path string) map[string]any {
 }
 
 // selfDescribing are the properties whose name and schema keywords say
-// what they are (alt_text's limit is maxLength, limit's range and default
-// are keywords, post_id's shape is its pattern).
-var selfDescribing = map[string]bool{"alt_text": true, "limit": true, "post_id": true}
+// what they are (limit's range and default are keywords, post_id's shape
+// is its pattern).
+var selfDescribing = map[string]bool{"limit": true, "post_id": true}
 
 func TestInputSchemaKeywords(t *testing.T) {
 	t.Parallel()

@@ -22,6 +22,7 @@ func SharedArgs() []SharedArg {
 		{"reply_control", "who may reply; fixed once the post is published; the account's default (set_reply_control) when omitted"},
 		{"text", fmt.Sprintf("any post's, caption's, reply's or thread part's text: %s, one topic tag, at most %d links",
 			TextLengthRule(), MaxLinks)},
+		{"alt_text", fmt.Sprintf("describes an image or video for people who cannot see it (at most %d characters)", MaxAltTextLength)},
 		{"cursor", "a result's next_cursor, for the next page"},
 		{"since", "RFC 3339, YYYY-MM-DD (UTC) or an age (30m, 12h, 7d, 2w)"},
 		{"until", "like since, not in the future"},
