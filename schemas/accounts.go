@@ -17,7 +17,7 @@ const (
 
 // AccountArg is embedded in every tool's arguments: the account to act as.
 type AccountArg struct {
-	Account string `json:"account,omitempty" jsonschema_description:"From list_accounts."`
+	Account string `json:"account,omitempty"`
 }
 
 // extendShared sets the limits of the arguments every tool shares (account,
@@ -58,7 +58,7 @@ func (a *AccountArg) CheckAccount() *FieldError {
 
 // IdempotencyArg is embedded in the publishing tools' arguments.
 type IdempotencyArg struct {
-	IdempotencyKey string `json:"idempotency_key,omitempty" jsonschema_description:"Same key (24 h) or same call (10 min) returns the first result."`
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }
 
 // IdempotencyArgument returns a. Promoted to every Args type that embeds

@@ -80,20 +80,39 @@ func (StyleArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	}
 }
 
+// ContentAttachments are the attachments a text post or a text reply
+// carries (embedded in Attachments and in ReplyArgs): at most one of poll,
+// gif and text_attachment, plus text spoilers. Meta's pages restrict the
+// three to text-only posts and none of them to top-level posts: a text
+// attachment is "long-form writing in a post or a reply"
+// (https://developers.facebook.com/docs/threads/create-posts/text-attachments),
+// polls go on "text-only posts"
+// (https://developers.facebook.com/docs/threads/create-posts/polls) and
+// GIFs on text posts (https://developers.facebook.com/docs/threads/posts),
+// and replies read back gif_url and poll_attachment
+// (https://developers.facebook.com/docs/threads/retrieve-and-manage-replies/replies-and-conversations);
+// text spoilers go on any post with text
+// (https://developers.facebook.com/docs/threads/create-posts/spoilers).
+type ContentAttachments struct {
+	Poll           []string            `json:"poll,omitempty" jsonschema_description:"Poll options, in order."`
+	GIF            string              `json:"gif,omitempty" jsonschema_description:"GIPHY GIF id."`
+	TextAttachment *TextAttachmentArgs `json:"text_attachment,omitempty"`
+	Spoilers       []string            `json:"spoilers,omitempty" jsonschema_description:"Passages of text to blur."`
+}
+
 // Attachments are the optional attachments and settings of a text post
-// (embedded in PublishTextArgs). A post carries at most one attachment
+// (embedded in PublishTextArgs): the content attachments, and the settings
+// Meta documents for top-level posts (ghost posts, location tags,
+// geo-gating, reply approvals). A post carries at most one attachment
 // kind: poll, gif or text_attachment; a GIF also excludes link_attachment,
 // and a text attachment's link excludes it too (Meta refuses both with
 // link_attachment).
 type Attachments struct {
-	Poll                    []string            `json:"poll,omitempty" jsonschema_description:"Poll options, in order."`
-	GIF                     string              `json:"gif,omitempty" jsonschema_description:"GIPHY GIF id."`
-	TextAttachment          *TextAttachmentArgs `json:"text_attachment,omitempty"`
-	Spoilers                []string            `json:"spoilers,omitempty" jsonschema_description:"Passages of text to blur (each in text)."`
-	Ghost                   bool                `json:"ghost,omitempty" jsonschema_description:"Archived after 24 h; no reply approvals."`
-	LocationID              string              `json:"location_id,omitempty" jsonschema_description:"Location to tag."`
-	AllowlistedCountryCodes []string            `json:"allowlisted_country_codes,omitempty" jsonschema_description:"ISO alpha-2; the account must be eligible."`
-	EnableReplyApprovals    bool                `json:"enable_reply_approvals,omitempty" jsonschema_description:"Hold replies for approval."`
+	ContentAttachments
+	Ghost                   bool     `json:"ghost,omitempty" jsonschema_description:"Archived after 24 h; no reply approvals."`
+	LocationID              string   `json:"location_id,omitempty" jsonschema_description:"Location to tag."`
+	AllowlistedCountryCodes []string `json:"allowlisted_country_codes,omitempty" jsonschema_description:"ISO alpha-2; the account must be eligible."`
+	EnableReplyApprovals    bool     `json:"enable_reply_approvals,omitempty" jsonschema_description:"Hold replies for approval."`
 }
 
 // extendAttachments adds the attachment limits to s.
@@ -115,14 +134,20 @@ func extendAttachments(s *jsonschema.Schema) {
 
 // normalizeAttachments trims ids and upper-cases country codes.
 func (a *Attachments) normalizeAttachments() {
-	for i, o := range a.Poll {
-		a.Poll[i] = strings.TrimSpace(o)
-	}
-	a.GIF = strings.TrimSpace(a.GIF)
+	a.normalizeContent()
 	a.LocationID = strings.TrimSpace(a.LocationID)
 	for i, cc := range a.AllowlistedCountryCodes {
 		a.AllowlistedCountryCodes[i] = strings.ToUpper(strings.TrimSpace(cc))
 	}
+}
+
+// normalizeContent trims the poll options, the GIF id and the text
+// attachment's link.
+func (a *ContentAttachments) normalizeContent() {
+	for i, o := range a.Poll {
+		a.Poll[i] = strings.TrimSpace(o)
+	}
+	a.GIF = strings.TrimSpace(a.GIF)
 	if a.TextAttachment != nil {
 		a.TextAttachment.Link = strings.TrimSpace(a.TextAttachment.Link)
 	}
@@ -134,18 +159,46 @@ var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 // gifID is the shape of a GIPHY id.
 var gifID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
 
-// validateAttachments checks the attachments of a post with text and
-// linkAttachment: one attachment kind; the poll, gif, text attachment,
-// spoiler and country rules; ghost not with reply approvals.
+// validateAttachments checks the attachments of a text post with text and
+// linkAttachment: the content rules (validateContent), the country codes
+// and the location id, and ghost not with reply approvals.
 func (a *Attachments) validateAttachments(errs *FieldErrors, text, linkAttachment string) {
+	a.validateContent(errs, text, linkAttachment, "")
+	for i, cc := range a.AllowlistedCountryCodes {
+		if !countryCode.MatchString(cc) {
+			errs.add(newFieldError(fmt.Sprintf("allowlisted_country_codes[%d]", i), "not an ISO 3166-1 alpha-2 code", cc, "",
+				`use two-letter country codes such as "US", "DE" or "JP"`))
+		}
+	}
+	if a.LocationID != "" {
+		errs.add(checkID("location_id", a.LocationID))
+	}
+	if a.Ghost && a.EnableReplyApprovals {
+		errs.add(newFieldError("enable_reply_approvals", "not with ghost", "true", "a ghost post cannot hold replies for approval",
+			"drop enable_reply_approvals, or publish a regular post"))
+	}
+}
+
+// validateContent checks the content attachments of a post or reply with
+// text and linkAttachment; media names the media argument the post carries
+// ("image_url"), "" for a text post. The rules: one attachment kind; poll,
+// gif and text_attachment on text posts only (Meta: "only to text-only
+// posts"); a GIF not with link_attachment; the poll, gif, text attachment
+// and spoiler rules.
+func (a *ContentAttachments) validateContent(errs *FieldErrors, text, linkAttachment, media string) {
 	kinds := []struct {
-		field string
-		set   bool
-	}{{"poll", len(a.Poll) > 0}, {"gif", a.GIF != ""}, {"text_attachment", a.TextAttachment != nil}}
+		field, what string
+		set         bool
+	}{{"poll", "a poll", len(a.Poll) > 0}, {"gif", "a GIF", a.GIF != ""}, {"text_attachment", "a text attachment", a.TextAttachment != nil}}
 	var set []string
 	for _, k := range kinds {
-		if k.set {
-			set = append(set, k.field)
+		if !k.set {
+			continue
+		}
+		set = append(set, k.field)
+		if media != "" {
+			errs.add(newFieldError(k.field, "text posts only", "", fmt.Sprintf("%s goes on a text-only post or reply, and %s is set", k.what, media),
+				fmt.Sprintf("drop %s or %s, and post the other in a reply of its own", k.field, media)))
 		}
 	}
 	if len(set) > 1 {
@@ -177,21 +230,18 @@ func (a *Attachments) validateAttachments(errs *FieldErrors, text, linkAttachmen
 		errs.add(newFieldError("gif", "not a GIPHY id", a.GIF, "", "give the id of the GIF on GIPHY (the last part of its giphy.com URL), not a URL"))
 	}
 	if ta := a.TextAttachment; ta != nil {
-		a.validateTextAttachment(errs, ta, linkAttachment)
+		validateTextAttachment(errs, ta, linkAttachment)
 	}
 	checkSpoilers(errs, text, a.Spoilers)
-	for i, cc := range a.AllowlistedCountryCodes {
-		if !countryCode.MatchString(cc) {
-			errs.add(newFieldError(fmt.Sprintf("allowlisted_country_codes[%d]", i), "not an ISO 3166-1 alpha-2 code", cc, "",
-				`use two-letter country codes such as "US", "DE" or "JP"`))
-		}
-	}
-	if a.LocationID != "" {
-		errs.add(checkID("location_id", a.LocationID))
-	}
-	if a.Ghost && a.EnableReplyApprovals {
-		errs.add(newFieldError("enable_reply_approvals", "not with ghost", "true", "a ghost post cannot hold replies for approval",
-			"drop enable_reply_approvals, or publish a regular post"))
+}
+
+// checkSpoilerMedia refuses spoiler_media (field) on a post of kind what
+// ("part", "reply") that has no image, video or carousel to blur; kinds
+// names the media it could have.
+func checkSpoilerMedia(errs *FieldErrors, field, what, kinds string, spoiler, hasMedia bool) {
+	if spoiler && !hasMedia {
+		errs.add(newFieldError(field, "needs media", "true", fmt.Sprintf("spoiler_media blurs a %s's %s, and this %s has none", what, kinds, what),
+			fmt.Sprintf("remove %s, or give the %s media", field, what)))
 	}
 }
 
@@ -199,7 +249,7 @@ func (a *Attachments) validateAttachments(errs *FieldErrors, text, linkAttachmen
 // within MaxTextAttachmentLength counted characters, its link (not with
 // link_attachment), and style ranges inside plaintext, with known styles,
 // not overlapping.
-func (a *Attachments) validateTextAttachment(errs *FieldErrors, ta *TextAttachmentArgs, linkAttachment string) {
+func validateTextAttachment(errs *FieldErrors, ta *TextAttachmentArgs, linkAttachment string) {
 	if strings.TrimSpace(ta.Plaintext) == "" {
 		errs.add(newFieldError("text_attachment.plaintext", "required", "", "", "give the attached text"))
 	}

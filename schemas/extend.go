@@ -22,20 +22,6 @@ func TextLengthRule() string {
 	return fmt.Sprintf("up to %d counted characters (%s)", MaxTextLength, CountingNote)
 }
 
-// textDescription describes a text property: lead ("Caption: "), the
-// counted and byte limits, the tag and link rules, then tail.
-func textDescription(lead, tail string) string {
-	limit := "at most"
-	if lead == "" {
-		limit = "At most"
-	}
-	d := fmt.Sprintf("%s%s %d counted characters (%s), one #tag, %d links.", lead, limit, MaxTextLength, CountingNote, MaxLinks)
-	if tail != "" {
-		d += " " + tail
-	}
-	return d
-}
-
 // property returns the schema of property name of s, or nil.
 func property(s *jsonschema.Schema, name string) *jsonschema.Schema {
 	if s == nil || s.Properties == nil {
@@ -47,8 +33,10 @@ func property(s *jsonschema.Schema, name string) *jsonschema.Schema {
 
 // setText makes property name of s a post text: maxLength MaxTextBytes (a
 // bound in code points never stricter than the byte bound the server
-// enforces), minLength minLen when above 0, and textDescription(lead, tail).
-func setText(s *jsonschema.Schema, name string, minLen uint64, lead, tail string) {
+// enforces), minLength minLen when above 0, and description desc ("" for
+// none). The counted-length, tag and link rules are not repeated on every
+// text: the server's instructions state them once (TextLengthRule).
+func setText(s *jsonschema.Schema, name string, minLen uint64, desc string) {
 	p := property(s, name)
 	if p == nil {
 		return
@@ -58,7 +46,7 @@ func setText(s *jsonschema.Schema, name string, minLen uint64, lead, tail string
 	if minLen > 0 {
 		p.MinLength = &minLen
 	}
-	p.Description = textDescription(lead, tail)
+	p.Description = desc
 }
 
 // setEnum sets the enum of property name of s to values.
@@ -122,16 +110,11 @@ func setURL(s *jsonschema.Schema, name, desc string) {
 	}
 }
 
-// ReplyControlDescription describes every reply_control argument.
-const ReplyControlDescription = "Fixed once published; default: the account's."
-
-// setReplyControl gives property reply_control of s the ReplyControls enum
-// and ReplyControlDescription.
+// setReplyControl gives property reply_control of s the ReplyControls
+// enum. What it means (fixed once published, the account's default when
+// omitted) the server's instructions say once for every tool.
 func setReplyControl(s *jsonschema.Schema) {
 	setEnum(s, "reply_control", ReplyControls())
-	if p := property(s, "reply_control"); p != nil {
-		p.Description = ReplyControlDescription
-	}
 }
 
 // setTopicTag sets the topic_tag limit and describes it: the forbidden

@@ -34,7 +34,7 @@ func (PublishMediaArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setEnum(s, "type", MediaTypes())
 	setURL(s, "url", "")
 	setAltText(s, "alt_text")
-	setText(s, "text", 0, "Caption: ", "")
+	setText(s, "text", 0, "")
 	setTopicTag(s, "")
 	setReplyControl(s)
 	setID(s, "quote_post_id")
@@ -84,7 +84,6 @@ func setAltText(s *jsonschema.Schema, name string) {
 	if p := property(s, name); p != nil {
 		n := uint64(MaxAltTextLength)
 		p.MaxLength = &n
-		p.Description = "Accessibility text." // the limit is maxLength
 	}
 }
 

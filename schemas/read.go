@@ -65,8 +65,8 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 
 // WindowArg is the optional time window of a list, embedded in its arguments.
 type WindowArg struct {
-	Since string `json:"since,omitempty" jsonschema:"maxLength=40" jsonschema_description:"From: RFC 3339, YYYY-MM-DD (UTC) or ago (30m, 12h, 7d, 2w)."`
-	Until string `json:"until,omitempty" jsonschema:"maxLength=40" jsonschema_description:"To: forms of since; not in the future."`
+	Since string `json:"since,omitempty" jsonschema:"maxLength=40"`
+	Until string `json:"until,omitempty" jsonschema:"maxLength=40"`
 }
 
 // Window resolves the window against now: zero times for an open end.
@@ -118,7 +118,7 @@ func (w WindowArg) checkWindow(errs *FieldErrors, now time.Time) {
 // PageArg is the paging of a list, embedded in its arguments.
 type PageArg struct {
 	Limit  int    `json:"limit,omitempty"`
-	Cursor string `json:"cursor,omitempty" jsonschema_description:"From next_cursor."`
+	Cursor string `json:"cursor,omitempty"`
 }
 
 // checkPage checks limit (0 is the default, else 1 to max) and the cursor length.
@@ -399,7 +399,7 @@ func (GetTopPostsArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 		p.Default = RankMetrics()[0]
 	}
 	if p := property(s, "since"); p != nil {
-		p.Description += " Default: " + DefaultRankWindow + "."
+		p.Default = DefaultRankWindow
 	}
 	setLimit(s, "limit", DefaultTopPosts, MaxTopPosts, "")
 	setLimit(s, "max_posts", DefaultMaxPosts, MaxRankedPosts, "Newest posts to consider (a request each)")

@@ -107,15 +107,15 @@ func reflectSchema(v any, allowAdditional bool) (json.RawMessage, error) {
 // tools/list carries: the ones whose names do not say what they mean.
 // Every other output description is dropped from the published schema
 // (tools/list is paid for in every model context that lists it); the Go
-// field tags keep them as documentation of the result types.
+// field tags keep them as documentation of the result types. replayed and
+// untrusted_content, which many results carry, are explained once in the
+// server's instructions.
 var keptOutputDescriptions = map[string]bool{
-	"replayed":          true,
-	"token_days_left":   true,
-	"untrusted_content": true,
-	"reply_not_linked":  true,
-	"own_posts_only":    true,
-	"resolved_by":       true,
-	"read_at":           true,
+	"token_days_left":  true,
+	"reply_not_linked": true,
+	"own_posts_only":   true,
+	"resolved_by":      true,
+	"read_at":          true,
 }
 
 // trimOutputDescriptions deletes the descriptions of the properties of s
@@ -190,6 +190,13 @@ func (v *Validator) Decode(args json.RawMessage, dst any) error {
 	inst, fe := parseArgs(args)
 	if fe != nil {
 		return FieldErrors{fe}
+	}
+	if refused := refusedArgs(dst, inst); len(refused) > 0 {
+		if err := v.validate(inst); err != nil {
+			refused = append(refused, AsFieldErrors(err)...)
+		}
+		sortFieldErrors(refused)
+		return refused
 	}
 	if err := v.validate(inst); err != nil {
 		return err
@@ -414,7 +421,11 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 		var out FieldErrors
 		for _, m := range k.Missing {
 			fix := fmt.Sprintf("add %q", m)
-			if d := description(v.schemaAt(append(slices.Clone(leaf.InstanceLocation), m))); d != "" {
+			d := description(v.schemaAt(append(slices.Clone(leaf.InstanceLocation), m)))
+			if d == "" && len(leaf.InstanceLocation) == 0 {
+				d = SharedArgDoc(m) // said once, not in the schema
+			}
+			if d != "" {
 				fix += ": " + d
 			}
 			out = append(out, newFieldError(joinField(path, m), "required", "", fmt.Sprintf("%q is missing", m), fix))
@@ -493,6 +504,32 @@ func (v *Validator) convert(leaf *santhosh.ValidationError, inst any) FieldError
 	return FieldErrors{newFieldError(field, strings.Join(leaf.ErrorKind.KeywordPath(), "/"), value, msg, "check "+field+" against the tool's input schema")}
 }
 
+// refuser is an Args type refusing, with a named rule, arguments that
+// another tool takes (reply refuses ghost): Refused returns the FieldError
+// for argument name with value, or nil for a name it does not know.
+type refuser interface {
+	Refused(name, value string) *FieldError
+}
+
+// refusedArgs returns the FieldErrors of the top-level arguments of inst
+// that dst refuses (refuser), and deletes them from inst, so that the
+// schema check reports only the other problems instead of "unknown field".
+func refusedArgs(dst any, inst any) FieldErrors {
+	r, ok := dst.(refuser)
+	obj, isObj := inst.(map[string]any)
+	if !ok || !isObj {
+		return nil
+	}
+	var out FieldErrors
+	for k, val := range obj {
+		if fe := r.Refused(k, truncate(render(val))); fe != nil {
+			out = append(out, fe)
+			delete(obj, k)
+		}
+	}
+	return out
+}
+
 // Decode decodes tool arguments (a JSON object; empty or null means {}) into
 // dst, a pointer to an Args struct, strictly: an unknown field (names are
 // case-sensitive) is a FieldError naming it and listing the allowed ones; a
@@ -508,7 +545,7 @@ func Decode(args json.RawMessage, dst any) error {
 	if fe != nil {
 		return FieldErrors{fe}
 	}
-	var errs FieldErrors
+	errs := refusedArgs(dst, inst)
 	walk(&errs, "", inst, rv.Elem().Type())
 	if len(errs) > 0 {
 		sortFieldErrors(errs)

@@ -146,10 +146,7 @@ func (a *PublishThreadArgs) Validate() error {
 			tag = a.TopicTag
 		}
 		validateCaption(&errs, prefix+"text", p.Text, tag, "")
-		if p.SpoilerMedia && p.Media == nil && len(p.Items) == 0 {
-			errs.add(newFieldError(prefix+"spoiler_media", "needs media", "true", "spoiler_media blurs a part's image, video or carousel, and this part has none",
-				fmt.Sprintf("remove %sspoiler_media, or give the part media", prefix)))
-		}
+		checkSpoilerMedia(&errs, prefix+"spoiler_media", "part", "image, video or carousel", p.SpoilerMedia, p.Media != nil || len(p.Items) > 0)
 		if p.Media != nil {
 			checkMedia(&errs, prefix+"media.", *p.Media)
 		}

@@ -76,7 +76,7 @@ type PublishTextArgs struct {
 // JSONSchemaExtend adds the text, topic, URL and id limits and the
 // reply_control enum.
 func (PublishTextArgs) JSONSchemaExtend(s *jsonschema.Schema) {
-	setText(s, "text", 1, "Post text: ", "")
+	setText(s, "text", 1, "")
 	setTopicTag(s, "No other #tag in text.")
 	setURL(s, "link_attachment", fmt.Sprintf("Preview card URL; one of the %d links.", MaxLinks))
 	setReplyControl(s)
@@ -215,7 +215,7 @@ func (PublishCarouselArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 		p.MinItems, p.MaxItems = &lo, &hi
 		p.Description = "Different images/videos, in order."
 	}
-	setText(s, "text", 0, "Caption: ", "")
+	setText(s, "text", 0, "")
 	setTopicTag(s, "")
 	setReplyControl(s)
 }
@@ -328,44 +328,74 @@ type CarouselResult struct {
 	ItemContainerIDs []string `json:"item_container_ids" jsonschema_description:"Container ids of the items, in order."`
 }
 
-// ReplyArgs are the arguments of the reply tool.
+// ReplyArgs are the arguments of the reply tool. A reply is created like a
+// post, with reply_to_id
+// (https://developers.facebook.com/docs/threads/retrieve-and-manage-replies/create-replies),
+// so it takes what Meta's pages allow a post without restricting it to
+// top-level posts: text, one image or video with alt_text and
+// spoiler_media, and on a text reply one content attachment (poll, gif or
+// text_attachment) and text spoilers (ContentAttachments says where Meta
+// documents each). It does not take the settings Meta documents for
+// top-level posts only, or refuses outright for replies: Refused names
+// them.
 type ReplyArgs struct {
-	ReplyToID    string   `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Post or reply to answer."`
-	Text         string   `json:"text,omitempty"`
-	ImageURL     string   `json:"image_url,omitempty" jsonschema_description:"Image URL; not with video_url."`
-	VideoURL     string   `json:"video_url,omitempty" jsonschema_description:"Video URL; not with image_url."`
-	AltText      string   `json:"alt_text,omitempty"`
-	Spoilers     []string `json:"spoilers,omitempty" jsonschema_description:"Passages of text to blur (each in text)."`
-	ReplyControl string   `json:"reply_control,omitempty"`
+	ReplyToID    string `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Post or reply to answer."`
+	Text         string `json:"text,omitempty"`
+	ImageURL     string `json:"image_url,omitempty" jsonschema_description:"Not with video_url."`
+	VideoURL     string `json:"video_url,omitempty" jsonschema_description:"Not with image_url."`
+	AltText      string `json:"alt_text,omitempty"`
+	SpoilerMedia bool   `json:"spoiler_media,omitempty" jsonschema_description:"Blur until tapped."`
+	ContentAttachments
+	ReplyControl string `json:"reply_control,omitempty"`
 	AccountArg
 	IdempotencyArg
 }
 
-// JSONSchemaExtend adds the id, URL and text limits and the reply_control enum.
+// JSONSchemaExtend adds the id, URL and text limits, the attachment limits
+// and the reply_control enum.
 func (ReplyArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 	setID(s, "reply_to_id")
 	setURL(s, "image_url", "")
 	setURL(s, "video_url", "")
-	setText(s, "text", 0, "Required unless image_url or video_url; ", "")
+	setText(s, "text", 0, "Required without media.")
 	setReplyControl(s)
 	setAltText(s, "alt_text")
-	if p := property(s, "spoilers"); p != nil {
-		hi := uint64(MaxSpoilers)
-		p.MaxItems = &hi
+	extendAttachments(s)
+	if p := property(s, "text_attachment"); p != nil {
+		// A reply has no link_attachment to conflict with.
+		if l := property(p, "link"); l != nil {
+			l.Description = ""
+		}
 	}
 }
 
-// Normalize trims the id, URLs and reply_control.
+// Normalize trims the id, URLs, attachments and reply_control.
 func (a *ReplyArgs) Normalize() {
 	a.ReplyToID = strings.TrimSpace(a.ReplyToID)
 	a.ImageURL = strings.TrimSpace(a.ImageURL)
 	a.VideoURL = strings.TrimSpace(a.VideoURL)
+	a.normalizeContent()
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
+}
+
+// Media returns the name of the reply's media argument ("image_url" or
+// "video_url"), "" for a text reply.
+func (a *ReplyArgs) Media() string {
+	switch {
+	case a.ImageURL != "":
+		return "image_url"
+	case a.VideoURL != "":
+		return "video_url"
+	}
+	return ""
 }
 
 // Validate enforces every rule of reply: a numeric reply_to_id; text or
 // media; not both image_url and video_url; the text rules of publish_text;
-// https media URLs; reply_control. It returns FieldErrors, or nil.
+// https media URLs; alt_text and spoiler_media only with media; the
+// content attachment rules of publish_text (one of poll, gif and
+// text_attachment, on a text reply only; spoilers); reply_control. It
+// returns FieldErrors, or nil.
 func (a *ReplyArgs) Validate() error {
 	var errs FieldErrors
 	errs.add(checkID("reply_to_id", a.ReplyToID))
@@ -382,17 +412,46 @@ func (a *ReplyArgs) Validate() error {
 		errs.add(checkMediaURL("video_url", a.VideoURL))
 	}
 	validateCaption(&errs, "text", a.Text, "", "")
+	media := a.Media()
 	if a.AltText != "" {
-		if a.ImageURL == "" && a.VideoURL == "" {
+		if media == "" {
 			errs.add(newFieldError("alt_text", "only with media", a.AltText, "alt_text describes an image or video, and the reply has none",
 				"attach image_url or video_url, or drop alt_text"))
 		}
 		checkAltText(&errs, "alt_text", a.AltText)
 	}
-	checkSpoilers(&errs, a.Text, a.Spoilers)
+	checkSpoilerMedia(&errs, "spoiler_media", "reply", "image or video", a.SpoilerMedia, media != "")
+	a.validateContent(&errs, a.Text, "", media)
 	errs.add(checkReplyControl("reply_control", a.ReplyControl))
 	return errs.Err()
 }
+
+// Refused returns the rejection of argument name when it is one reply
+// refuses although publish_text takes it, naming the rule; nil otherwise.
+// A ghost post "cannot reply to any post"
+// (https://developers.facebook.com/docs/threads/create-posts/ghost-posts).
+// A location tag, geo-gating, reply approvals and the Instagram story
+// share are documented for posts, and nowhere for replies
+// (https://developers.facebook.com/docs/threads/create-posts/location-tagging,
+// https://developers.facebook.com/docs/threads/posts/geo-gating,
+// https://developers.facebook.com/docs/threads/reply-management,
+// https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories):
+// a reply is shown under the post it answers, to that post's audience, so
+// reply does not send them.
+func (ReplyArgs) Refused(name, value string) *FieldError {
+	switch name {
+	case "ghost":
+		return newFieldError(name, "not on a reply", value, "Threads does not publish a ghost post as a reply",
+			"drop ghost to reply, or publish the ghost post with publish_text")
+	case "location_id", "allowlisted_country_codes", "enable_reply_approvals", "share_to_instagram_story":
+		return newFieldError(name, "posts only", value, fmt.Sprintf("%s is a setting of top-level posts (Meta documents it for posts, not replies)", name),
+			fmt.Sprintf("drop %s to reply, or publish a post with publish_text", name))
+	}
+	return nil
+}
+
+// JSONSchemaExtend leaves topic_tag out: a reply has no topic of its own.
+func (ReplyResult) JSONSchemaExtend(s *jsonschema.Schema) { s.Properties.Delete("topic_tag") }
 
 // ReplyResult is the result of reply.
 type ReplyResult struct {
@@ -408,7 +467,7 @@ type ReplyResult struct {
 // (https://developers.facebook.com/docs/threads/reply-management) and offers no
 // way to change it on a published post, hence a default instead of an edit.
 type SetReplyControlArgs struct {
-	Value  string `json:"value" jsonschema:"required" jsonschema_description:"Default audience of new posts and replies."`
+	Value  string `json:"value" jsonschema:"required"`
 	PostID string `json:"post_id,omitempty" jsonschema_description:"Published post (Threads cannot change it)."`
 	AccountArg
 }
@@ -451,11 +510,11 @@ type SetReplyControlResult struct {
 
 // ListRepliesArgs are the arguments of the list_replies tool.
 type ListRepliesArgs struct {
-	PostID  string `json:"post_id" jsonschema:"required" jsonschema_description:"The post."`
+	PostID  string `json:"post_id" jsonschema:"required"`
 	Scope   string `json:"scope,omitempty" jsonschema_description:"direct: top-level; conversation: every depth."`
-	Order   string `json:"order,omitempty" jsonschema_description:"Sort order."`
+	Order   string `json:"order,omitempty"`
 	Limit   int    `json:"limit,omitempty"`
-	Cursor  string `json:"cursor,omitempty" jsonschema_description:"From next_cursor."`
+	Cursor  string `json:"cursor,omitempty"`
 	Pending bool   `json:"pending,omitempty" jsonschema_description:"Held replies instead (direct scope only)."`
 	AccountArg
 }
@@ -488,7 +547,6 @@ func (ListRepliesArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 		p.Minimum = json.Number("1")
 		p.Maximum = json.Number(strconv.Itoa(MaxRepliesLimit))
 		p.Default = DefaultRepliesLimit
-		p.Description = "Per page." // the range and default are in the schema
 	}
 	if p := property(s, "cursor"); p != nil {
 		n := uint64(MaxURLLength)

@@ -125,7 +125,36 @@ func TestAttachmentRules(t *testing.T) {
 			`allowlisted_country_codes[0]: not an ISO 3166-1 alpha-2 code: got "USA". Fix: use two-letter country codes such as "US", "DE" or "JP".`},
 		{"reply alt text without media", "reply", map[string]any{"reply_to_id": "123", "text": "x", "alt_text": "a cat"},
 			"alt_text: only with media: alt_text describes an image or video, and the reply has none. Fix: attach image_url or video_url, or drop alt_text."},
-		{"ghost reply", "reply", map[string]any{"reply_to_id": "123", "text": "x", "ghost": true}, `ghost: unknown field: "ghost" is not a parameter here`},
+		{"ghost reply", "reply", map[string]any{"reply_to_id": "123", "text": "x", "ghost": true},
+			"ghost: not on a reply: Threads does not publish a ghost post as a reply. Fix: drop ghost to reply, or publish the ghost post with publish_text."},
+		{"ghost reply and a bad id", "reply", map[string]any{"reply_to_id": "abc", "text": "x", "ghost": true},
+			"ghost: not on a reply: Threads does not publish a ghost post as a reply. Fix: drop ghost to reply, or publish the ghost post with publish_text.\n" +
+				`reply_to_id: invalid format: "abc" does not match ^[0-9]{1,30}$.`},
+		{"location on a reply", "reply", map[string]any{"reply_to_id": "123", "text": "x", "location_id": "106377336067638"},
+			"location_id: posts only: location_id is a setting of top-level posts (Meta documents it for posts, not replies). Fix: drop location_id to reply, or publish a post with publish_text."},
+		{"geo-gated reply", "reply", map[string]any{"reply_to_id": "123", "text": "x", "allowlisted_country_codes": []any{"US"}},
+			"allowlisted_country_codes: posts only: allowlisted_country_codes is a setting of top-level posts (Meta documents it for posts, not replies). Fix: drop allowlisted_country_codes to reply, or publish a post with publish_text."},
+		{"reply approvals on a reply", "reply", map[string]any{"reply_to_id": "123", "text": "x", "enable_reply_approvals": true},
+			"enable_reply_approvals: posts only: enable_reply_approvals is a setting of top-level posts (Meta documents it for posts, not replies). Fix: drop enable_reply_approvals to reply, or publish a post with publish_text."},
+		{"reply shared to a story", "reply", map[string]any{"reply_to_id": "123", "text": "x", "share_to_instagram_story": true},
+			"share_to_instagram_story: posts only: share_to_instagram_story is a setting of top-level posts (Meta documents it for posts, not replies). Fix: drop share_to_instagram_story to reply, or publish a post with publish_text."},
+		{"poll on an image reply", "reply", map[string]any{"reply_to_id": "123", "text": "x", "image_url": "https://cdn.example.com/p.jpg", "poll": []any{"a", "b"}},
+			"poll: text posts only: a poll goes on a text-only post or reply, and image_url is set. Fix: drop poll or image_url, and post the other in a reply of its own."},
+		{"gif on a video reply", "reply", map[string]any{"reply_to_id": "123", "video_url": "https://cdn.example.com/v.mp4", "gif": "3o7TKSjRrfIPjeiVyM"},
+			"gif: text posts only: a GIF goes on a text-only post or reply, and video_url is set. Fix: drop gif or video_url, and post the other in a reply of its own."},
+		{"text attachment on an image reply", "reply", map[string]any{"reply_to_id": "123", "image_url": "https://cdn.example.com/p.jpg", "text_attachment": ta},
+			"text_attachment: text posts only: a text attachment goes on a text-only post or reply, and image_url is set. Fix: drop text_attachment or image_url, and post the other in a reply of its own."},
+		{"reply poll and gif", "reply", map[string]any{"reply_to_id": "123", "text": "x", "poll": []any{"a", "b"}, "gif": "abc"},
+			"gif: one attachment per post: poll and gif are both set; a post carries one attachment: a poll, a GIF or a text attachment. Fix: keep one of them, and publish the others as separate posts or replies."},
+		{"reply text attachment and poll", "reply", map[string]any{"reply_to_id": "123", "text": "x", "poll": []any{"a", "b"}, "text_attachment": ta},
+			"text_attachment: one attachment per post: poll and text_attachment are both set; a post carries one attachment: a poll, a GIF or a text attachment. Fix: keep one of them, and publish the others as separate posts or replies."},
+		{"reply poll of one", "reply", map[string]any{"reply_to_id": "123", "text": "x", "poll": []any{"a"}},
+			"poll: too few items: got 1, minimum 2. Fix: add at least 1 item(s)."},
+		{"reply overlapping styles", "reply", map[string]any{"reply_to_id": "123", "text": "x", "text_attachment": map[string]any{"plaintext": "hello world",
+			"styles": []any{map[string]any{"offset": 0, "length": 5, "styles": []any{"bold"}}, map[string]any{"offset": 3, "length": 4, "styles": []any{"italic"}}}}},
+			"text_attachment.styles[1]: overlapping styles: styles[1] (3–7) overlaps styles[0] (0–5). Fix: split the ranges so they do not overlap; one range may carry several styles."},
+		{"reply spoiler media without media", "reply", map[string]any{"reply_to_id": "123", "text": "x", "spoiler_media": true},
+			"spoiler_media: needs media: spoiler_media blurs a reply's image or video, and this reply has none. Fix: remove spoiler_media, or give the reply media."},
 		{"thread spoiler without media", "publish_thread", map[string]any{"parts": []any{
 			map[string]any{"text": "one"}, map[string]any{"text": "two", "spoiler_media": true}}},
 			"parts[1].spoiler_media: needs media: spoiler_media blurs a part's image, video or carousel, and this part has none. Fix: remove parts[1].spoiler_media, or give the part media."},
@@ -318,5 +347,71 @@ func TestShareToInstagramStory(t *testing.T) {
 	const note = "The post is live, but sharing it to the Instagram story FAILED (Threads does not retry it; share it from the app)."
 	if res.IsError || sc["note"] != note {
 		t.Errorf("failed share: %s", text(res))
+	}
+}
+
+// TestReplyAttachmentsReachThreads: the content attachments publish_text
+// takes go on a reply too, with the same container parameters, and the
+// emulator (enforcing Meta's rules on its own) publishes them as replies.
+func TestReplyAttachmentsReachThreads(t *testing.T) {
+	e := newEnv(t)
+	post := e.demoPost(t)
+	tests := []struct {
+		name string
+		args map[string]any
+		want map[string]string
+	}{
+		{"poll", map[string]any{"text": "Which one?", "poll": []any{"A ", "B"}},
+			map[string]string{"media_type": "TEXT", "poll_attachment": `{"option_a":"A","option_b":"B"}`}},
+		{"gif", map[string]any{"text": "same", "gif": "3o7TKSjRrfIPjeiVyM"},
+			map[string]string{"media_type": "TEXT", "gif_attachment": `{"gif_id":"3o7TKSjRrfIPjeiVyM","provider":"GIPHY"}`}},
+		{"text attachment", map[string]any{"text": "the long answer", "text_attachment": map[string]any{"plaintext": "Long answer here.",
+			"link": "https://example.com/more", "styles": []any{map[string]any{"offset": 0, "length": 4, "styles": []any{"bold"}}}}},
+			map[string]string{"media_type": "TEXT", "text_attachment": `{"plaintext":"Long answer here.","link_attachment_url":"https://example.com/more",` +
+				`"text_with_styling_info":[{"offset":0,"length":4,"styling_info":["bold"]}]}`}},
+		{"spoiler image", map[string]any{"text": "do not look", "image_url": "https://cdn.example.com/spoil.jpg", "spoiler_media": true, "spoilers": []any{"look"}},
+			map[string]string{"media_type": "IMAGE", "is_spoiler_media": "true", "text_entities": `[{"entity_type":"SPOILER","offset":7,"length":4}]`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := map[string]any{"reply_to_id": post}
+			for k, v := range tc.args {
+				args[k] = v
+			}
+			e.emu.ResetRequests()
+			res, sc := e.call(t, "reply", args, false)
+			if res.IsError {
+				t.Fatalf("isError: %s", text(res))
+			}
+			got := sentParams(t, e)
+			if got["reply_to_id"] != post {
+				t.Errorf("reply_to_id = %q, want %q", got["reply_to_id"], post)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q", k, got[k], v)
+				}
+			}
+			var live bool
+			for _, p := range e.emu.Posts(e.emu.DemoUserID()) {
+				if p.ID == sc["id"] {
+					live = p.ReplyToID == post
+				}
+			}
+			if !live {
+				t.Errorf("reply %v is not live as a reply to %s", sc["id"], post)
+			}
+			_, vc := e.call(t, "validate_post", map[string]any{"tool": "reply", "arguments": args}, false)
+			cs, _ := vc["containers"].([]any)
+			if len(cs) != 1 {
+				t.Fatalf("validate_post containers: %v", vc)
+			}
+			params := cs[0].(map[string]any)["params"].(map[string]any)
+			for k, v := range tc.want {
+				if params[k] != v {
+					t.Errorf("validate_post %s = %v, want %q", k, params[k], v)
+				}
+			}
+		})
 	}
 }

@@ -90,6 +90,19 @@ func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
 		ReplyControl:   threads.ReplyControl(rc),
 	}
 	x := &p.Extra
+	setContent(x, a.Text, &a.ContentAttachments)
+	x.IsGhostPost = a.Ghost
+	x.LocationID = a.LocationID
+	x.AllowlistedCountryCodes = a.AllowlistedCountryCodes
+	x.EnableReplyApprovals = a.EnableReplyApprovals
+	x.CrossShareToIG = a.ShareToInstagramStory
+	return p
+}
+
+// setContent sets the container parameters of the content attachments of
+// a post or reply with text: poll_attachment, gif_attachment,
+// text_attachment and the spoilers' text_entities.
+func setContent(x *threads.ContainerParams, text string, a *schemas.ContentAttachments) {
 	if len(a.Poll) > 0 {
 		x.PollAttachment, _ = threads.PollFromOptions(a.Poll) // the count is validated
 	}
@@ -107,13 +120,7 @@ func textPost(a *schemas.PublishTextArgs, rc string) threads.Post {
 				threads.TextStyling{Offset: st.Offset, Length: st.Length, StylingInfo: styles})
 		}
 	}
-	x.TextEntities = spoilerEntities(a.Text, a.Spoilers)
-	x.IsGhostPost = a.Ghost
-	x.LocationID = a.LocationID
-	x.AllowlistedCountryCodes = a.AllowlistedCountryCodes
-	x.EnableReplyApprovals = a.EnableReplyApprovals
-	x.CrossShareToIG = a.ShareToInstagramStory
-	return p
+	x.TextEntities = spoilerEntities(text, a.Spoilers)
 }
 
 // storyNote says how the share to the Instagram story went, when one was
@@ -222,6 +229,24 @@ func postResult(r *threads.PublishResult, text, tag, rc string) schemas.PostResu
 // progressNotifier returns a ProgressFunc sending MCP progress notifications
 // when the client asked for them with a progress token, nil otherwise.
 func progressNotifier(ctx context.Context, req mcp.CallToolRequest) threads.ProgressFunc {
+	send := progressSender(ctx, req)
+	if send == nil {
+		return nil
+	}
+	return func(p threads.Progress) {
+		msg := p.Message
+		if msg == "" {
+			msg = fmt.Sprintf("%s (%d/%d)", p.Step, p.Current, p.Total)
+		}
+		send(float64(p.Current), p.Total, msg)
+	}
+}
+
+// progressSender returns a function sending one notifications/progress
+// (total left out when 0) when the client asked for them with a progress
+// token, nil otherwise. Callers keep progress increasing, as MCP requires
+// (https://modelcontextprotocol.io/specification/2025-06-18/basic/utilities/progress).
+func progressSender(ctx context.Context, req mcp.CallToolRequest) func(progress float64, total int, message string) {
 	m := req.Params.Meta
 	if m == nil || m.ProgressToken == nil {
 		return nil
@@ -231,17 +256,14 @@ func progressNotifier(ctx context.Context, req mcp.CallToolRequest) threads.Prog
 		return nil
 	}
 	token := m.ProgressToken
-	return func(p threads.Progress) {
+	return func(progress float64, total int, message string) {
 		params := map[string]any{
 			"progressToken": token,
-			"progress":      p.Current,
-			"message":       p.Message,
+			"progress":      progress,
+			"message":       message,
 		}
-		if p.Total > 0 {
-			params["total"] = p.Total
-		}
-		if p.Message == "" {
-			params["message"] = fmt.Sprintf("%s (%d/%d)", p.Step, p.Current, p.Total)
+		if total > 0 {
+			params["total"] = total
 		}
 		// A lost notification must not fail the publish.
 		_ = srv.SendNotificationToClient(ctx, "notifications/progress", params)

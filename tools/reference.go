@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/threads-mcp/threads-mcp/schemas"
 )
 
 // Markers delimiting the generated tool reference in README.md.
@@ -32,6 +34,7 @@ func Reference() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", ts.Name, yesNoBool(ts.Default), strings.Join(names, ", "), cell(ts.Description))
 	}
 	b.WriteString("\n")
+	renderExamples(&b)
 	for _, tool := range all {
 		t := tool.Definition()
 		ro, de, id, ow := tool.Hints()
@@ -59,8 +62,12 @@ func Reference() string {
 		b.WriteString("| parameter | type | required | limits | description |\n|---|---|---|---|---|\n")
 		for _, n := range names {
 			p := schema.Properties[n]
+			desc := fmt.Sprint(orEmpty(p["description"]))
+			if desc == "" {
+				desc = schemas.SharedArgDoc(n) // said once for tools/list, in the instructions
+			}
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", n, typeOf(p), yesNoBool(contains(schema.Required, n)),
-				limits(p), cell(fmt.Sprint(orEmpty(p["description"]))))
+				limits(p), cell(desc))
 		}
 		b.WriteString("\n")
 	}

@@ -97,8 +97,8 @@ func reply() Tool {
 	return newTool[schemas.ReplyArgs](def{
 		name:  "reply",
 		title: "Reply to a post",
-		description: "Reply by id with text (rules of publish_text) and/or one image_url or video_url. Another " +
-			"account's post needs threads_keyword_search or threads_manage_mentions.",
+		description: "Reply to a post or reply by id: text, one image or video, or on a text reply one poll, gif or " +
+			"text_attachment (rules of publish_text). Another account's post needs threads_keyword_search or threads_manage_mentions.",
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish, "threads_keyword_search", "threads_manage_mentions"},
 		hints:   additive(),
@@ -125,15 +125,17 @@ func reply() Tool {
 
 // replyPost is the post reply publishes (validate_post shows it).
 func replyPost(a *schemas.ReplyArgs, rc string) threads.Post {
-	return threads.Post{
+	p := threads.Post{
 		Text:         a.Text,
 		ImageURL:     a.ImageURL,
 		VideoURL:     a.VideoURL,
 		AltText:      a.AltText,
 		ReplyToID:    a.ReplyToID,
 		ReplyControl: threads.ReplyControl(rc),
-		Extra:        threads.ContainerParams{TextEntities: spoilerEntities(a.Text, a.Spoilers)},
 	}
+	setContent(&p.Extra, a.Text, &a.ContentAttachments)
+	p.Extra.IsSpoilerMedia = a.SpoilerMedia
+	return p
 }
 
 // setReplyControl is the set_reply_control tool: it sets the account's
@@ -147,8 +149,8 @@ func setReplyControl() Tool {
 	return newTool[schemas.SetReplyControlArgs](def{
 		name:  "set_reply_control",
 		title: "Set who may reply",
-		description: "Set the default reply audience of new posts and replies (a tool's reply_control overrides " +
-			"it); a published post's cannot change, hide replies there instead.",
+		description: "Set the default reply audience of new posts and replies; a published post's cannot change " +
+			"(hide its replies instead).",
 		toolset: ToolsetPublish,
 		hints:   localSetting(),
 	}, func(ctx context.Context, c *call, a *schemas.SetReplyControlArgs) (*schemas.SetReplyControlResult, error) {

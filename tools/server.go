@@ -422,13 +422,15 @@ func (h demote) Handle(ctx context.Context, r slog.Record) error {
 func (h demote) WithAttrs(as []slog.Attr) slog.Handler { return demote{h.Handler.WithAttrs(as)} }
 func (h demote) WithGroup(n string) slog.Handler       { return demote{h.Handler.WithGroup(n)} }
 
-// instructions returns the server's MCP instructions; the limits come from schemas.
+// instructions returns the server's MCP instructions; the limits come from
+// schemas. The arguments many tools share (sharedArgs) and the result
+// fields every tool may add are explained here once, not in every tool's
+// schema.
 func instructions() string {
-	return fmt.Sprintf(`Publish to and read from Threads (Meta). Limits are checked before anything is sent: `+
-		`text ≤ %d counted characters (%s), `+
-		`one topic tag per post, at most %d links, carousels of %d–%d https media items. `+
-		`validate_post dry-runs any publish. `,
-		schemas.MaxTextLength, schemas.CountingNote, schemas.MaxLinks, schemas.MinCarouselItems, schemas.MaxCarouselItems) +
+	return fmt.Sprintf(`Publish to and read from Threads (Meta). Every limit is checked before anything is sent; `+
+		`carousels hold %d–%d https media items. validate_post dry-runs any publish. `,
+		schemas.MinCarouselItems, schemas.MaxCarouselItems) +
+		schemas.SharedArgsSentence() +
 		`A rejected call explains the field, the rule and the fix; correct the input and call again. ` +
 		`Every result names the account acted as (account), has sandbox: true in sandbox mode, and token_days_left when ` +
 		`the account's token expires within 7 days despite the automatic refresh (tell the user to log in again). ` +

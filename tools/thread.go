@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
@@ -53,11 +54,14 @@ func publishThread() Tool {
 		if err := c.threadQuota(ctx, chain, len(posts)); err != nil {
 			return nil, err
 		}
-		progress := progressNotifier(ctx, c.req)
+		send := progressSender(ctx, c.req)
 		out := &schemas.ThreadResult{ReplyControl: rc, Parts: make([]schemas.ThreadPartResult, 0, len(posts))}
 		prev := ""
 		for i, p := range posts {
 			p.ReplyToID = prev
+			if send != nil {
+				p.Progress = partProgress(send, i, len(posts), p)
+			}
 			res, err := publishOnce(ctx, c, publishRequest{
 				tool: "publish_thread", args: threadPart{Chain: chainHash, Index: i, ReplyTo: prev},
 				post: p, reply: i > 0, key: partKey(chain, i), keyTTL: ttl,
@@ -74,9 +78,8 @@ func publishThread() Tool {
 					"(a known Threads issue with quick media replies); the rest of the thread replies to it.", i, res.ID, i-1))
 			}
 			prev = res.ID
-			if progress != nil {
-				progress(threads.Progress{Step: threads.StepPublished, Current: i + 1, Total: len(posts),
-					Message: fmt.Sprintf("part %d of %d published", i+1, len(posts))})
+			if send != nil {
+				send(float64(i+1), len(posts), fmt.Sprintf("part %d/%d published", i+1, len(posts)))
 			}
 		}
 		out.ID, out.Permalink = out.Parts[0].ID, out.Parts[0].Permalink
@@ -96,6 +99,45 @@ func publishThread() Tool {
 		}
 		return out, nil
 	})
+}
+
+// partProgress reports the steps of part i of n (its container created,
+// its image, video or carousel processing, its publish) as thread
+// progress: "part 2/5: processing video… 12s". The thread's progress is
+// i plus a fraction that grows with every step of the part and stays below
+// 1, so it keeps increasing; the part's own published step is left to the
+// thread, which reports i+1 once the part is recorded.
+func partProgress(send func(float64, int, string), i, n int, p threads.Post) threads.ProgressFunc {
+	kind := "text"
+	switch {
+	case len(p.Items) > 0:
+		kind = "carousel"
+	case p.VideoURL != "":
+		kind = "video"
+	case p.ImageURL != "":
+		kind = "image"
+	}
+	var (
+		steps int
+		start time.Time
+	)
+	return func(pr threads.Progress) {
+		if pr.Step == threads.StepPublished || (kind == "text" && pr.Step == threads.StepProcessing) {
+			return
+		}
+		if start.IsZero() {
+			start = time.Now()
+		}
+		msg := pr.Message
+		if pr.Step == threads.StepProcessing {
+			msg = "processing " + kind + "…"
+			if d := time.Since(start).Round(time.Second); d >= time.Second {
+				msg += " " + d.String()
+			}
+		}
+		steps++
+		send(float64(i)+float64(steps)/float64(steps+1), n, fmt.Sprintf("part %d/%d: %s", i+1, n, msg))
+	}
 }
 
 // threadPart is what a part's ledger entry hashes: the whole call (its

@@ -3,8 +3,10 @@ package tools_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
@@ -232,5 +234,67 @@ func TestReplyNotLinkedIsReported(t *testing.T) {
 	if res.IsError || len(parts) != 2 || parts[1].(map[string]any)["reply_not_linked"] != true ||
 		!strings.Contains(fmt.Sprint(sc["note"]), "Threads shows parts[1]") {
 		t.Errorf("thread: %s", text(res))
+	}
+}
+
+// TestPublishThreadProgress: with a progress token, publish_thread reports
+// each part's steps while it is published, its media processing included
+// ("part 2/3: processing video…"), then each part published, with progress
+// only growing and the part count as total.
+func TestPublishThreadProgress(t *testing.T) {
+	e := newEnv(t, emulator.WithProcessingDelay(50*time.Millisecond, 300*time.Millisecond))
+	args := map[string]any{"parts": []any{
+		map[string]any{"text": "1. progress"},
+		map[string]any{"text": "2. a video", "media": map[string]any{"type": "video", "url": "https://cdn.example.com/progress.mp4"}},
+		map[string]any{"text": "3. done"},
+	}}
+	// Drop what earlier calls left.
+	for len(e.notes) > 0 {
+		<-e.notes
+	}
+	res, _ := e.call(t, "publish_thread", args, true)
+	if res.IsError {
+		t.Fatalf("isError: %s", text(res))
+	}
+	var msgs []string
+	last := -1.0
+	deadline := time.After(5 * time.Second)
+collect:
+	for {
+		select {
+		case n := <-e.notes:
+			f := n.Params.AdditionalFields
+			if n.Method != "notifications/progress" || f["progressToken"] != "p-publish_thread" {
+				continue
+			}
+			msg, _ := f["message"].(string)
+			msgs = append(msgs, msg)
+			v, _ := f["progress"].(float64)
+			if v <= last {
+				t.Errorf("progress %v after %v (%q)", v, last, msg)
+			}
+			last = v
+			if fmt.Sprint(f["total"]) != "3" {
+				t.Errorf("total %v in %q, want 3", f["total"], msg)
+			}
+			if msg == "part 3/3 published" {
+				break collect
+			}
+		case <-deadline:
+			break collect
+		}
+	}
+	joined := strings.Join(msgs, "\n")
+	for _, want := range []string{"part 1/3: container created", "part 1/3 published", "part 2/3: container created",
+		"part 2/3: processing video…", "part 2/3: publishing", "part 2/3 published", "part 3/3 published"} {
+		if !slices.ContainsFunc(msgs, func(m string) bool { return strings.HasPrefix(m, want) }) {
+			t.Errorf("no progress %q in:\n%s", want, joined)
+		}
+	}
+	if last != 3 {
+		t.Errorf("last progress %v, want 3:\n%s", last, joined)
+	}
+	if strings.Contains(joined, "processing text") {
+		t.Errorf("a text part reported processing:\n%s", joined)
 	}
 }

@@ -259,17 +259,32 @@ func TestCrashResumeMediaThreadDelete(t *testing.T) {
 	)
 	posts := func(w world) int { return len(w.emu.Posts(w.uid)) }
 	containers := func(w world) int { return len(w.emu.Containers(w.uid)) }
+	// processing: a video container has been processing for a while (the
+	// server is polling its status), half its processing delay.
+	processing := func(w world) bool {
+		for _, c := range w.emu.Containers(w.uid) {
+			if c.Status == emulator.StatusInProgress && time.Since(c.CreatedAt) > 300*time.Millisecond {
+				return true
+			}
+		}
+		return false
+	}
 	tests := []struct {
 		name     string
 		call     string
 		killWhen func(w world) bool
 		check    func(t *testing.T, w world, sc map[string]any)
 	}{
+		{"publish_media at once", media, func(world) bool { return true }, checkOne("crash video")},
 		{"publish_media after the container is created", media, func(w world) bool { return containers(w) > 0 }, checkOne("crash video")},
+		{"publish_media while the video processes", media, func(w world) bool { return processing(w) }, checkOne("crash video")},
 		{"publish_media after the post is live", media, func(w world) bool { return posts(w) > 0 }, checkOne("crash video")},
+		{"publish_thread at once", thread, func(world) bool { return true }, checkChain},
+		{"publish_thread after part 1's container is created", thread, func(w world) bool { return containers(w) >= 1 }, checkChain},
 		{"publish_thread after part 1 is live", thread, func(w world) bool { return posts(w) >= 1 }, checkChain},
 		{"publish_thread after part 2's container is created", thread, func(w world) bool { return containers(w) >= 2 }, checkChain},
 		{"publish_thread after part 2 is live", thread, func(w world) bool { return posts(w) >= 2 }, checkChain},
+		{"publish_thread after part 3's container is created", thread, func(w world) bool { return containers(w) >= 3 }, checkChain},
 		{"publish_thread after part 3 is live", thread, func(w world) bool { return posts(w) >= 3 }, checkChain},
 	}
 	for _, tc := range tests {

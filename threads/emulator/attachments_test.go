@@ -358,3 +358,52 @@ func TestOneAttachmentKind(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyAttachmentRules: a reply is a container with reply_to_id, and
+// the attachment rules hold for it as for a post. A text attachment is
+// "long-form writing in a post or a reply"
+// (https://developers.facebook.com/docs/threads/create-posts/text-attachments);
+// polls and GIFs go on text-only posts, replies not excluded, and replies
+// read back poll_attachment and gif_url
+// (https://developers.facebook.com/docs/threads/retrieve-and-manage-replies/replies-and-conversations);
+// media spoilers go on image, video and carousel containers
+// (https://developers.facebook.com/docs/threads/create-posts/spoilers);
+// a ghost post cannot reply
+// (https://developers.facebook.com/docs/threads/create-posts/ghost-posts).
+func TestReplyAttachmentRules(t *testing.T) {
+	_, _, a := newWorld(t)
+	parent := a.publishText("parent")
+	reply := func(p []string) []string { return append(p, "reply_to_id", parent) }
+	video := func(kv ...string) []string {
+		return append([]string{"media_type", "VIDEO", "video_url", "https://x.example/v.mp4"}, kv...)
+	}
+	const (
+		poll = `{"option_a":"a","option_b":"b"}`
+		gif  = `{"gif_id":"x","provider":"GIPHY"}`
+		ta   = `{"plaintext":"p","text_with_styling_info":[{"offset":0,"length":1,"styling_info":["bold"]}]}`
+	)
+	runAttachmentCases(t, a, []attachmentCase{
+		{"text reply with a poll", reply(text("poll_attachment", poll)), ""},
+		{"text reply with a GIF", reply(text("gif_attachment", gif)), ""},
+		{"text reply with a text attachment", reply(text("text_attachment", ta)), ""},
+		{"text reply with a spoiler", reply(text("text_entities", `[{"entity_type":"SPOILER","offset":0,"length":1}]`)), ""},
+		{"image reply blurred", reply(image("is_spoiler_media", "true", "alt_text", "a photo")), ""},
+		{"video reply blurred", reply(video("is_spoiler_media", "true")), ""},
+		{"image reply with a poll", reply(image("poll_attachment", poll)), "Param poll_attachment is only supported on TEXT posts"},
+		{"video reply with a GIF", reply(video("gif_attachment", gif)), "Param gif_attachment is only supported on TEXT posts"},
+		{"image reply with a text attachment", reply(image("text_attachment", ta)), "Param text_attachment is only supported on TEXT posts"},
+		{"text reply blurred", reply(text("is_spoiler_media", "true")), "Param is_spoiler_media is not supported on TEXT posts"},
+		{"reply with a poll and a text attachment", reply(text("poll_attachment", poll, "text_attachment", ta)), "Param text_attachment cannot be combined with poll_attachment"},
+		{"reply with a poll and a GIF", reply(text("poll_attachment", poll, "gif_attachment", gif)), "Param gif_attachment cannot be combined with poll_attachment"},
+		{"reply with a GIF and a link", reply(text("gif_attachment", gif, "link_attachment", "https://a.example")), "Param gif_attachment cannot be combined with link_attachment"},
+		{"reply with an overlapping style", reply(text("text_attachment", `{"plaintext":"hello","text_with_styling_info":[{"offset":0,"length":3,"styling_info":["bold"]},{"offset":2,"length":2,"styling_info":["italic"]}]}`)),
+			"Param text_attachment.text_with_styling_info ranges must not overlap"},
+		{"ghost reply", reply(text("is_ghost_post", "true")), "Param is_ghost_post cannot be used on a reply"},
+	})
+	// A published poll reply reads back as a reply with its poll.
+	id := a.publishText("vote", "reply_to_id", parent, "poll_attachment", poll)
+	r := mustOK(t, a.get("/v1.0/"+id, "fields", "replied_to,is_reply,poll_attachment"))
+	if rt, _ := r.body["replied_to"].(map[string]any); rt["id"] != parent || r.body["is_reply"] != true || r.body["poll_attachment"] == nil {
+		t.Errorf("poll reply read back: %s", r.raw)
+	}
+}

@@ -324,7 +324,13 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		return nil, errParam("Param enable_reply_approvals cannot be combined with is_ghost_post")
 	}
 
-	// Replies and quotes.
+	// Replies and quotes. Every rule above holds for a reply as for a post
+	// (Meta restricts polls, GIFs and text attachments to text-only posts,
+	// not to top-level ones, and a text attachment is "long-form writing in
+	// a post or a reply":
+	// https://developers.facebook.com/docs/threads/create-posts/text-attachments);
+	// a ghost post alone cannot reply
+	// (https://developers.facebook.com/docs/threads/create-posts/ghost-posts).
 	if rid := rc.get("reply_to_id"); rid != "" {
 		if ghost {
 			return nil, errParam("Param is_ghost_post cannot be used on a reply")
