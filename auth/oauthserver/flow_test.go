@@ -14,8 +14,10 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 
+	"github.com/threads-mcp/threads-mcp/auth"
 	"github.com/threads-mcp/threads-mcp/auth/oauthserver"
 	"github.com/threads-mcp/threads-mcp/tools"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // TestDiscovery follows what a client does with nothing but the URL: 401
@@ -395,6 +397,12 @@ func TestScopeStepUp(t *testing.T) {
 func TestUserIsolation(t *testing.T) {
 	h := newHarness(t)
 	c := h.newClient(t)
+	// The operator's own account, logged in on the command line, is the
+	// store's default: no signed-in user reaches it either.
+	if err := h.st.PutAccount(t.Context(), state.Account{Name: "default", UserID: h.bob, Username: "bob",
+		Token: h.emu.IssueToken(h.bob, auth.DefaultScopes, 0), ObtainedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	alice := h.session(t, h.login(t, c, h.alice, "").access)
 	_ = h.login(t, c, h.bob, "")
 	res, text := callTool(t, alice, "list_accounts", nil)
@@ -404,7 +412,7 @@ func TestUserIsolation(t *testing.T) {
 	if strings.Contains(text, "bob") || !strings.Contains(text, "alice") {
 		t.Fatalf("alice's list_accounts: %s", text)
 	}
-	for _, account := range []string{oauthserver.AccountPrefix + h.bob, "bob", "@bob"} {
+	for _, account := range []string{oauthserver.AccountPrefix + h.bob, "bob", "@bob", "default"} {
 		res, text := callTool(t, alice, "publish_text", map[string]any{"text": "as bob?", "account": account, "idempotency_key": "x-" + account})
 		if res != nil || !strings.Contains(text, "not available to you") {
 			t.Errorf("alice publishing as %q: %v %s", account, res, text)
@@ -415,6 +423,14 @@ func TestUserIsolation(t *testing.T) {
 	}
 	if res, text := callTool(t, alice, "publish_text", map[string]any{"text": "as myself", "idempotency_key": "self"}); res == nil || res["account"] != "alice" {
 		t.Fatalf("alice publishing as herself: %v %s", res, text)
+	}
+	// The operator logs alice out (threads-mcp auth logout --account
+	// oauth-<id>): her connector can act as nothing any more.
+	if err := h.st.DeleteAccount(t.Context(), oauthserver.AccountPrefix+h.alice); err != nil {
+		t.Fatal(err)
+	}
+	if res, text := callTool(t, alice, "list_posts", nil); res != nil || !strings.Contains(text, "not available") {
+		t.Fatalf("after logout: %v %s", res, text)
 	}
 }
 

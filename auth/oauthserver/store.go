@@ -229,8 +229,14 @@ func (d db) takeRequest(ctx context.Context, loginState string) (*request, error
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM oauth_requests WHERE login_state_hash = $1`, hash(loginState))
-		return err
+		res, err := tx.ExecContext(ctx, `DELETE FROM oauth_requests WHERE login_state_hash = $1`, hash(loginState))
+		if err != nil {
+			return fmt.Errorf("oauthserver: take request: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errNotFound // a concurrent redirect took it
+		}
+		return nil
 	})
 	return r, err
 }
@@ -312,8 +318,18 @@ func (d db) redeemCode(ctx context.Context, code string, now time.Time) (*codeUs
 			u.Replayed = true
 			return revokeGrantTx(ctx, tx, u.Grant.ID, now)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE oauth_codes SET used_at = $1 WHERE code_hash = $2`, ms(now), hash(code))
-		return err
+		// used_at = 0 in the condition: of two concurrent redemptions
+		// (PostgreSQL's read committed lets both read the unused row), one
+		// updates it and the other is a replay.
+		res, err := tx.ExecContext(ctx, `UPDATE oauth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at = 0`, ms(now), hash(code))
+		if err != nil {
+			return fmt.Errorf("oauthserver: redeem code: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			u.Replayed = true
+			return revokeGrantTx(ctx, tx, u.Grant.ID, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -469,33 +485,4 @@ func (d db) revokeToken(ctx context.Context, tok, clientID string, now time.Time
 		}
 		return revokeGrantTx(ctx, tx, grantID, now)
 	})
-}
-
-// revokeSubject revokes every grant of a user.
-func (d db) revokeSubject(ctx context.Context, subject string, now time.Time) (int, error) {
-	n := 0
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT grant_id FROM oauth_grants WHERE subject = $1 AND revoked_at = 0`, subject)
-		if err != nil {
-			return fmt.Errorf("oauthserver: list grants: %w", err)
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		for _, id := range ids {
-			if err := revokeGrantTx(ctx, tx, id, now); err != nil {
-				return err
-			}
-		}
-		n = len(ids)
-		return rows.Err()
-	})
-	return n, err
 }
