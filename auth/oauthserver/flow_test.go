@@ -2,6 +2,7 @@ package oauthserver_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/url"
@@ -556,5 +557,51 @@ func TestGoSDKClient(t *testing.T) {
 	}
 	if posts := h.emu.Posts(h.alice); len(posts) != 1 || posts[0].Text != "from the go-sdk, stepped up" {
 		t.Fatalf("alice's posts: %+v", posts)
+	}
+}
+
+// TestConcurrentRefresh presents one refresh token twice at once: one
+// request rotates it, the other is a reuse, which revokes the family, so
+// the winner's new tokens end too.
+func TestConcurrentRefresh(t *testing.T) {
+	h := newHarness(t)
+	c := h.newClient(t)
+	tok := h.login(t, c, h.alice, "")
+	type result struct {
+		status  int
+		refresh string
+	}
+	results := make(chan result, 2)
+	for range 2 {
+		go func() {
+			form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.refresh}, "client_id": {c.id}}
+			resp, err := http.PostForm(h.pub+oauthserver.TokenPath, form)
+			if err != nil {
+				results <- result{}
+				return
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			_ = json.NewDecoder(resp.Body).Decode(&m)
+			r, _ := m["refresh_token"].(string)
+			results <- result{resp.StatusCode, r}
+		}()
+	}
+	var won []string
+	for range 2 {
+		r := <-results
+		switch r.status {
+		case http.StatusOK:
+			won = append(won, r.refresh)
+		case http.StatusBadRequest:
+		default:
+			t.Fatalf("refresh: status %d", r.status)
+		}
+	}
+	if len(won) != 1 {
+		t.Fatalf("%d of two concurrent refreshes with one token succeeded, want exactly 1", len(won))
+	}
+	if st, m := h.refresh(t, c, won[0]); st != http.StatusBadRequest || m["error"] != "invalid_grant" {
+		t.Fatalf("the winner's refresh token after the reuse: %d %v, want invalid_grant", st, m)
 	}
 }
