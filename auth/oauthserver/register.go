@@ -3,6 +3,7 @@ package oauthserver
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,9 @@ const (
 	authBasic  = "client_secret_basic"
 	maxURIs    = 10
 	maxRegBody = 64 << 10
+	// maxClientsPerHour bounds open registration (an MCP client registers
+	// once per user and server).
+	maxClientsPerHour = 500
 )
 
 var authMethods = []string{authNone, authPost, authBasic}
@@ -116,7 +120,12 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		c.SecretHash = hash(secret)
 	}
 	now := s.now()
-	if err := s.db.putClient(r.Context(), c, now); err != nil {
+	if err := s.db.putClient(r.Context(), c, now); errors.Is(err, errTooManyClients) {
+		s.cfg.Logger.Warn("oauth: registration refused", "err", err)
+		w.Header().Set("Retry-After", "3600")
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "temporarily_unavailable", "error_description": "too many registrations; try again later"})
+		return
+	} else if err != nil {
 		s.cfg.Logger.Error("oauth: register client", "err", err)
 		http.Error(w, "server error", http.StatusInternalServerError)
 		return

@@ -94,8 +94,9 @@ type authenticator struct {
 func (a *authenticator) Authenticate(r *http.Request) (context.Context, error) {
 	tok, ok := httpmw.BearerFrom(r)
 	if !ok {
-		return nil, &httpmw.Challenge{ResourceMetadata: a.meta, Scope: strings.Join(tools.Scopes(), " "),
-			Description: "sign in: this server uses OAuth (see resource_metadata)"}
+		// No credentials: no error code (RFC 6750 section 3.1), the
+		// metadata and the scopes to ask for.
+		return nil, &httpmw.Challenge{ResourceMetadata: a.meta, Scope: strings.Join(tools.Scopes(), " ")}
 	}
 	p, err := a.v.Verify(r.Context(), tok)
 	if err != nil {

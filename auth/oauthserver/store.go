@@ -134,14 +134,33 @@ func (d db) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return nil
 }
 
+// errTooManyClients refuses a registration beyond maxClientsPerHour.
+var errTooManyClients = errors.New("oauthserver: too many client registrations in the last hour")
+
+// putClient registers a client. Registration is open to anyone, so it is
+// bounded: at most maxClientsPerHour registrations an hour, and clients
+// that never obtained a grant are forgotten after a day.
 func (d db) putClient(ctx context.Context, c client, now time.Time) error {
 	uris, _ := json.Marshal(c.RedirectURIs)
-	_, err := d.sql.ExecContext(ctx, `INSERT INTO oauth_clients (client_id, secret_hash, auth_method, name, redirect_uris, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, c.ID, c.SecretHash, c.AuthMethod, c.Name, string(uris), ms(now))
-	if err != nil {
-		return fmt.Errorf("oauthserver: register client: %w", err)
-	}
-	return nil
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oauth_clients WHERE created_at < $1
+			AND client_id NOT IN (SELECT client_id FROM oauth_grants)`, ms(now.Add(-24*time.Hour))); err != nil {
+			return fmt.Errorf("oauthserver: forget unused clients: %w", err)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM oauth_clients WHERE created_at > $1`, ms(now.Add(-time.Hour))).Scan(&n); err != nil {
+			return fmt.Errorf("oauthserver: count clients: %w", err)
+		}
+		if n >= maxClientsPerHour {
+			return errTooManyClients
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO oauth_clients (client_id, secret_hash, auth_method, name, redirect_uris, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, c.ID, c.SecretHash, c.AuthMethod, c.Name, string(uris), ms(now))
+		if err != nil {
+			return fmt.Errorf("oauthserver: register client: %w", err)
+		}
+		return nil
+	})
 }
 
 // errNotFound is returned by the lookups when nothing matches.
@@ -368,9 +387,16 @@ func putTokensTx(ctx context.Context, tx *sql.Tx, grantID string, t issued) erro
 	return nil
 }
 
-// putTokens stores the first token pair of a grant.
-func (d db) putTokens(ctx context.Context, grantID string, t issued) error {
-	return d.tx(ctx, func(tx *sql.Tx) error { return putTokensTx(ctx, tx, grantID, t) })
+// putTokens stores the first token pair of a grant, and drops expired
+// tokens on the way (a rotated refresh token is kept until it expires:
+// presenting it again is how reuse is detected).
+func (d db) putTokens(ctx context.Context, grantID string, t issued, now time.Time) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oauth_tokens WHERE expires_at < $1`, ms(now)); err != nil {
+			return fmt.Errorf("oauthserver: expire tokens: %w", err)
+		}
+		return putTokensTx(ctx, tx, grantID, t)
+	})
 }
 
 // rotation is the outcome of presenting a refresh token.

@@ -146,7 +146,7 @@ func (s *Server) exchangeCode(r *http.Request, c *client) (map[string]any, *toke
 		return nil, badRequest("invalid_target", "resource must be "+u.Grant.Resource)
 	}
 	t := s.newTokens(u.Grant.Scope, now)
-	if err := s.db.putTokens(r.Context(), u.Grant.ID, *t); err != nil {
+	if err := s.db.putTokens(r.Context(), u.Grant.ID, *t, now); err != nil {
 		s.cfg.Logger.Error("oauth: store tokens", "err", err)
 		return nil, &tokenError{status: http.StatusInternalServerError, code: "server_error", desc: "the tokens could not be stored"}
 	}
