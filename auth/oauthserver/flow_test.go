@@ -605,3 +605,69 @@ func TestConcurrentRefresh(t *testing.T) {
 		t.Fatalf("the winner's refresh token after the reuse: %d %v, want invalid_grant", st, m)
 	}
 }
+
+// TestThreadsCallback covers the Threads side of the sign-in: a user who
+// cancels on Threads comes back to the client with access_denied; a
+// callback is answered once; an unknown one is a page, not a redirect.
+func TestThreadsCallback(t *testing.T) {
+	h := newHarness(t)
+	c := h.newClient(t)
+	// consent walks to Threads' window and returns its URL.
+	consent := func(t *testing.T) (*url.URL, url.Values) {
+		_, ch := pkce()
+		v := h.authParams(c, ch, "")
+		_, page := get(t, h.pub+oauthserver.AuthorizePath+"?"+v.Encode())
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, h.pub+oauthserver.AuthorizePath,
+			strings.NewReader(url.Values{"request": {handleRE.FindStringSubmatch(page)[1]}, "decision": {"approve"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, _ := do(t, req)
+		u, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u, v
+	}
+	t.Run("cancelled on Threads", func(t *testing.T) {
+		threads, v := consent(t)
+		q := threads.Query()
+		q.Set("deny", "true")
+		threads.RawQuery = q.Encode()
+		resp, _ := get(t, threads.String())
+		resp, _ = get(t, resp.Header.Get("Location"))
+		final, _ := url.Parse(resp.Header.Get("Location"))
+		if final == nil || final.Query().Get("error") != "access_denied" || final.Query().Get("state") != v.Get("state") || final.Query().Get("code") != "" {
+			t.Fatalf("%d %s, want access_denied with the state", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+	t.Run("answered once", func(t *testing.T) {
+		threads, _ := consent(t)
+		q := threads.Query()
+		q.Set("user_id", h.alice)
+		threads.RawQuery = q.Encode()
+		resp, _ := get(t, threads.String())
+		callback := resp.Header.Get("Location")
+		if resp, _ = get(t, callback); resp.StatusCode != http.StatusFound {
+			t.Fatalf("first callback: %d", resp.StatusCode)
+		}
+		if resp, _ = get(t, callback); resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
+			t.Fatalf("second callback: %d %q, want a 400 page", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+	t.Run("consent expired", func(t *testing.T) {
+		_, ch := pkce()
+		_, page := get(t, h.pub+oauthserver.AuthorizePath+"?"+h.authParams(c, ch, "").Encode())
+		h.advance(11 * time.Minute)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, h.pub+oauthserver.AuthorizePath,
+			strings.NewReader(url.Values{"request": {handleRE.FindStringSubmatch(page)[1]}, "decision": {"approve"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if resp, _ := do(t, req); resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("approving an expired request: %d, want 400", resp.StatusCode)
+		}
+	})
+	t.Run("unknown state", func(t *testing.T) {
+		resp, _ := get(t, h.pub+oauthserver.CallbackPath+"?code=x&state=forged")
+		if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
+			t.Fatalf("%d %q, want a 400 page", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
