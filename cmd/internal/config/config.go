@@ -3,7 +3,8 @@
 // an unsafe or inconsistent setup before anything starts (a transport other
 // than stdio, sse or http; an HTTP listener off loopback, or behind a
 // reverse proxy, without a strong bearer token; an unknown toolset; a bad
-// sandbox fault). Flags win over the environment.
+// sandbox fault; OAuth without a valid public URL or the Threads app users
+// sign in with). Flags win over the environment.
 package config
 
 import (
