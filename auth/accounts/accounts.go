@@ -59,6 +59,9 @@ type Options struct {
 	Clock func() time.Time
 	// Base performs the HTTP requests; nil is http.DefaultTransport.
 	Base http.RoundTripper
+	// AllowEmpty starts without any account (OAuth mode: accounts arrive
+	// as users sign in with Threads) instead of failing with ErrNoAccounts.
+	AllowEmpty bool
 }
 
 // Resolver implements tools.Accounts over the state store and
@@ -112,7 +115,7 @@ func New(ctx context.Context, o Options) (*Resolver, error) {
 			return nil, err
 		}
 	}
-	if r.env == nil && len(stored) == 0 {
+	if r.env == nil && len(stored) == 0 && !o.AllowEmpty {
 		return nil, ErrNoAccounts
 	}
 	return r, nil

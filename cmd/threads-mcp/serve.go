@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/threads-mcp/threads-mcp/auth/accounts"
+	"github.com/threads-mcp/threads-mcp/auth/oauthserver"
 	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
 	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
 	"github.com/threads-mcp/threads-mcp/threads"
@@ -34,6 +35,7 @@ type app struct {
 	mcp      *server.MCPServer
 	logger   *log.Logger
 	inflight *transport.Inflight
+	store    *state.Store
 	closers  []func()
 }
 
@@ -77,6 +79,7 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 		return nil, fmt.Errorf("open state in %s: %w", dir, err)
 	}
 	a.closers = append(a.closers, func() { _ = st.Close() })
+	a.store = st
 
 	var accts tools.Accounts
 	if c.Sandbox {
@@ -86,7 +89,7 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		a.closers = append(a.closers, cancel)
 		accts, err = accounts.New(rctx, accounts.Options{Store: st, BaseURL: c.BaseURL, EnvToken: c.Token,
-			Secrets: c.Redact, Logger: slogger, UserAgent: "threads-mcp/" + version})
+			Secrets: c.Redact, Logger: slogger, UserAgent: "threads-mcp/" + version, AllowEmpty: c.OAuth})
 		if errors.Is(err, accounts.ErrNoAccounts) {
 			err = errNoCredentials
 		}
@@ -99,6 +102,9 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 			return nil, fmt.Errorf("--account %q: %w", c.Account, err)
 		}
 		accts = tools.WithDefaultAccount(accts, c.Account)
+	}
+	if c.OAuth {
+		accts = oauthserver.UserAccounts(accts) // each signed-in user acts as their own account only
 	}
 	led, err := ledger.Open(ctx, st, ledger.WithLease(c.LedgerLease))
 	if err != nil {
@@ -201,5 +207,12 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	return transport.ServeHTTP(ctx, a.mcp, ln, c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version)))
+	o := c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version))
+	if c.OAuth {
+		if err := protectOAuth(ctx, a, c, &o); err != nil {
+			_ = ln.Close()
+			return err
+		}
+	}
+	return transport.ServeHTTP(ctx, a.mcp, ln, o)
 }

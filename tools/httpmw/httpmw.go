@@ -1,7 +1,8 @@
 // Package httpmw hardens the MCP server's HTTP transports (Streamable HTTP and
 // SSE): a Host allow-list and an Origin allow-list answering 403 (DNS
 // rebinding), bearer authentication with 401 + WWW-Authenticate, and a
-// request body limit.
+// request body limit. Authentication is pluggable (Authenticator): a static
+// bearer token, or the OAuth 2.1 resource server of auth/oauthserver.
 //
 // mcp-go's HTTP servers check neither Origin nor credentials; the MCP
 // specification (2025-11-25 and later) requires the Origin check, and any
@@ -46,6 +47,9 @@ type Options struct {
 	// AnyOrigin skips the Origin check, for routes that are not the MCP
 	// endpoint and whose callers are not browsers running a client.
 	AnyOrigin bool
+	// Authenticator, when set, authenticates every request instead of
+	// BearerToken (the OAuth resource server, for one).
+	Authenticator Authenticator
 }
 
 // Guard wraps next with the Host check, the Origin check, bearer
@@ -59,7 +63,7 @@ type guard struct {
 	next      http.Handler
 	hosts     hostList
 	origins   map[string]bool
-	token     *tokenMatcher // nil: no token required
+	authn     Authenticator // nil: no credentials required
 	maxBody   int64
 	realm     string
 	anyOrigin bool
@@ -78,8 +82,11 @@ func newGuard(next http.Handler, o Options) *guard {
 			g.origins[strings.ToLower(a)] = true
 		}
 	}
-	if o.BearerToken != "" {
-		g.token = newTokenMatcher(o.BearerToken)
+	switch {
+	case o.Authenticator != nil:
+		g.authn = o.Authenticator
+	case o.BearerToken != "":
+		g.authn = NewBearerAuthenticator(o.BearerToken, g.realm)
 	}
 	return g
 }
@@ -93,18 +100,13 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Forbidden: Origin not allowed", http.StatusForbidden)
 		return
 	}
-	if g.token != nil {
-		got, ok := bearer(r)
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="`+g.realm+`"`)
-			http.Error(w, "Unauthorized: bearer token required", http.StatusUnauthorized)
+	if g.authn != nil {
+		ctx, err := g.authn.Authenticate(r)
+		if err != nil {
+			refuse(w, err, g.realm)
 			return
 		}
-		if !g.token.match(got) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="`+g.realm+`", error="invalid_token", error_description="the bearer token is not valid for this server"`)
-			http.Error(w, "Unauthorized: invalid bearer token", http.StatusUnauthorized)
-			return
-		}
+		r = r.WithContext(ctx)
 	}
 	if r.ContentLength > g.maxBody {
 		http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)

@@ -63,10 +63,11 @@ func TestBearerComparedInConstantTime(t *testing.T) {
 	const tok = "7f3c9a1e5b2d8f4067a9c3e1b5d7f20a"
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
 	g := newGuard(ok, Options{BearerToken: tok})
-	if g.token == nil {
+	sb, _ := g.authn.(*staticBearer)
+	if sb == nil || sb.m == nil {
 		t.Fatal("no token matcher installed")
 	}
-	if reflect.ValueOf(g.token.equal).Pointer() != reflect.ValueOf(subtle.ConstantTimeCompare).Pointer() {
+	if reflect.ValueOf(sb.m.equal).Pointer() != reflect.ValueOf(subtle.ConstantTimeCompare).Pointer() {
 		t.Fatal("the token matcher does not compare with subtle.ConstantTimeCompare")
 	}
 	status := func(auth string) int {
@@ -78,7 +79,7 @@ func TestBearerComparedInConstantTime(t *testing.T) {
 	}
 	calls := 0
 	verdict := -1 // -1: subtle's own answer
-	g.token.equal = func(x, y []byte) int {
+	sb.m.equal = func(x, y []byte) int {
 		calls++
 		if len(x) != len(y) || len(x) != 32 {
 			t.Errorf("compared %d and %d bytes, want two SHA-256 sums", len(x), len(y))

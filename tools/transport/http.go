@@ -59,6 +59,13 @@ type HTTPOptions struct {
 	Inflight *Inflight
 	// Logger receives the transport's own lines; nil discards them.
 	Logger *slog.Logger
+	// Authenticator, when set, authenticates MCP requests instead of
+	// BearerToken (the OAuth resource server).
+	Authenticator httpmw.Authenticator
+	// Middleware, when set, wraps the MCP endpoint inside the guard: it
+	// sees authenticated requests with their body buffered (the OAuth
+	// resource server checks a tool call's scope there).
+	Middleware func(http.Handler) http.Handler
 	// Public are routes served beside the MCP endpoint without the bearer
 	// check and the MCP body limit, for callers that cannot send the
 	// bearer (Meta's webhooks and media crawler, OAuth discovery and the
@@ -110,7 +117,12 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 		mux.Handle("/mcp", checkedPOST(nil, s))
 		shutdown = s.Shutdown
 	}
-	guarded := httpmw.Guard(bufferBody(streamsUntimed(mux)), httpmw.Options{
+	var inner http.Handler = streamsUntimed(mux)
+	if o.Middleware != nil {
+		inner = o.Middleware(inner)
+	}
+	guarded := httpmw.Guard(bufferBody(inner), httpmw.Options{
+		Authenticator:  o.Authenticator,
 		BearerToken:    o.BearerToken,
 		AllowedOrigins: o.AllowedOrigins,
 		AllowedHosts:   o.AllowedHosts,

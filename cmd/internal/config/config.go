@@ -3,7 +3,8 @@
 // an unsafe or inconsistent setup before anything starts (a transport other
 // than stdio, sse or http; an HTTP listener off loopback, or behind a
 // reverse proxy, without a strong bearer token; an unknown toolset; a bad
-// sandbox fault). Flags win over the environment.
+// sandbox fault; OAuth without a valid public URL or the Threads app users
+// sign in with). Flags win over the environment.
 package config
 
 import (
@@ -11,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/log"
 
+	"github.com/threads-mcp/threads-mcp/auth/oauthserver"
 	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
@@ -59,6 +62,20 @@ type Config struct {
 	IdleTimeout       time.Duration
 	// Redact holds the secrets scrubbed from logs and tool results.
 	Redact *redact.Set
+	// PublicURL is the server's public https address (THREADS_MCP_PUBLIC_URL):
+	// the OAuth issuer and resource, and the base of public links.
+	PublicURL string
+	// OAuth makes the HTTP transport an OAuth 2.1 resource server
+	// (THREADS_MCP_OAUTH); users sign in with Threads through the built-in
+	// authorization server unless OAuthIssuer names an external one
+	// (THREADS_MCP_OAUTH_ISSUER). The built-in one signs users in with the
+	// Threads app of THREADS_APP_ID and THREADS_APP_SECRET (environment
+	// only), at THREADS_AUTH_URL when set.
+	OAuth       bool
+	OAuthIssuer string
+	AppID       string
+	AppSecret   string
+	AuthURL     string
 
 	sandboxOpts func() ([]emulator.Option, error)
 	envErr      error
@@ -79,6 +96,9 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 	fs.BoolVar(&c.ReadOnly, "read-only", cli.Truthy(getenv("THREADS_MCP_READ_ONLY")), "serve only read-only tools")
 	fs.BoolVar(&c.ResetState, "reset-state", false, "move the state database aside (kept as state.db.reset-TIME) and start with an empty one")
 	fs.StringVar(&c.Account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
+	fs.StringVar(&c.PublicURL, "public-url", getenv("THREADS_MCP_PUBLIC_URL"), "the server's public https address (e.g. https://mcp.example.com)")
+	fs.BoolVar(&c.OAuth, "oauth", cli.Truthy(getenv("THREADS_MCP_OAUTH")), "OAuth 2.1 on the http transport: users sign in with Threads (needs --public-url, THREADS_APP_ID, THREADS_APP_SECRET)")
+	fs.StringVar(&c.OAuthIssuer, "oauth-issuer", getenv("THREADS_MCP_OAUTH_ISSUER"), "with --oauth: an external authorization server's issuer URL (JWT access tokens) instead of the built-in one")
 	fs.BoolVar(&c.SandboxReset, "sandbox-reset", false, "start the sandbox's emulated world over (it is kept in the state directory)")
 	c.sandboxOpts = emulator.Flags(fs, "sandbox-")
 	c.envErr = cli.EnvDefaults(fs, "sandbox-", getenv)
@@ -110,6 +130,7 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 		return nil, nil, c.envErr
 	}
 	c.Token = getenv("THREADS_ACCESS_TOKEN")
+	c.AppID, c.AppSecret, c.AuthURL = getenv("THREADS_APP_ID"), getenv("THREADS_APP_SECRET"), getenv("THREADS_AUTH_URL")
 	c.LedgerLease = ledger.DefaultLease
 	if v := getenv("THREADS_MCP_LEDGER_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -131,7 +152,7 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 		return nil, nil, fmt.Errorf("--toolsets / THREADS_MCP_TOOLSETS: %w", err)
 	}
 	c.Redact = &redact.Set{}
-	c.Redact.Add(c.Token, c.HTTPToken)
+	c.Redact.Add(c.Token, c.HTTPToken, c.AppSecret)
 	if err := c.checkHTTP(); err != nil {
 		return nil, nil, err
 	}
@@ -146,6 +167,9 @@ func (c *Config) checkHTTP() error {
 	case "sse", "http":
 	default:
 		return fmt.Errorf("--transport must be stdio, sse or http, not %q", c.Transport)
+	}
+	if c.OAuth {
+		return c.checkOAuth()
 	}
 	if c.HTTPToken != "" {
 		tok, err := httpmw.CheckToken(c.HTTPToken)
@@ -162,6 +186,34 @@ func (c *Config) checkHTTP() error {
 	if c.Hosts != "" && c.HTTPToken == "" {
 		return fmt.Errorf("refusing --allowed-hosts (THREADS_MCP_ALLOWED_HOSTS) without a bearer token: behind a reverse proxy " +
 			"anyone who can reach the proxy could post as you. Set --http-token (or THREADS_MCP_HTTP_TOKEN)")
+	}
+	return nil
+}
+
+// checkOAuth checks an OAuth setup: Streamable HTTP, a valid public URL,
+// no static bearer beside it, and for the built-in authorization server
+// the Threads app users sign in with.
+func (c *Config) checkOAuth() error {
+	if c.Transport != "http" {
+		return fmt.Errorf("--oauth (THREADS_MCP_OAUTH) needs --transport http, not %q", c.Transport)
+	}
+	if c.HTTPToken != "" {
+		return fmt.Errorf("--oauth and --http-token exclude each other: with OAuth every user signs in; drop THREADS_MCP_HTTP_TOKEN")
+	}
+	if c.PublicURL == "" {
+		return fmt.Errorf("--oauth needs --public-url (THREADS_MCP_PUBLIC_URL), the https address clients reach the server at")
+	}
+	pub, err := oauthserver.ValidatePublicURL(c.PublicURL)
+	if err != nil {
+		return fmt.Errorf("--public-url: %w", err)
+	}
+	c.PublicURL = pub
+	if c.OAuthIssuer == "" && c.Sandbox {
+		return fmt.Errorf("--oauth signs users in with their Threads accounts, which --sandbox does not have; use one or the other")
+	}
+	if c.OAuthIssuer == "" && (c.AppID == "" || c.AppSecret == "") {
+		return fmt.Errorf("--oauth: users sign in with Threads: set THREADS_APP_ID and THREADS_APP_SECRET (the Threads app's id and secret), "+
+			"and register %s as a redirect URI of the app", pub+oauthserver.CallbackPath)
 	}
 	return nil
 }
@@ -192,6 +244,17 @@ func ToolsetNames() string {
 		" (default: " + strings.Join(defaults, ", ") + ")"
 }
 
+// allowedHosts are --allowed-hosts plus, with OAuth, the public URL's host.
+func (c *Config) allowedHosts() []string {
+	hosts := cli.List(c.Hosts)
+	if c.OAuth && c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err == nil {
+			hosts = append(hosts, u.Hostname())
+		}
+	}
+	return hosts
+}
+
 // NewLogger returns the one logger of the process, writing to w (stderr:
 // in stdio mode stdout carries JSON-RPC only).
 func NewLogger(w io.Writer, level string) (*log.Logger, error) {
@@ -209,7 +272,7 @@ func (c *Config) HTTPOptions(inflight *transport.Inflight, logger *slog.Logger) 
 		Kind:              c.Transport,
 		BearerToken:       c.HTTPToken,
 		AllowedOrigins:    cli.List(c.Origins),
-		AllowedHosts:      cli.List(c.Hosts),
+		AllowedHosts:      c.allowedHosts(),
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		Inflight:          inflight,
