@@ -370,4 +370,3 @@ func TestRotateEnvKey(t *testing.T) {
 		}
 	})
 }
-
