@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
+	"sync/atomic"
 	"sync"
 	"testing"
 	"time"
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools/state/statetest"
@@ -38,9 +41,15 @@ type cluster struct {
 	replicas []*replica
 }
 
-func startCluster(t *testing.T, n int, emuOpts ...emulator.Option) *cluster {
+func startCluster(t testing.TB, n int, emuOpts ...emulator.Option) *cluster {
 	t.Helper()
-	db := statetest.PostgresURL(t)
+	return startClusterOn(t, n, statetest.PostgresURL(t), emuOpts...)
+}
+
+// startClusterOn is startCluster on database; "" is SQLite, every replica
+// then sharing one state directory (processes of one machine).
+func startClusterOn(t testing.TB, n int, db string, emuOpts ...emulator.Option) *cluster {
+	t.Helper()
 	emu := emulator.NewServer(emuOpts...)
 	t.Cleanup(emu.Close)
 	c := &cluster{emu: emu, uid: emu.AddUser(emulator.UserSpec{Username: "replicated"})}
@@ -55,11 +64,16 @@ func startCluster(t *testing.T, n int, emuOpts ...emulator.Option) *cluster {
 		"THREADS_MCP_SECRET_KEY=" + base64.StdEncoding.EncodeToString(key),
 		"THREADS_MCP_LEDGER_LEASE=1s",
 	}
+	shared := t.TempDir()
 	var wg sync.WaitGroup
 	c.replicas = make([]*replica, n)
 	for i := range n {
 		wg.Go(func() {
-			c.replicas[i] = startReplica(t, append(env, "HOME="+t.TempDir(), "THREADS_MCP_STATE_DIR="+t.TempDir()))
+			dir := t.TempDir()
+			if db == "" {
+				dir = shared
+			}
+			c.replicas[i] = startReplica(t, append(env, "HOME="+t.TempDir(), "THREADS_MCP_STATE_DIR="+dir))
 		})
 	}
 	wg.Wait()
@@ -72,7 +86,7 @@ func startCluster(t *testing.T, n int, emuOpts ...emulator.Option) *cluster {
 }
 
 // startReplica starts one server process and an MCP client to it.
-func startReplica(t *testing.T, env []string) *replica {
+func startReplica(t testing.TB, env []string) *replica {
 	r := &replica{stderr: &syncBuffer{}}
 	r.cmd = exec.Command(binary, "--transport", "http", "--listen", "127.0.0.1:0")
 	r.cmd.Env = env
@@ -102,9 +116,38 @@ func startReplica(t *testing.T, env []string) *replica {
 		return nil
 	}
 	t.Cleanup(func() { _ = cl.Close() })
-	newInitialized(t.Context(), t, cl)
+	if err := initReplica(t.Context(), cl); err != nil {
+		t.Error(err)
+		return nil
+	}
 	r.client = cl
 	return r
+}
+
+// client is a new initialized MCP client of the replica.
+func (r *replica) newClient(t testing.TB) *mcpclient.Client {
+	cl, err := mcpclient.NewStreamableHttpClient(r.url, transport.WithHTTPBasicClient(r.hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Close() })
+	if err := initReplica(t.Context(), cl); err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+func initReplica(ctx context.Context, c *mcpclient.Client) error {
+	if err := c.Start(ctx); err != nil {
+		return err
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "replicas", Version: "0"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		return fmt.Errorf("initialize: %w", err)
+	}
+	return nil
 }
 
 // TestReplicasPublishOnce: 500 concurrent publishes with one idempotency key
@@ -201,5 +244,63 @@ func TestReplicaKilledMidPublish(t *testing.T) {
 		if id != posts[0].ID {
 			t.Fatalf("a call returned %q, the post is %s", id, posts[0].ID)
 		}
+	}
+}
+
+// BenchmarkReplicas measures publishes per second and the p99 latency of a
+// publish_text tools/call with 64 concurrent MCP clients spread over 1, 2
+// and 4 server processes on PostgreSQL, against one process on SQLite; the
+// Threads API is the emulator without latency, so the figures are the
+// server's and its database's own cost. Run it with
+// go test ./cmd/threads-mcp -run '^$' -bench Replicas -benchtime 2000x.
+func BenchmarkReplicas(b *testing.B) {
+	const clients = 64
+	unlimited := emulator.WithFaults(emulator.Faults{Quotas: map[string]int{"posts": 1 << 30}})
+	for _, cfg := range []struct {
+		name string
+		n    int
+		pg   bool
+	}{{"sqlite/1", 1, false}, {"postgres/1", 1, true}, {"postgres/2", 2, true}, {"postgres/4", 4, true}} {
+		db := ""
+		if cfg.pg {
+			db = statetest.PostgresURL(b)
+		}
+		c := startClusterOn(b, cfg.n, db, unlimited)
+		var cls []*mcpclient.Client
+		for i := range clients {
+			cls = append(cls, c.replicas[i%cfg.n].newClient(b))
+		}
+		run := 0
+		b.Run(cfg.name, func(b *testing.B) {
+			run++
+			var next atomic.Int64
+			lat := make([]time.Duration, b.N)
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			began := time.Now()
+			for w := range clients {
+				wg.Go(func() {
+					for {
+						i := int(next.Add(1)) - 1
+						if i >= b.N {
+							return
+						}
+						t0 := time.Now()
+						_, err := callOK(b.Context(), cls[w], "publish_text", map[string]any{"text": fmt.Sprintf("bench %s %d %d", cfg.name, run, i)})
+						lat[i] = time.Since(t0)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			elapsed := time.Since(began)
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "publishes/s")
+			b.ReportMetric(float64(lat[(len(lat)*99)/100].Microseconds())/1000, "p99-ms")
+		})
 	}
 }
