@@ -9,8 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"sync/atomic"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,14 +41,16 @@ type cluster struct {
 	replicas []*replica
 }
 
-func startCluster(t testing.TB, n int, emuOpts ...emulator.Option) *cluster {
+func startCluster(t testing.TB, n int, lease time.Duration, emuOpts ...emulator.Option) *cluster {
 	t.Helper()
-	return startClusterOn(t, n, statetest.PostgresURL(t), emuOpts...)
+	return startClusterOn(t, n, statetest.PostgresURL(t), lease, emuOpts...)
 }
 
 // startClusterOn is startCluster on database; "" is SQLite, every replica
-// then sharing one state directory (processes of one machine).
-func startClusterOn(t testing.TB, n int, db string, emuOpts ...emulator.Option) *cluster {
+// then sharing one state directory (processes of one machine). lease is
+// THREADS_MCP_LEDGER_LEASE: how soon a dead publisher's claim is taken over
+// (and so how late a slow publisher's renewal may be).
+func startClusterOn(t testing.TB, n int, db string, lease time.Duration, emuOpts ...emulator.Option) *cluster {
 	t.Helper()
 	emu := emulator.NewServer(emuOpts...)
 	t.Cleanup(emu.Close)
@@ -62,7 +64,7 @@ func startClusterOn(t testing.TB, n int, db string, emuOpts ...emulator.Option) 
 		"THREADS_ACCESS_TOKEN=" + c.tok,
 		"THREADS_MCP_DATABASE_URL=" + db,
 		"THREADS_MCP_SECRET_KEY=" + base64.StdEncoding.EncodeToString(key),
-		"THREADS_MCP_LEDGER_LEASE=1s",
+		"THREADS_MCP_LEDGER_LEASE=" + lease.String(),
 	}
 	shared := t.TempDir()
 	var wg sync.WaitGroup
@@ -156,7 +158,9 @@ func initReplica(ctx context.Context, c *mcpclient.Client) error {
 func TestReplicasPublishOnce(t *testing.T) {
 	for _, n := range []int{2, 4} {
 		t.Run(fmt.Sprintf("%d replicas", n), func(t *testing.T) {
-			c := startCluster(t, n, emulator.WithLatency(20*time.Millisecond))
+			// A lease long enough that no publisher on this loaded machine is
+			// taken over: this test is about concurrent calls, not dead ones.
+			c := startCluster(t, n, 20*time.Second, emulator.WithLatency(20*time.Millisecond))
 			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 			defer cancel()
 			const calls = 500
@@ -197,7 +201,7 @@ func TestReplicasPublishOnce(t *testing.T) {
 // created the container, while the same publish waits on the other
 // replicas; they take over once its claim runs out, and one post exists.
 func TestReplicaKilledMidPublish(t *testing.T) {
-	c := startCluster(t, 3, emulator.WithLatency(300*time.Millisecond))
+	c := startCluster(t, 3, 2*time.Second, emulator.WithLatency(300*time.Millisecond))
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	args := map[string]any{"text": "survives a dead replica", "idempotency_key": "kill-key"}
@@ -265,7 +269,7 @@ func BenchmarkReplicas(b *testing.B) {
 		if cfg.pg {
 			db = statetest.PostgresURL(b)
 		}
-		c := startClusterOn(b, cfg.n, db, unlimited)
+		c := startClusterOn(b, cfg.n, db, 20*time.Second, unlimited)
 		var cls []*mcpclient.Client
 		for i := range clients {
 			cls = append(cls, c.replicas[i%cfg.n].newClient(b))
