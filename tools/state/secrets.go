@@ -278,8 +278,11 @@ func (k *keyring) open(stored, aad string) (string, error) {
 		key = k.key(id)
 	}
 	if key == nil {
-		return "", fmt.Errorf("%w (key id %s): give every process the same %s (and the old key in %s while a rotation runs)",
-			ErrUnknownKey, id, EnvSecretKey, EnvSecretKeyPrevious)
+		where := "the key file " + k.file + " does not hold it: restore the key file it was written with"
+		if k.file == "" {
+			where = "give every process the same " + EnvSecretKey + " (and the old key in " + EnvSecretKeyPrevious + " while a rotation runs)"
+		}
+		return "", fmt.Errorf("%w (key id %s); %s, or start over (--reset-state, on SQLite) and log in again", ErrUnknownKey, id, where)
 	}
 	ct, err := base64.RawStdEncoding.DecodeString(b64)
 	if err != nil || len(ct) < key.aead.NonceSize() {
