@@ -17,9 +17,6 @@ import (
 // openSQLite opens the SQLite file in dir (already created), checks it
 // against its marker and migrates it.
 func openSQLite(ctx context.Context, dir string, o options) (*Store, error) {
-	if strings.ContainsAny(dir, "?#") {
-		return nil, fmt.Errorf("state: state directory %q must not contain '?' or '#'", dir)
-	}
 	path := filepath.Join(dir, FileName)
 	marker, err := readMarker(path)
 	if err != nil {

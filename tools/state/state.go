@@ -252,6 +252,13 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("state: empty state directory")
 	}
+	sqlite := o.database == "" || o.database == "sqlite"
+	if sqlite && strings.ContainsAny(dir, "?#") {
+		return nil, fmt.Errorf("state: state directory %q must not contain '?' or '#'", dir)
+	}
+	if !sqlite && !IsPostgresURL(o.database) {
+		return nil, errors.New("state: the database must be a postgres:// URL (or empty for the SQLite file in the state directory)")
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("state: create state dir: %w", err)
 	}
@@ -263,13 +270,10 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	var s *Store
-	switch {
-	case o.database == "" || o.database == "sqlite":
+	if sqlite {
 		s, err = openSQLite(ctx, dir, o)
-	case IsPostgresURL(o.database):
+	} else {
 		s, err = openPostgres(ctx, o.database)
-	default:
-		return nil, errors.New("state: the database must be a postgres:// URL (or empty for the SQLite file in the state directory)")
 	}
 	if err != nil {
 		return nil, err
