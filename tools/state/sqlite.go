@@ -142,13 +142,25 @@ func readMarker(path string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
+// writeMarker writes the marker through a temporary file of its own, so
+// that processes opening a new directory together (each writing the same
+// id) do not rename each other's file away.
 func writeMarker(path, id string) error {
-	tmp := path + MarkerSuffix + ".tmp"
-	if err := os.WriteFile(tmp, []byte(id+"\n"), 0o600); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+MarkerSuffix+".tmp*")
+	if err != nil {
 		return fmt.Errorf("state: write marker: %w", err)
 	}
-	if err := os.Rename(tmp, path+MarkerSuffix); err != nil {
-		return fmt.Errorf("state: write marker: %w", err)
+	tmp := f.Name()
+	_, werr := f.WriteString(id + "\n")
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path+MarkerSuffix)
+	}
+	if werr != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("state: write marker: %w", werr)
 	}
 	return nil
 }
