@@ -22,7 +22,9 @@ const MaxPayload = 7999
 // transaction — here, this statement — commits). On SQLite it reaches the
 // subscribers of this Store only. Delivery is best effort: a subscriber that
 // falls more than 256 notifications behind, or whose connection drops,
-// misses some; treat a notification as "re-read", never as the data.
+// misses some; treat a notification as "re-read", never as the data. Call
+// it once the transaction that wrote what it announces has committed, so a
+// subscriber that re-reads finds it.
 func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 	if len(payload) > MaxPayload {
 		return fmt.Errorf("state: notify %q: payload of %d bytes is over %d", channel, len(payload), MaxPayload)
