@@ -96,29 +96,17 @@ func loadKeys(dir, env string, prev []string) (*keyring, error) {
 	return k, nil
 }
 
-// load (re)reads the keys.
+// load (re)reads the keys: the current one is THREADS_MCP_SECRET_KEY when
+// set, else the key file's first; every other key given is accepted for
+// reading.
 func (k *keyring) load(file string) error {
-	byID := map[string]*secretKey{}
-	var current *secretKey
-	add := func(key *secretKey) {
-		if current == nil {
-			current = key
-		}
-		byID[key.id] = key
-	}
+	var keys []*secretKey // the current one first
 	if k.env != "" {
 		key, err := parseKey(k.env, EnvSecretKey)
 		if err != nil {
 			return err
 		}
-		add(key)
-	}
-	for _, p := range k.envPrev {
-		key, err := parseKey(p, EnvSecretKeyPrevious)
-		if err != nil {
-			return err
-		}
-		add(key)
+		keys = append(keys, key)
 	}
 	lines, err := readKeyFile(file)
 	if errors.Is(err, os.ErrNotExist) && k.env == "" {
@@ -132,10 +120,21 @@ func (k *keyring) load(file string) error {
 		if err != nil {
 			return err
 		}
-		add(key)
+		keys = append(keys, key)
+	}
+	for _, p := range k.envPrev {
+		key, err := parseKey(p, EnvSecretKeyPrevious)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, key)
+	}
+	byID := map[string]*secretKey{}
+	for _, key := range keys {
+		byID[key.id] = key
 	}
 	k.mu.Lock()
-	k.current, k.byID, k.stamp = current, byID, fileStamp(file)
+	k.current, k.byID, k.stamp = keys[0], byID, fileStamp(file)
 	k.mu.Unlock()
 	return nil
 }

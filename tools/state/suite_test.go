@@ -370,3 +370,24 @@ func TestRotateEnvKey(t *testing.T) {
 		}
 	})
 }
+
+// TestPreviousKeysDoNotBecomeCurrent: older keys given without
+// THREADS_MCP_SECRET_KEY are for reading only; new secrets go under the key
+// file's key, readable without them.
+func TestPreviousKeysDoNotBecomeCurrent(t *testing.T) {
+	statetest.Run(t, func(t *testing.T, db string) {
+		dir := t.TempDir()
+		s, err := state.Open(t.Context(), dir, state.WithDatabase(db), state.WithSecretKey("", newKey()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutAccount(t.Context(), state.Account{Name: "a", Token: sentinel}); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		s = openOn(t, dir, db)
+		if a, err := s.Account(t.Context(), "a"); err != nil || a.Token != sentinel {
+			t.Fatalf("read with the key file alone: %v", err)
+		}
+	})
+}
