@@ -18,6 +18,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/auth"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools/state"
+	"github.com/threads-mcp/threads-mcp/tools/state/statetest"
 )
 
 const pasteRedirect = "https://threads-mcp.test/callback"
@@ -550,48 +551,67 @@ func refreshCalls(e *env) int {
 // server processes) refresh at once; exactly one refresh reaches Threads,
 // both end up with the stored token, and Threads accepts it, even when the
 // emulator revokes a token once it has been refreshed.
+// TestTwoProcessesRefresh: token sources of several stores (processes, or
+// replicas on PostgreSQL) on one database, all due at once, refresh the
+// token once and all use the new one.
 func TestTwoProcessesRefresh(t *testing.T) {
-	e := newEnv(t, emulator.WithConfig(emulator.Config{RevokeOldTokenOnRefresh: true}))
-	dir := t.TempDir()
-	st1, st2 := openStore(t, dir), openStore(t, dir)
-	a := e.login(t, "")
-	a.Name = "default"
-	if err := st1.PutAccount(t.Context(), *a); err != nil {
-		t.Fatal(err)
-	}
-	ts1, err := auth.NewTokenSource(t.Context(), st1, "", e.cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts2, err := auth.NewTokenSource(t.Context(), st2, a.Username, e.cfg, nil) // resolved by username
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.clock.Advance(25 * time.Hour)
-	e.srv.ResetRequests()
-	var wg sync.WaitGroup
-	toks := make([]string, 2)
-	for i, ts := range []*auth.TokenSource{ts1, ts2} {
-		wg.Go(func() {
-			tok, err := ts.Token()
+	statetest.Run(t, func(t *testing.T, db string) {
+		e := newEnv(t, emulator.WithConfig(emulator.Config{RevokeOldTokenOnRefresh: true}))
+		dir := t.TempDir()
+		var stores []*state.Store
+		for range 4 {
+			s, err := state.Open(t.Context(), dir, state.WithDatabase(db))
 			if err != nil {
-				t.Errorf("Token: %v", err)
-				return
+				t.Fatal(err)
 			}
-			toks[i] = tok.AccessToken
-		})
-	}
-	wg.Wait()
-	stored, _ := st2.Account(t.Context(), "default")
-	if toks[0] != toks[1] || toks[0] != stored.Token || stored.Token == a.Token {
-		t.Fatalf("tokens diverge: ts1=%.8s ts2=%.8s stored=%.8s", toks[0], toks[1], stored.Token)
-	}
-	if n := refreshCalls(e); n != 1 {
-		t.Fatalf("%d refresh calls, want 1", n)
-	}
-	if _, err := auth.FetchMe(t.Context(), e.cfg, stored.Token); err != nil {
-		t.Fatalf("stored token rejected: %v", err)
-	}
+			t.Cleanup(func() { _ = s.Close() })
+			stores = append(stores, s)
+		}
+		a := e.login(t, "")
+		a.Name = "default"
+		if err := stores[0].PutAccount(t.Context(), *a); err != nil {
+			t.Fatal(err)
+		}
+		var sources []*auth.TokenSource
+		for i, st := range stores {
+			query := ""
+			if i%2 == 1 {
+				query = a.Username // resolved by username
+			}
+			ts, err := auth.NewTokenSource(t.Context(), st, query, e.cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sources = append(sources, ts)
+		}
+		e.clock.Advance(25 * time.Hour)
+		e.srv.ResetRequests()
+		var wg sync.WaitGroup
+		toks := make([]string, len(sources))
+		for i, ts := range sources {
+			wg.Go(func() {
+				tok, err := ts.Token()
+				if err != nil {
+					t.Errorf("Token: %v", err)
+					return
+				}
+				toks[i] = tok.AccessToken
+			})
+		}
+		wg.Wait()
+		stored, _ := stores[1].Account(t.Context(), "default")
+		for i, tok := range toks {
+			if tok != stored.Token || stored.Token == a.Token {
+				t.Fatalf("tokens diverge: source %d has %.8s, stored=%.8s", i, tok, stored.Token)
+			}
+		}
+		if n := refreshCalls(e); n != 1 {
+			t.Fatalf("%d refresh calls, want 1", n)
+		}
+		if _, err := auth.FetchMe(t.Context(), e.cfg, stored.Token); err != nil {
+			t.Fatalf("stored token rejected: %v", err)
+		}
+	})
 }
 
 func TestTokenSourceReloadAndStart(t *testing.T) {

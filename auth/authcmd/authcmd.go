@@ -1,5 +1,5 @@
 // Package authcmd implements the `threads-mcp auth ...` subcommands: login,
-// status, refresh, logout and default. cmd calls Run with the arguments that
+// status, refresh, logout, default and rotate-key. cmd calls Run with the arguments that
 // follow "auth".
 //
 // Human-readable progress and errors go to Stderr; `status` writes its
@@ -72,9 +72,12 @@ commands:
   refresh  [--account NAME]      refresh an account's token now (allowed once it is 24 h old)
   logout   [--account NAME]      forget an account's token
   default  NAME                  make NAME (or @username) the default account
+  rotate-key                     re-encrypt the stored tokens under a new key (the key file's,
+                                 or THREADS_MCP_SECRET_KEY with the old one in THREADS_MCP_SECRET_KEY_PREVIOUS)
 
 common flags: --graph-url URL (THREADS_GRAPH_URL), --auth-url URL (THREADS_AUTH_URL)
-environment: THREADS_APP_ID, THREADS_APP_SECRET (or THREADS_APP_SECRET_FILE), THREADS_REDIRECT_URI
+environment: THREADS_APP_ID, THREADS_APP_SECRET (or THREADS_APP_SECRET_FILE), THREADS_REDIRECT_URI,
+             THREADS_MCP_DATABASE_URL, THREADS_MCP_SECRET_KEY
 `
 
 // usageError marks a command-line mistake (exit code 2).
@@ -117,6 +120,8 @@ func Run(ctx context.Context, args []string, env IO) int {
 		err = r.logout(ctx, args[1:])
 	case "default":
 		err = r.setDefault(ctx, args[1:])
+	case "rotate-key":
+		err = r.rotateKey(ctx, args[1:])
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(env.Stderr, usage)
 		return ExitOK
@@ -200,7 +205,33 @@ func (r *runner) open(ctx context.Context) (*state.Store, error) {
 	if err := state.CheckOwner(dir); err != nil {
 		return nil, err
 	}
-	return state.Open(ctx, dir)
+	return state.Open(ctx, dir, state.EnvOptions(r.io.Getenv)...)
+}
+
+// rotateKey re-encrypts every stored secret under a new key (see
+// state.Store.RotateKey).
+func (r *runner) rotateKey(ctx context.Context, args []string) error {
+	fs := r.flags("rotate-key")
+	if err := r.parse(fs, args, 0); err != nil {
+		return err
+	}
+	st, err := r.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := st.RotateKey(ctx)
+	if err != nil {
+		return err
+	}
+	if rep.FromEnv {
+		fmt.Fprintf(r.io.Stderr, "Re-encrypted the secrets of %d account(s) under %s (key id %s). "+
+			"Remove %s from every replica now.\n", rep.Reencrypted, state.EnvSecretKey, rep.KeyID, state.EnvSecretKeyPrevious)
+		return nil
+	}
+	fmt.Fprintf(r.io.Stderr, "Re-encrypted the secrets of %d account(s) under a new key (key id %s) in the key file %s of the state directory. "+
+		"Back it up: without it the stored tokens cannot be read.\n", rep.Reencrypted, rep.KeyID, state.KeyFileName)
+	return nil
 }
 
 // scopeRE is the shape of a Threads permission name.

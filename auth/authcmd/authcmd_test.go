@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/auth/authcmd"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools/state"
+	"github.com/threads-mcp/threads-mcp/tools/state/statetest"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
@@ -298,4 +301,41 @@ func TestLoginListen(t *testing.T) {
 	if err != nil || a.UserID != h.srv.DemoUserID() || strings.Contains(stderr.String(), a.Token) {
 		t.Fatalf("stored %v, %v", a, err)
 	}
+}
+
+// TestRotateKey: `auth rotate-key` moves the stored token to a new key
+// file key, and the account still works afterwards; on the database given
+// by THREADS_MCP_DATABASE_URL when set.
+func TestRotateKey(t *testing.T) {
+	statetest.Run(t, func(t *testing.T, db string) {
+		h := newHarness(t)
+		h.env[state.EnvDatabaseURL] = db
+		if code, _, stderr := h.run(t, h.code(t, authcmd.DefaultRedirectURI, "")+"\ny\n", "login"); code != 0 {
+			t.Fatalf("login: %d %s", code, stderr)
+		}
+		keyFile := filepath.Join(h.dir, state.KeyFileName)
+		before, err := os.ReadFile(keyFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := h.run(t, "", "rotate-key")
+		if code != 0 || !strings.Contains(stderr, "Re-encrypted the secrets of 1 account(s)") {
+			t.Fatalf("rotate-key: %d %s", code, stderr)
+		}
+		after, err := os.ReadFile(keyFile)
+		if err != nil || string(after) == string(before) {
+			t.Fatalf("key file unchanged: %v", err)
+		}
+		if code, out, stderr := h.run(t, "", "status"); code != 0 || !strings.Contains(out, "default") {
+			t.Fatalf("status after rotation: %d %s %s", code, out, stderr)
+		}
+		st, err := state.Open(t.Context(), h.dir, state.WithDatabase(db))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if a, err := st.AccountByName(t.Context(), "default"); err != nil || a.Token == "" {
+			t.Fatalf("account after rotation: %v", err)
+		}
+	})
 }

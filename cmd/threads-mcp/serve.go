@@ -74,7 +74,7 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 			logger.Warn("--reset-state: started with an empty state database; the old one is kept", "old", moved)
 		}
 	}
-	st, err := state.Open(ctx, dir)
+	st, err := state.Open(ctx, dir, c.StateOptions...)
 	if err != nil {
 		return nil, fmt.Errorf("open state in %s: %w", dir, err)
 	}

@@ -6,8 +6,22 @@
 // attempt failed is claimed to run; a published key is replayed; a key that
 // another call is publishing right now (its lease is live) is waited for; a
 // key whose publisher died (its lease ran out) is taken over and resumed
-// from its container. Several server processes may share the ledger: every
-// claim is one BEGIN IMMEDIATE transaction.
+// from its container.
+//
+// Several server processes may share the ledger, on one machine (SQLite) or
+// as replicas on one PostgreSQL database: every claim is one transaction
+// that reads the key's entry and writes the outcome, and two claims of one
+// scope (account and mode) never interleave. On SQLite the transaction is
+// BEGIN IMMEDIATE (one writer at a time). On PostgreSQL it first takes a
+// transaction-scoped advisory lock on the scope (state.Store.LockTx), so a
+// second replica claiming the same key waits until the first has committed
+// its claim and then sees it (Wait, or Replay once published). A row lock
+// (SELECT … FOR UPDATE) would not do: a fresh key has no row to lock, and
+// two replicas would both insert. Locking the scope rather than the key also
+// orders a keyed claim against an unkeyed claim of the same content. The
+// later steps (SetContainer, Complete, ...) are single UPDATEs guarded by
+// the claimant's owner id, so a claimant whose entry was taken over gets
+// ErrNotOwner on any database.
 //
 // A call without a key is matched by content instead: any entry of the
 // same account with the same tool and arguments claimed within the window
@@ -210,23 +224,27 @@ const columns = `sandbox, account, key, tool, args_hash, state, container_id, it
 
 // statements are every SQL statement of the ledger, prepared once at Open.
 var statements = map[string]string{
-	"get": `SELECT ` + columns + ` FROM publish_ledger WHERE sandbox = ? AND account = ? AND key = ?`,
+	"get": `SELECT ` + columns + ` FROM publish_ledger WHERE sandbox = $1 AND account = $2 AND key = $3`,
 	// The newest entry with the same content claimed within the window that
 	// can still be replayed, waited for or resumed.
 	"content": `SELECT ` + columns + ` FROM publish_ledger
-		WHERE sandbox = ? AND account = ? AND args_hash = ? AND created_at >= ? AND expires_at > ? AND state NOT IN ('failed', 'deleted')
+		WHERE sandbox = $1 AND account = $2 AND args_hash = $3 AND created_at >= $4 AND expires_at > $5 AND state NOT IN ('failed', 'deleted')
 		ORDER BY created_at DESC LIMIT 1`,
-	"insert": `INSERT OR REPLACE INTO publish_ledger (` + columns + `, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, '', '', '', '', '', ?, ?, ?, ?, ?)`,
-	"takeover":  `UPDATE publish_ledger SET owner = ?, lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ?`,
-	"container": `UPDATE publish_ledger SET state = ?, container_id = ?, item_ids = ?, lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
-	"restart":   `UPDATE publish_ledger SET state = ?, container_id = '', item_ids = '', lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
-	"renew":     `UPDATE publish_ledger SET lease_until = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
-	"complete":  `UPDATE publish_ledger SET state = ?, post_id = ?, result = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
-	"fail":      `UPDATE publish_ledger SET state = ?, error = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
-	"release":   `UPDATE publish_ledger SET error = ?, owner = '', lease_until = 0, updated_at = ? WHERE sandbox = ? AND account = ? AND key = ? AND owner = ?`,
-	"post":      `SELECT count(*) FROM publish_ledger WHERE sandbox = ? AND account = ? AND post_id = ?`,
-	"deleted":   `UPDATE publish_ledger SET state = ?, updated_at = ? WHERE sandbox = ? AND account = ? AND post_id = ? AND state = ?`,
+	"insert": `INSERT INTO publish_ledger (` + columns + `, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, '', '', '', '', '', $7, $8, $9, $10, $11)
+		ON CONFLICT (sandbox, account, key) DO UPDATE SET tool = excluded.tool, args_hash = excluded.args_hash,
+			state = excluded.state, container_id = '', item_ids = '', post_id = '', result = '', error = '',
+			owner = excluded.owner, lease_until = excluded.lease_until, created_at = excluded.created_at,
+			expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+	"takeover":  `UPDATE publish_ledger SET owner = $1, lease_until = $2, updated_at = $3 WHERE sandbox = $4 AND account = $5 AND key = $6`,
+	"container": `UPDATE publish_ledger SET state = $1, container_id = $2, item_ids = $3, lease_until = $4, updated_at = $5 WHERE sandbox = $6 AND account = $7 AND key = $8 AND owner = $9`,
+	"restart":   `UPDATE publish_ledger SET state = $1, container_id = '', item_ids = '', lease_until = $2, updated_at = $3 WHERE sandbox = $4 AND account = $5 AND key = $6 AND owner = $7`,
+	"renew":     `UPDATE publish_ledger SET lease_until = $1, updated_at = $2 WHERE sandbox = $3 AND account = $4 AND key = $5 AND owner = $6`,
+	"complete":  `UPDATE publish_ledger SET state = $1, post_id = $2, result = $3, owner = '', lease_until = 0, updated_at = $4 WHERE sandbox = $5 AND account = $6 AND key = $7 AND owner = $8`,
+	"fail":      `UPDATE publish_ledger SET state = $1, error = $2, owner = '', lease_until = 0, updated_at = $3 WHERE sandbox = $4 AND account = $5 AND key = $6 AND owner = $7`,
+	"release":   `UPDATE publish_ledger SET error = $1, owner = '', lease_until = 0, updated_at = $2 WHERE sandbox = $3 AND account = $4 AND key = $5 AND owner = $6`,
+	"post":      `SELECT count(*) FROM publish_ledger WHERE sandbox = $1 AND account = $2 AND post_id = $3`,
+	"deleted":   `UPDATE publish_ledger SET state = $1, updated_at = $2 WHERE sandbox = $3 AND account = $4 AND post_id = $5 AND state = $6`,
 }
 
 // Open migrates the ledger's table in st, drops long-expired rows and
@@ -239,7 +257,7 @@ func Open(ctx context.Context, st *state.Store, opts ...Option) (*Ledger, error)
 	if err := st.Migrate(ctx, "ledger", migrations); err != nil {
 		return nil, fmt.Errorf("ledger: migrate: %w", err)
 	}
-	if _, err := l.db.ExecContext(ctx, `DELETE FROM publish_ledger WHERE expires_at < ?`, l.now().Add(-retention).UnixMilli()); err != nil {
+	if _, err := l.db.ExecContext(ctx, `DELETE FROM publish_ledger WHERE expires_at < $1`, l.now().Add(-retention).UnixMilli()); err != nil {
 		return nil, fmt.Errorf("ledger: purge: %w", err)
 	}
 	for name, q := range statements {
@@ -310,6 +328,11 @@ func (l *Ledger) Claim(ctx context.Context, r Request) (Claim, error) {
 	now := l.now()
 	var c Claim
 	err := l.tx(ctx, func(tx *sql.Tx) error {
+		// Serialise the claims of one scope across replicas (a no-op on
+		// SQLite, where the transaction is BEGIN IMMEDIATE).
+		if err := l.st.LockTx(ctx, tx, claimLock(r.Scope)); err != nil {
+			return err
+		}
 		var (
 			e        Entry
 			curOwner string
@@ -319,9 +342,9 @@ func (l *Ledger) Claim(ctx context.Context, r Request) (Claim, error) {
 		if key == "" {
 			key = AutoKeyPrefix + r.ArgsHash
 			e, curOwner, err = scan(tx.StmtContext(ctx, l.stmt["content"]).QueryRowContext(ctx,
-				r.Sandbox, r.Account, r.ArgsHash, now.Add(-r.TTL).UnixMilli(), now.UnixMilli()))
+				sandboxCol(r.Sandbox), r.Account, r.ArgsHash, now.Add(-r.TTL).UnixMilli(), now.UnixMilli()))
 		} else {
-			e, curOwner, err = scan(tx.StmtContext(ctx, l.stmt["get"]).QueryRowContext(ctx, r.Sandbox, r.Account, key))
+			e, curOwner, err = scan(tx.StmtContext(ctx, l.stmt["get"]).QueryRowContext(ctx, sandboxCol(r.Sandbox), r.Account, key))
 		}
 		fresh := errors.Is(err, sql.ErrNoRows)
 		if err != nil && !fresh {
@@ -338,7 +361,7 @@ func (l *Ledger) Claim(ctx context.Context, r Request) (Claim, error) {
 			e = Entry{Sandbox: r.Sandbox, Account: r.Account, Key: key, Tool: r.Tool, ArgsHash: r.ArgsHash, State: StateStarted,
 				CreatedAt: now, ExpiresAt: now.Add(r.TTL), LeaseUntil: now.Add(l.lease)}
 			_, err := tx.StmtContext(ctx, l.stmt["insert"]).ExecContext(ctx,
-				r.Sandbox, r.Account, key, r.Tool, r.ArgsHash, StateStarted, owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), e.ExpiresAt.UnixMilli(), now.UnixMilli())
+				sandboxCol(r.Sandbox), r.Account, key, r.Tool, r.ArgsHash, StateStarted, owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), e.ExpiresAt.UnixMilli(), now.UnixMilli())
 			c = Claim{Action: Run, Entry: e, Owner: owner}
 			return err
 		case e.State == StatePublished:
@@ -350,12 +373,26 @@ func (l *Ledger) Claim(ctx context.Context, r Request) (Claim, error) {
 		default: // the publisher's lease ran out: take over
 			e.LeaseUntil = now.Add(l.lease)
 			_, err := tx.StmtContext(ctx, l.stmt["takeover"]).ExecContext(ctx,
-				owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), e.Sandbox, e.Account, e.Key)
+				owner, e.LeaseUntil.UnixMilli(), now.UnixMilli(), sandboxCol(e.Sandbox), e.Account, e.Key)
 			c = Claim{Action: Resume, Entry: e, Owner: owner}
 			return err
 		}
 	})
 	return c, err
+}
+
+// claimLock names the lock that serialises the claims of scope s.
+func claimLock(s Scope) string {
+	return fmt.Sprintf("ledger:%t:%s", s.Sandbox, s.Account)
+}
+
+// sandboxCol is the sandbox column's value for sandbox (0 or 1: an integer
+// column, which PostgreSQL will not compare with a boolean parameter).
+func sandboxCol(sandbox bool) int {
+	if sandbox {
+		return 1
+	}
+	return 0
 }
 
 // SetContainer records the container about to be published. The caller
@@ -399,7 +436,7 @@ func (l *Ledger) Release(ctx context.Context, c Claim, reason string) error {
 // of replaying a post that no longer exists. It reports whether an entry
 // held the post.
 func (l *Ledger) MarkDeleted(ctx context.Context, s Scope, postID string) (bool, error) {
-	res, err := l.stmt["deleted"].ExecContext(ctx, StateDeleted, l.now().UnixMilli(), s.Sandbox, s.Account, postID, StatePublished)
+	res, err := l.stmt["deleted"].ExecContext(ctx, StateDeleted, l.now().UnixMilli(), sandboxCol(s.Sandbox), s.Account, postID, StatePublished)
 	if err != nil {
 		return false, fmt.Errorf("ledger: mark deleted: %w", err)
 	}
@@ -409,7 +446,7 @@ func (l *Ledger) MarkDeleted(ctx context.Context, s Scope, postID string) (bool,
 
 // Get returns the entry of key, or nil.
 func (l *Ledger) Get(ctx context.Context, s Scope, key string) (*Entry, error) {
-	e, _, err := scan(l.stmt["get"].QueryRowContext(ctx, s.Sandbox, s.Account, key))
+	e, _, err := scan(l.stmt["get"].QueryRowContext(ctx, sandboxCol(s.Sandbox), s.Account, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -424,7 +461,7 @@ func (l *Ledger) Get(ctx context.Context, s Scope, key string) (*Entry, error) {
 // another entry already owns it.
 func (l *Ledger) PostKnown(ctx context.Context, s Scope, postID string) (bool, error) {
 	var n int
-	if err := l.stmt["post"].QueryRowContext(ctx, s.Sandbox, s.Account, postID).Scan(&n); err != nil {
+	if err := l.stmt["post"].QueryRowContext(ctx, sandboxCol(s.Sandbox), s.Account, postID).Scan(&n); err != nil {
 		return false, fmt.Errorf("ledger: look up post: %w", err)
 	}
 	return n > 0, nil
@@ -440,7 +477,7 @@ func (l *Ledger) Lease() time.Duration { return l.lease }
 // updated_at and the entry's key), failing with ErrNotOwner when another
 // claimant took it over.
 func (l *Ledger) update(ctx context.Context, c Claim, stmt string, args ...any) error {
-	args = append(args, l.now().UnixMilli(), c.Entry.Sandbox, c.Entry.Account, c.Entry.Key, c.Owner)
+	args = append(args, l.now().UnixMilli(), sandboxCol(c.Entry.Sandbox), c.Entry.Account, c.Entry.Key, c.Owner)
 	res, err := l.stmt[stmt].ExecContext(ctx, args...)
 	if err != nil {
 		return fmt.Errorf("ledger: %s: %w", stmt, err)

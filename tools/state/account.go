@@ -144,16 +144,24 @@ func fromNanos(n int64) time.Time {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanAccount(r scanner) (*Account, error) {
+// scanAccount reads an account row, decrypting its secrets.
+func (s *Store) scanAccount(r scanner) (*Account, error) {
 	var a Account
 	var obtained, expires, refreshed int64
-	var scopes string
-	if err := r.Scan(&a.Name, &a.UserID, &a.Username, &a.Token, &obtained, &expires, &refreshed, &scopes, &a.AppID, &a.AppSecret); err != nil {
+	var scopes, token, secret string
+	if err := r.Scan(&a.Name, &a.UserID, &a.Username, &token, &obtained, &expires, &refreshed, &scopes, &a.AppID, &secret); err != nil {
 		return nil, err
 	}
 	a.ObtainedAt, a.ExpiresAt, a.RefreshedAt = fromNanos(obtained), fromNanos(expires), fromNanos(refreshed)
 	if scopes != "" {
 		a.Scopes = strings.Split(scopes, ",")
+	}
+	var err error
+	if a.Token, err = s.keys.open(token, tokenAAD(a.Name)); err != nil {
+		return nil, fmt.Errorf("account %q: %w", a.Name, err)
+	}
+	if a.AppSecret, err = s.keys.open(secret, secretAAD(a.Name)); err != nil {
+		return nil, fmt.Errorf("account %q: %w", a.Name, err)
 	}
 	return &a, nil
 }
@@ -164,18 +172,26 @@ func (s *Store) PutAccount(ctx context.Context, a Account) error {
 	if a.Name == "" {
 		return errors.New("state: account name must not be empty")
 	}
+	token, err := s.keys.seal(a.Token, tokenAAD(a.Name))
+	if err != nil {
+		return err
+	}
+	secret, err := s.keys.seal(a.AppSecret, secretAAD(a.Name))
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (`+accountCols+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (`+accountCols+`, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (name) DO UPDATE SET user_id = excluded.user_id, username = excluded.username,
 				token = excluded.token, obtained_at = excluded.obtained_at, expires_at = excluded.expires_at,
 				refreshed_at = excluded.refreshed_at, scopes = excluded.scopes, app_id = excluded.app_id,
 				app_secret = excluded.app_secret, updated_at = excluded.updated_at`,
-			a.Name, a.UserID, strings.TrimPrefix(a.Username, "@"), a.Token, toNanos(a.ObtainedAt), toNanos(a.ExpiresAt),
-			toNanos(a.RefreshedAt), strings.Join(a.Scopes, ","), a.AppID, a.AppSecret, time.Now().UnixNano())
+			a.Name, a.UserID, strings.TrimPrefix(a.Username, "@"), token, toNanos(a.ObtainedAt), toNanos(a.ExpiresAt),
+			toNanos(a.RefreshedAt), strings.Join(a.Scopes, ","), a.AppID, secret, time.Now().UnixNano())
 		if err != nil {
 			return fmt.Errorf("state: write account %q: %w", a.Name, err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?) ON CONFLICT (key) DO NOTHING`, a.Name)
+		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', $1) ON CONFLICT (key) DO NOTHING`, a.Name)
 		if err != nil {
 			return fmt.Errorf("state: set default account: %w", err)
 		}
@@ -250,7 +266,7 @@ func (s *Store) Find(ctx context.Context, query string) (*Account, error) {
 // AccountByName returns the account whose stored name is exactly name. It
 // returns an error wrapping ErrNoAccount when there is none.
 func (s *Store) AccountByName(ctx context.Context, name string) (*Account, error) {
-	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE name = ?`, name))
+	a, err := s.scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %q", ErrNoAccount, name)
 	}
@@ -269,7 +285,7 @@ func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 	defer rows.Close()
 	var out []Account
 	for rows.Next() {
-		a, err := scanAccount(rows)
+		a, err := s.scanAccount(rows)
 		if err != nil {
 			return nil, fmt.Errorf("state: list accounts: %w", err)
 		}
@@ -285,21 +301,22 @@ func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 // default, the default moves to the first remaining account (by name), if
 // any. Deleting an absent account returns an error wrapping ErrNoAccount.
 //
-// The secrets leave no copy in the file: the connection deletes with
-// PRAGMA secure_delete (freed content is overwritten with zeros), the token
-// and app secret are overwritten before the row is deleted, and the
+// The secrets leave no copy behind, encrypted or not: they are overwritten
+// before the row is deleted. On SQLite the connection deletes with
+// secure_delete (freed content is overwritten with zeros), and the
 // write-ahead log, which still holds older page images, is checkpointed and
-// truncated afterwards.
+// truncated afterwards. On PostgreSQL the dead row versions stay in the
+// table's pages until VACUUM reclaims them; they hold ciphertext only.
 func (s *Store) DeleteAccount(ctx context.Context, name string) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
-			return fmt.Errorf("state: secure delete: %w", err)
+		overwrite := `UPDATE accounts SET token = '', app_secret = '' WHERE name = $1`
+		if s.dialect == SQLite {
+			overwrite = `UPDATE accounts SET token = zeroblob(length(token)), app_secret = zeroblob(length(app_secret)) WHERE name = $1`
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET token = zeroblob(length(token)), app_secret = zeroblob(length(app_secret))
-			WHERE name = ?`, name); err != nil {
+		if _, err := tx.ExecContext(ctx, overwrite, name); err != nil {
 			return fmt.Errorf("state: overwrite the secrets of %q: %w", name, err)
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE name = ?`, name)
+		res, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE name = $1`, name)
 		if err != nil {
 			return fmt.Errorf("state: delete account %q: %w", name, err)
 		}
@@ -308,11 +325,11 @@ func (s *Store) DeleteAccount(ctx context.Context, name string) error {
 		} else if n == 0 {
 			return fmt.Errorf("%w: %q", ErrNoAccount, name)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE account = ?`, name); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE account = $1`, name); err != nil {
 			return fmt.Errorf("state: delete settings of %q: %w", name, err)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE meta SET value = COALESCE((SELECT name FROM accounts ORDER BY name LIMIT 1), '')
-			WHERE key = 'default_account' AND value = ?`, name)
+			WHERE key = 'default_account' AND value = $1`, name)
 		if err != nil {
 			return fmt.Errorf("state: move default account: %w", err)
 		}
@@ -321,9 +338,11 @@ func (s *Store) DeleteAccount(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	// Older images of the row's pages live in the WAL until a checkpoint.
-	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return fmt.Errorf("state: checkpoint after deleting %q: %w", name, err)
+	if s.dialect == SQLite {
+		// Older images of the row's pages live in the WAL until a checkpoint.
+		if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("state: checkpoint after deleting %q: %w", name, err)
+		}
 	}
 	return nil
 }
@@ -372,7 +391,7 @@ func (s *Store) SetDefaultAccount(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, a.Name)
 	if err != nil {
 		return fmt.Errorf("state: set default account: %w", err)
@@ -383,20 +402,43 @@ func (s *Store) SetDefaultAccount(ctx context.Context, name string) error {
 // SwapToken replaces the named account's token with newToken — setting
 // ObtainedAt and RefreshedAt to obtainedAt and ExpiresAt to expiresAt — only
 // if its current token is still oldToken (compare-and-swap across
-// processes). swapped is false when another writer changed the token first;
-// the caller should then re-read the account and use its token.
+// processes and replicas: the stored token is encrypted under a random
+// nonce, so the comparison decrypts it inside a transaction that holds the
+// account's lock). swapped is false when another writer changed the token
+// first; the caller should then re-read the account and use its token.
 func (s *Store) SwapToken(ctx context.Context, name, oldToken, newToken string, obtainedAt, expiresAt time.Time) (swapped bool, err error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET token = ?, obtained_at = ?, refreshed_at = ?, expires_at = ?, updated_at = ?
-		WHERE name = ? AND token = ?`,
-		newToken, toNanos(obtainedAt), toNanos(obtainedAt), toNanos(expiresAt), time.Now().UnixNano(), name, oldToken)
+	sealed, err := s.keys.seal(newToken, tokenAAD(name))
 	if err != nil {
-		return false, fmt.Errorf("state: swap token of %q: %w", name, err)
+		return false, err
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("state: swap token of %q: %w", name, err)
-	}
-	return n == 1, nil
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.LockTx(ctx, tx, "account:"+name); err != nil {
+			return err
+		}
+		var stored string
+		err := tx.QueryRowContext(ctx, `SELECT token FROM accounts WHERE name = $1`, name).Scan(&stored)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("state: swap token of %q: %w", name, err)
+		}
+		cur, err := s.keys.open(stored, tokenAAD(name))
+		if err != nil {
+			return fmt.Errorf("account %q: %w", name, err)
+		}
+		if cur != oldToken {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET token = $1, obtained_at = $2, refreshed_at = $3, expires_at = $4, updated_at = $5
+			WHERE name = $6`,
+			sealed, toNanos(obtainedAt), toNanos(obtainedAt), toNanos(expiresAt), time.Now().UnixNano(), name); err != nil {
+			return fmt.Errorf("state: swap token of %q: %w", name, err)
+		}
+		swapped = true
+		return nil
+	})
+	return swapped, err
 }
 
 // NewLeaseOwner returns a lease owner id for this process: its host name and

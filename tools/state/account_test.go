@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/threads-mcp/threads-mcp/tools/state"
+	"github.com/threads-mcp/threads-mcp/tools/state/statetest"
 )
 
 func TestLeaseTakesOverDeadHolder(t *testing.T) {
@@ -46,59 +47,61 @@ func TestLeaseTakesOverDeadHolder(t *testing.T) {
 // name is a stored name, then a username; matching is case-insensitive
 // everywhere; ties are errors listing every match.
 func TestFind(t *testing.T) {
-	st := open(t, t.TempDir())
-	for _, a := range []state.Account{
-		{Name: "alice", Username: "bob_u"}, // stored first: the default
-		{Name: "work", Username: "alice"},
-		{Name: "Personal", Username: "carol"},
-		{Name: "x1", Username: "dup"},
-		{Name: "x2", Username: "dup"},
-	} {
-		a.Token = "tok-" + a.Name
-		if err := st.PutAccount(t.Context(), a); err != nil {
-			t.Fatal(err)
+	statetest.Run(t, func(t *testing.T, db string) {
+		st := openOn(t, t.TempDir(), db)
+		for _, a := range []state.Account{
+			{Name: "alice", Username: "bob_u"}, // stored first: the default
+			{Name: "work", Username: "alice"},
+			{Name: "Personal", Username: "carol"},
+			{Name: "x1", Username: "dup"},
+			{Name: "x2", Username: "dup"},
+		} {
+			a.Token = "tok-" + a.Name
+			if err := st.PutAccount(t.Context(), a); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	for _, tc := range []struct {
-		query string
-		want  string // stored name; "" with wantErr
-		err   error
-		msg   []string
-	}{
-		{query: "", want: "alice"},
-		{query: "alice", want: "alice"}, // the name wins over work's username
-		{query: "ALICE", want: "alice"},
-		{query: "@alice", want: "work"}, // @ is the username only
-		{query: "@ALICE", want: "work"},
-		{query: "bob_u", want: "alice"}, // no such name: the username
-		{query: "@bob_u", want: "alice"},
-		{query: "personal", want: "Personal"},
-		{query: "Personal", want: "Personal"},
-		{query: "@personal", err: state.ErrNoAccount},
-		{query: "@work", err: state.ErrNoAccount},
-		{query: "dup", err: state.ErrAmbiguousAccount, msg: []string{`"x1" (@dup)`, `"x2" (@dup)`}},
-		{query: "@dup", err: state.ErrAmbiguousAccount, msg: []string{`"x1"`, `"x2"`}},
-		{query: "nobody", err: state.ErrNoAccount},
-		{query: "@", err: state.ErrNoAccount},
-	} {
-		t.Run(tc.query, func(t *testing.T) {
-			a, err := st.Find(t.Context(), tc.query)
-			if tc.err != nil {
-				if !errors.Is(err, tc.err) {
-					t.Fatalf("Find(%q) = %v, %v; want %v", tc.query, a, err, tc.err)
-				}
-				for _, m := range tc.msg {
-					if !strings.Contains(err.Error(), m) {
-						t.Errorf("error %q lacks %q", err, m)
+		for _, tc := range []struct {
+			query string
+			want  string // stored name; "" with wantErr
+			err   error
+			msg   []string
+		}{
+			{query: "", want: "alice"},
+			{query: "alice", want: "alice"}, // the name wins over work's username
+			{query: "ALICE", want: "alice"},
+			{query: "@alice", want: "work"}, // @ is the username only
+			{query: "@ALICE", want: "work"},
+			{query: "bob_u", want: "alice"}, // no such name: the username
+			{query: "@bob_u", want: "alice"},
+			{query: "personal", want: "Personal"},
+			{query: "Personal", want: "Personal"},
+			{query: "@personal", err: state.ErrNoAccount},
+			{query: "@work", err: state.ErrNoAccount},
+			{query: "dup", err: state.ErrAmbiguousAccount, msg: []string{`"x1" (@dup)`, `"x2" (@dup)`}},
+			{query: "@dup", err: state.ErrAmbiguousAccount, msg: []string{`"x1"`, `"x2"`}},
+			{query: "nobody", err: state.ErrNoAccount},
+			{query: "@", err: state.ErrNoAccount},
+		} {
+			t.Run(tc.query, func(t *testing.T) {
+				a, err := st.Find(t.Context(), tc.query)
+				if tc.err != nil {
+					if !errors.Is(err, tc.err) {
+						t.Fatalf("Find(%q) = %v, %v; want %v", tc.query, a, err, tc.err)
 					}
+					for _, m := range tc.msg {
+						if !strings.Contains(err.Error(), m) {
+							t.Errorf("error %q lacks %q", err, m)
+						}
+					}
+					return
 				}
-				return
-			}
-			if err != nil || a.Name != tc.want {
-				t.Fatalf("Find(%q) = %v, %v; want %s", tc.query, a, err, tc.want)
-			}
-		})
-	}
+				if err != nil || a.Name != tc.want {
+					t.Fatalf("Find(%q) = %v, %v; want %s", tc.query, a, err, tc.want)
+				}
+			})
+		}
+	})
 }
 
 // TestDeleteAccountLeavesNoSecret: after DeleteAccount, neither the database

@@ -54,7 +54,7 @@ var commands = []struct{ name, args, summary string }{
 	{"call", "[flags] TOOL [JSON|-]", "one tool call; the result JSON on stdout; exit 1 on a tool error"},
 	{"tools", "", "every tool with its schemas, as JSON"},
 	{"emulator", "[flags]", "the Threads API emulator over HTTP; prints its demo token"},
-	{"auth", "login|status|refresh|logout|default ...", "manage stored Threads accounts"},
+	{"auth", "login|status|refresh|logout|default|rotate-key ...", "manage stored Threads accounts"},
 	{"install", "--client CLIENT [flags]", "add threads-mcp to an MCP client's configuration"},
 	{"uninstall", "--client CLIENT", "remove it again"},
 	{"version", "", "print the version"},

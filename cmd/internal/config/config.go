@@ -8,6 +8,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -76,6 +77,12 @@ type Config struct {
 	AppID       string
 	AppSecret   string
 	AuthURL     string
+	// Database is the state database: "" for the SQLite file in the state
+	// directory, or a postgres:// URL (--database, THREADS_MCP_DATABASE_URL).
+	Database string
+	// StateOptions open the state store: the database, and the secret key
+	// from THREADS_MCP_SECRET_KEY (and _PREVIOUS).
+	StateOptions []state.Option
 
 	sandboxOpts func() ([]emulator.Option, error)
 	envErr      error
@@ -88,6 +95,7 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 	fs.BoolVar(&c.Sandbox, "sandbox", cli.Truthy(getenv("THREADS_MCP_SANDBOX")), "use the built-in Threads emulator (no account needed)")
 	fs.StringVar(&c.BaseURL, "api-base-url", cli.Or(getenv("THREADS_API_BASE_URL"), "https://graph.threads.net/v1.0"), "Threads Graph API base URL")
 	fs.StringVar(&c.StateDir, "state-dir", getenv("THREADS_MCP_STATE_DIR"), "state directory")
+	fs.StringVar(&c.Database, "database", getenv(state.EnvDatabaseURL), "state database: a postgres:// URL shared by replicas (default: the SQLite file in the state directory)")
 	fs.StringVar(&c.LogLevel, "log-level", cli.Or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
 	fs.StringVar(&c.HTTPToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
 	fs.StringVar(&c.Origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
@@ -153,10 +161,32 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 	}
 	c.Redact = &redact.Set{}
 	c.Redact.Add(c.Token, c.HTTPToken, c.AppSecret)
+	if err := c.stateOptions(getenv); err != nil {
+		return nil, nil, err
+	}
 	if err := c.checkHTTP(); err != nil {
 		return nil, nil, err
 	}
 	return c, rest, nil
+}
+
+// stateOptions checks the database choice and keeps its secrets (the
+// URL's password, the secret keys) out of every log.
+func (c *Config) stateOptions(getenv func(string) string) error {
+	if c.Database != "" && !state.IsPostgresURL(c.Database) {
+		return fmt.Errorf("--database / %s must be a postgres:// URL (or unset for the SQLite file in the state directory)", state.EnvDatabaseURL)
+	}
+	if c.ResetState && c.Database != "" {
+		return errors.New("--reset-state starts the SQLite file over; a PostgreSQL database is yours to drop and create again")
+	}
+	if u, err := url.Parse(c.Database); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			c.Redact.Add(pw)
+		}
+	}
+	c.Redact.Add(c.Database, getenv(state.EnvSecretKey), getenv(state.EnvSecretKeyPrevious))
+	c.StateOptions = append(state.EnvOptions(getenv), state.WithDatabase(c.Database))
+	return nil
 }
 
 // checkHTTP refuses an HTTP setup anyone could post through.
