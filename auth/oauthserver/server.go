@@ -78,7 +78,7 @@ const (
 
 // AccountPrefix starts the name of an account stored by a sign-in: the
 // account of Threads user 123 is "oauth-123".
-const AccountPrefix = "oauth-"
+const AccountPrefix = state.UserAccountPrefix
 
 // Config configures the authorization server.
 type Config struct {

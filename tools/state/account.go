@@ -166,8 +166,16 @@ func (s *Store) scanAccount(r scanner) (*Account, error) {
 	return &a, nil
 }
 
+// UserAccountPrefix starts the names of the accounts that the OAuth
+// authorization server stores for its signed-in users ("oauth-<user id>").
+// Such an account belongs to one remote user: it never becomes the
+// server's default account, which stdio clients and the command line act
+// as.
+const UserAccountPrefix = "oauth-"
+
 // PutAccount inserts or replaces the account named a.Name (which must not be
-// empty). The first account stored becomes the default account.
+// empty). The first account stored becomes the default account, unless it
+// is a signed-in user's (UserAccountPrefix).
 func (s *Store) PutAccount(ctx context.Context, a Account) error {
 	if a.Name == "" {
 		return errors.New("state: account name must not be empty")
@@ -190,6 +198,9 @@ func (s *Store) PutAccount(ctx context.Context, a Account) error {
 			toNanos(a.RefreshedAt), strings.Join(a.Scopes, ","), a.AppID, secret, time.Now().UnixNano())
 		if err != nil {
 			return fmt.Errorf("state: write account %q: %w", a.Name, err)
+		}
+		if strings.HasPrefix(a.Name, UserAccountPrefix) {
+			return nil
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', $1) ON CONFLICT (key) DO NOTHING`, a.Name)
 		if err != nil {
@@ -328,8 +339,8 @@ func (s *Store) DeleteAccount(ctx context.Context, name string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE account = $1`, name); err != nil {
 			return fmt.Errorf("state: delete settings of %q: %w", name, err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE meta SET value = COALESCE((SELECT name FROM accounts ORDER BY name LIMIT 1), '')
-			WHERE key = 'default_account' AND value = $1`, name)
+		_, err = tx.ExecContext(ctx, `UPDATE meta SET value = COALESCE((SELECT name FROM accounts WHERE name NOT LIKE $2 ORDER BY name LIMIT 1), '')
+			WHERE key = 'default_account' AND value = $1`, name, UserAccountPrefix+"%")
 		if err != nil {
 			return fmt.Errorf("state: move default account: %w", err)
 		}
@@ -372,8 +383,9 @@ func (s *Store) DefaultAccount(ctx context.Context) (string, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT m.value FROM meta m JOIN accounts a ON a.name = m.value
 		WHERE m.key = 'default_account'`).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		// No (valid) default recorded: fall back to the first account.
-		err = s.db.QueryRowContext(ctx, `SELECT name FROM accounts ORDER BY name LIMIT 1`).Scan(&name)
+		// No (valid) default recorded: fall back to the first account that
+		// is not a signed-in user's.
+		err = s.db.QueryRowContext(ctx, `SELECT name FROM accounts WHERE name NOT LIKE $1 ORDER BY name LIMIT 1`, UserAccountPrefix+"%").Scan(&name)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("%w: no account stored (run `threads-mcp auth login`)", ErrNoAccount)

@@ -164,3 +164,35 @@ func TestCheckOwnerAsRoot(t *testing.T) {
 		t.Fatalf("another user's dir as root: %v", err)
 	}
 }
+
+// TestUserAccountNeverDefault: an account a remote user signed in with
+// (UserAccountPrefix) never becomes the default the command line and
+// stdio clients act as, neither when stored first nor when the default is
+// deleted.
+func TestUserAccountNeverDefault(t *testing.T) {
+	statetest.Run(t, func(t *testing.T, db string) {
+		st := openOn(t, t.TempDir(), db)
+		put := func(name string) {
+			t.Helper()
+			if err := st.PutAccount(t.Context(), state.Account{Name: name, Token: "tok-" + name}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put(state.UserAccountPrefix + "1")
+		if name, err := st.DefaultAccount(t.Context()); !errors.Is(err, state.ErrNoAccount) {
+			t.Fatalf("with only a signed-in user's account, DefaultAccount = %q, %v; want ErrNoAccount", name, err)
+		}
+		put("zed")
+		put("me")
+		if name, err := st.DefaultAccount(t.Context()); err != nil || name != "zed" {
+			t.Fatalf("DefaultAccount = %q, %v; want the first operator account, zed", name, err)
+		}
+		put(state.UserAccountPrefix + "0")
+		if err := st.DeleteAccount(t.Context(), "zed"); err != nil {
+			t.Fatal(err)
+		}
+		if name, err := st.DefaultAccount(t.Context()); err != nil || name != "me" {
+			t.Fatalf("after deleting the default, DefaultAccount = %q, %v; want me, not a signed-in user's", name, err)
+		}
+	})
+}
