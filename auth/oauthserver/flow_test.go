@@ -19,6 +19,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/auth/oauthserver"
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/state"
+	"github.com/threads-mcp/threads-mcp/tools/state/statetest"
 )
 
 // TestDiscovery follows what a client does with nothing but the URL: 401
@@ -201,56 +202,58 @@ func TestConsentScreen(t *testing.T) {
 // refresh rotation, and reuse of a rotated refresh token revoking the
 // whole family.
 func TestFullDance(t *testing.T) {
-	h := newHarness(t)
-	c := h.newClient(t)
-	tok := h.login(t, c, h.alice, "")
-	if want := strings.Join(tools.Scopes(), " "); tok.scope != want {
-		t.Errorf("scope %q, want every scope %q", tok.scope, want)
-	}
-	// The Threads account is stored and bound to the grant.
-	acct, err := h.st.AccountByName(t.Context(), oauthserver.AccountPrefix+h.alice)
-	if err != nil || acct.Username != "alice" || acct.Token == "" {
-		t.Fatalf("stored account %v, %v", acct, err)
-	}
-	cs := h.session(t, tok.access)
-	res, text := callTool(t, cs, "publish_text", map[string]any{"text": "signed in with Threads", "idempotency_key": "k1"})
-	if res == nil {
-		t.Fatalf("publish_text: %s", text)
-	}
-	if posts := h.emu.Posts(h.alice); len(posts) != 1 || posts[0].Text != "signed in with Threads" {
-		t.Fatalf("alice's posts: %+v", posts)
-	}
-
-	// Refresh rotation: a new pair; the old access token ends with it.
-	next := asTokens(t)(h.refresh(t, c, tok.refresh))
-	if next.refresh == tok.refresh || next.access == tok.access {
-		t.Fatal("refresh did not rotate")
-	}
-	if st, hdr := h.mcpPost(t, tok.access, callFrame("list_accounts")); st != http.StatusUnauthorized || !strings.Contains(hdr, `error="invalid_token"`) {
-		t.Errorf("old access token after rotation: %d %q, want 401 invalid_token", st, hdr)
-	}
-	if res, text := callTool(t, h.session(t, next.access), "list_accounts", nil); res == nil {
-		t.Fatalf("new access token: %s", text)
-	}
-
-	// Reusing the rotated refresh token revokes the family.
-	if code, m := h.refresh(t, c, tok.refresh); code != http.StatusBadRequest || m["error"] != "invalid_grant" {
-		t.Fatalf("reused refresh token: %d %v, want invalid_grant", code, m)
-	}
-	if code, m := h.refresh(t, c, next.refresh); code != http.StatusBadRequest || m["error"] != "invalid_grant" {
-		t.Errorf("current refresh token after reuse: %d %v, want invalid_grant (family revoked)", code, m)
-	}
-	if st, _ := h.mcpPost(t, next.access, callFrame("list_accounts")); st != http.StatusUnauthorized {
-		t.Errorf("current access token after reuse: %d, want 401 (family revoked)", st)
-	}
-	// Secrets are stored hashed only.
-	for _, secret := range []string{tok.access, tok.refresh, next.access, next.refresh} {
-		var n int
-		err := h.st.DB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM oauth_tokens WHERE token_hash = $1`, secret).Scan(&n)
-		if err != nil || n != 0 {
-			t.Fatalf("a token is stored in the clear (%v)", err)
+	statetest.Run(t, func(t *testing.T, db string) {
+		h := newHarnessOn(t, db)
+		c := h.newClient(t)
+		tok := h.login(t, c, h.alice, "")
+		if want := strings.Join(tools.Scopes(), " "); tok.scope != want {
+			t.Errorf("scope %q, want every scope %q", tok.scope, want)
 		}
-	}
+		// The Threads account is stored and bound to the grant.
+		acct, err := h.st.AccountByName(t.Context(), oauthserver.AccountPrefix+h.alice)
+		if err != nil || acct.Username != "alice" || acct.Token == "" {
+			t.Fatalf("stored account %v, %v", acct, err)
+		}
+		cs := h.session(t, tok.access)
+		res, text := callTool(t, cs, "publish_text", map[string]any{"text": "signed in with Threads", "idempotency_key": "k1"})
+		if res == nil {
+			t.Fatalf("publish_text: %s", text)
+		}
+		if posts := h.emu.Posts(h.alice); len(posts) != 1 || posts[0].Text != "signed in with Threads" {
+			t.Fatalf("alice's posts: %+v", posts)
+		}
+
+		// Refresh rotation: a new pair; the old access token ends with it.
+		next := asTokens(t)(h.refresh(t, c, tok.refresh))
+		if next.refresh == tok.refresh || next.access == tok.access {
+			t.Fatal("refresh did not rotate")
+		}
+		if st, hdr := h.mcpPost(t, tok.access, callFrame("list_accounts")); st != http.StatusUnauthorized || !strings.Contains(hdr, `error="invalid_token"`) {
+			t.Errorf("old access token after rotation: %d %q, want 401 invalid_token", st, hdr)
+		}
+		if res, text := callTool(t, h.session(t, next.access), "list_accounts", nil); res == nil {
+			t.Fatalf("new access token: %s", text)
+		}
+
+		// Reusing the rotated refresh token revokes the family.
+		if code, m := h.refresh(t, c, tok.refresh); code != http.StatusBadRequest || m["error"] != "invalid_grant" {
+			t.Fatalf("reused refresh token: %d %v, want invalid_grant", code, m)
+		}
+		if code, m := h.refresh(t, c, next.refresh); code != http.StatusBadRequest || m["error"] != "invalid_grant" {
+			t.Errorf("current refresh token after reuse: %d %v, want invalid_grant (family revoked)", code, m)
+		}
+		if st, _ := h.mcpPost(t, next.access, callFrame("list_accounts")); st != http.StatusUnauthorized {
+			t.Errorf("current access token after reuse: %d, want 401 (family revoked)", st)
+		}
+		// Secrets are stored hashed only.
+		for _, secret := range []string{tok.access, tok.refresh, next.access, next.refresh} {
+			var n int
+			err := h.st.DB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM oauth_tokens WHERE token_hash = $1`, secret).Scan(&n)
+			if err != nil || n != 0 {
+				t.Fatalf("a token is stored in the clear (%v)", err)
+			}
+		}
+	})
 }
 
 // TestTokenRefusals covers the code exchange's rules.
@@ -396,43 +399,45 @@ func TestScopeStepUp(t *testing.T) {
 // TestUserIsolation signs in two users: each acts only as their own
 // Threads account, whatever account name they pass.
 func TestUserIsolation(t *testing.T) {
-	h := newHarness(t)
-	c := h.newClient(t)
-	// The operator's own account, logged in on the command line, is the
-	// store's default: no signed-in user reaches it either.
-	if err := h.st.PutAccount(t.Context(), state.Account{Name: "default", UserID: h.bob, Username: "bob",
-		Token: h.emu.IssueToken(h.bob, auth.DefaultScopes, 0), ObtainedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	alice := h.session(t, h.login(t, c, h.alice, "").access)
-	_ = h.login(t, c, h.bob, "")
-	res, text := callTool(t, alice, "list_accounts", nil)
-	if res == nil {
-		t.Fatal(text)
-	}
-	if strings.Contains(text, "bob") || !strings.Contains(text, "alice") {
-		t.Fatalf("alice's list_accounts: %s", text)
-	}
-	for _, account := range []string{oauthserver.AccountPrefix + h.bob, "bob", "@bob", "default"} {
-		res, text := callTool(t, alice, "publish_text", map[string]any{"text": "as bob?", "account": account, "idempotency_key": "x-" + account})
-		if res != nil || !strings.Contains(text, "not available to you") {
-			t.Errorf("alice publishing as %q: %v %s", account, res, text)
+	statetest.Run(t, func(t *testing.T, db string) {
+		h := newHarnessOn(t, db)
+		c := h.newClient(t)
+		// The operator's own account, logged in on the command line, is the
+		// store's default: no signed-in user reaches it either.
+		if err := h.st.PutAccount(t.Context(), state.Account{Name: "default", UserID: h.bob, Username: "bob",
+			Token: h.emu.IssueToken(h.bob, auth.DefaultScopes, 0), ObtainedAt: time.Now()}); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if posts := h.emu.Posts(h.bob); len(posts) != 0 {
-		t.Fatalf("bob's posts: %+v", posts)
-	}
-	if res, text := callTool(t, alice, "publish_text", map[string]any{"text": "as myself", "idempotency_key": "self"}); res == nil || res["account"] != "alice" {
-		t.Fatalf("alice publishing as herself: %v %s", res, text)
-	}
-	// The operator logs alice out (threads-mcp auth logout --account
-	// oauth-<id>): her connector can act as nothing any more.
-	if err := h.st.DeleteAccount(t.Context(), oauthserver.AccountPrefix+h.alice); err != nil {
-		t.Fatal(err)
-	}
-	if res, text := callTool(t, alice, "list_posts", nil); res != nil || !strings.Contains(text, "not available") {
-		t.Fatalf("after logout: %v %s", res, text)
-	}
+		alice := h.session(t, h.login(t, c, h.alice, "").access)
+		_ = h.login(t, c, h.bob, "")
+		res, text := callTool(t, alice, "list_accounts", nil)
+		if res == nil {
+			t.Fatal(text)
+		}
+		if strings.Contains(text, "bob") || !strings.Contains(text, "alice") {
+			t.Fatalf("alice's list_accounts: %s", text)
+		}
+		for _, account := range []string{oauthserver.AccountPrefix + h.bob, "bob", "@bob", "default"} {
+			res, text := callTool(t, alice, "publish_text", map[string]any{"text": "as bob?", "account": account, "idempotency_key": "x-" + account})
+			if res != nil || !strings.Contains(text, "not available to you") {
+				t.Errorf("alice publishing as %q: %v %s", account, res, text)
+			}
+		}
+		if posts := h.emu.Posts(h.bob); len(posts) != 0 {
+			t.Fatalf("bob's posts: %+v", posts)
+		}
+		if res, text := callTool(t, alice, "publish_text", map[string]any{"text": "as myself", "idempotency_key": "self"}); res == nil || res["account"] != "alice" {
+			t.Fatalf("alice publishing as herself: %v %s", res, text)
+		}
+		// The operator logs alice out (threads-mcp auth logout --account
+		// oauth-<id>): her connector can act as nothing any more.
+		if err := h.st.DeleteAccount(t.Context(), oauthserver.AccountPrefix+h.alice); err != nil {
+			t.Fatal(err)
+		}
+		if res, text := callTool(t, alice, "list_posts", nil); res != nil || !strings.Contains(text, "not available") {
+			t.Fatalf("after logout: %v %s", res, text)
+		}
+	})
 }
 
 // TestExpiredAndRevoked checks access token expiry and RFC 7009
@@ -564,46 +569,48 @@ func TestGoSDKClient(t *testing.T) {
 // request rotates it, the other is a reuse, which revokes the family, so
 // the winner's new tokens end too.
 func TestConcurrentRefresh(t *testing.T) {
-	h := newHarness(t)
-	c := h.newClient(t)
-	tok := h.login(t, c, h.alice, "")
-	type result struct {
-		status  int
-		refresh string
-	}
-	results := make(chan result, 2)
-	for range 2 {
-		go func() {
-			form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.refresh}, "client_id": {c.id}}
-			resp, err := http.PostForm(h.pub+oauthserver.TokenPath, form)
-			if err != nil {
-				results <- result{}
-				return
-			}
-			defer resp.Body.Close()
-			var m map[string]any
-			_ = json.NewDecoder(resp.Body).Decode(&m)
-			r, _ := m["refresh_token"].(string)
-			results <- result{resp.StatusCode, r}
-		}()
-	}
-	var won []string
-	for range 2 {
-		r := <-results
-		switch r.status {
-		case http.StatusOK:
-			won = append(won, r.refresh)
-		case http.StatusBadRequest:
-		default:
-			t.Fatalf("refresh: status %d", r.status)
+	statetest.Run(t, func(t *testing.T, db string) {
+		h := newHarnessOn(t, db)
+		c := h.newClient(t)
+		tok := h.login(t, c, h.alice, "")
+		type result struct {
+			status  int
+			refresh string
 		}
-	}
-	if len(won) != 1 {
-		t.Fatalf("%d of two concurrent refreshes with one token succeeded, want exactly 1", len(won))
-	}
-	if st, m := h.refresh(t, c, won[0]); st != http.StatusBadRequest || m["error"] != "invalid_grant" {
-		t.Fatalf("the winner's refresh token after the reuse: %d %v, want invalid_grant", st, m)
-	}
+		results := make(chan result, 2)
+		for range 2 {
+			go func() {
+				form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.refresh}, "client_id": {c.id}}
+				resp, err := http.PostForm(h.pub+oauthserver.TokenPath, form)
+				if err != nil {
+					results <- result{}
+					return
+				}
+				defer resp.Body.Close()
+				var m map[string]any
+				_ = json.NewDecoder(resp.Body).Decode(&m)
+				r, _ := m["refresh_token"].(string)
+				results <- result{resp.StatusCode, r}
+			}()
+		}
+		var won []string
+		for range 2 {
+			r := <-results
+			switch r.status {
+			case http.StatusOK:
+				won = append(won, r.refresh)
+			case http.StatusBadRequest:
+			default:
+				t.Fatalf("refresh: status %d", r.status)
+			}
+		}
+		if len(won) != 1 {
+			t.Fatalf("%d of two concurrent refreshes with one token succeeded, want exactly 1", len(won))
+		}
+		if st, m := h.refresh(t, c, won[0]); st != http.StatusBadRequest || m["error"] != "invalid_grant" {
+			t.Fatalf("the winner's refresh token after the reuse: %d %v, want invalid_grant", st, m)
+		}
+	})
 }
 
 // TestThreadsCallback covers the Threads side of the sign-in: a user who

@@ -64,13 +64,17 @@ func (h *harness) advance(d time.Duration) {
 	h.offset += d
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { t.Helper(); return newHarnessOn(t, "") }
+
+// newHarnessOn is newHarness on the state database db ("" for SQLite, or
+// a PostgreSQL URL from statetest).
+func newHarnessOn(t *testing.T, db string) *harness {
 	t.Helper()
 	h := &harness{emu: emulator.NewServer()}
 	t.Cleanup(h.emu.Close)
 	h.alice = h.emu.AddUser(emulator.UserSpec{Username: "alice"})
 	h.bob = h.emu.AddUser(emulator.UserSpec{Username: "bob"})
-	st, err := state.Open(t.Context(), t.TempDir())
+	st, err := state.Open(t.Context(), t.TempDir(), state.WithDatabase(db))
 	if err != nil {
 		t.Fatal(err)
 	}
