@@ -39,20 +39,22 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/threads-mcp/threads-mcp/threads"
 )
 
 // Webhook fields Threads delivers
 // (https://developers.facebook.com/docs/threads/webhooks): replies to the
 // account's posts, mentions of it, its posts being published, and deleted.
 const (
-	FieldReplies  = "replies"
-	FieldMentions = "mentions"
-	FieldPublish  = "publish"
-	FieldDelete   = "delete"
+	FieldReplies  = threads.WebhookReplies
+	FieldMentions = threads.WebhookMentions
+	FieldPublish  = threads.WebhookPublish
+	FieldDelete   = threads.WebhookDelete
 )
 
 // Fields lists the known fields, in documentation order.
-func Fields() []string { return []string{FieldReplies, FieldMentions, FieldPublish, FieldDelete} }
+func Fields() []string { return threads.WebhookFields() }
 
 // Known reports whether field is one Threads documents; unknown fields are
 // stored and logged all the same.
