@@ -99,21 +99,21 @@ type WebhookDelivery struct {
 // webhooks is the emulator's delivery state. Its own mutex, never held
 // with e.mu while sending.
 type webhooks struct {
-	mu       sync.Mutex
-	cfg      WebhookConfig
-	appID    string // the subscribed app, "" for WithWebhooks
-	secret   string // the subscribed app's secret
-	subID    string
-	fields   []string // subscribed fields; nil: all
-	faults   WebhookFaults
-	held     *outgoing
-	heldT    *time.Timer
-	log      []WebhookDelivery
-	client   *http.Client
-	wg       sync.WaitGroup
-	stopped  bool
-	queue    []*outgoing // waiting for the sender, in order
-	sending  bool        // a sender goroutine is running
+	mu      sync.Mutex
+	cfg     WebhookConfig
+	appID   string // the subscribed app, "" for WithWebhooks
+	secret  string // the subscribed app's secret
+	subID   string
+	fields  []string // subscribed fields; nil: all
+	faults  WebhookFaults
+	held    *outgoing
+	heldT   *time.Timer
+	log     []WebhookDelivery
+	client  *http.Client
+	wg      sync.WaitGroup
+	stopped bool
+	queue   []*outgoing // waiting for the sender, in order
+	sending bool        // a sender goroutine is running
 }
 
 // outgoing is one signed delivery.
