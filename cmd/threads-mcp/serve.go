@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"sync"
 
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
@@ -16,6 +18,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
+	"github.com/threads-mcp/threads-mcp/tools/events"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
 	"github.com/threads-mcp/threads-mcp/tools/state"
@@ -35,6 +38,22 @@ type app struct {
 	logger   *log.Logger
 	inflight *transport.Inflight
 	closers  []func()
+	// receiver is the Threads webhook receiver (/webhooks/threads) and
+	// poller the polling fallback; serve starts them.
+	receiver http.Handler
+	poller   *events.Poller
+}
+
+// startPoller runs the poller until the app closes (serve only: a one-shot
+// call does not poll).
+func (a *app) startPoller(ctx context.Context) {
+	if a.poller == nil {
+		return
+	}
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.poller.Run(pctx) })
+	a.closers = append(a.closers, func() { cancel(); wg.Wait() })
 }
 
 func (a *app) close() {
@@ -104,7 +123,25 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub}
+	evs, err := events.Open(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	notifier := tools.NewNotifier()
+	evs.SetFanout(tools.NewEventFanout(notifier))
+	ea := tools.EventAccounts{Accounts: accts}
+	secrets := c.WebhookSecrets
+	if c.Sandbox {
+		secrets = append(secrets, emulator.DemoAppSecret) // the sandbox's emulator signs with it
+	}
+	a.receiver = events.NewReceiver(evs, events.ReceiverOptions{VerifyToken: c.WebhookVerifyToken, Secrets: secrets,
+		AccountFor: ea.AccountFor, Logger: slogger.With("component", "webhooks")})
+	if c.PollInterval > 0 {
+		a.poller = events.NewPoller(evs, events.PollerOptions{Resolve: ea.Source, Accounts: ea.Names, Interval: c.PollInterval,
+			Leases: st, Owner: state.NewLeaseOwner(), Logger: slogger.With("component", "poller")})
+	}
+	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub,
+		Notifier: notifier, Events: evs}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -120,7 +157,13 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 			return nil, fmt.Errorf("--sandbox-reset: %w", err)
 		}
 	}
-	emu, err := emulator.OpenServer(append(append(emulator.SandboxDefaults(), c.Emulator...), emulator.WithStateFile(path))...)
+	opts := emulator.SandboxDefaults()
+	if c.Transport != "stdio" {
+		// The sandbox's replies and mentions reach the server's own webhook
+		// receiver (--sandbox-webhook-url overrides it).
+		opts = append(opts, emulator.WithWebhooks(emulator.WebhookConfig{CallbackURL: "http://" + c.Listen + "/webhooks/threads"}))
+	}
+	emu, err := emulator.OpenServer(append(append(opts, c.Emulator...), emulator.WithStateFile(path))...)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
@@ -177,6 +220,7 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 		return code
 	}
 	defer a.close()
+	a.startPoller(ctx)
 	if c.Transport == "stdio" {
 		if cli.IsTerminal(s.in) {
 			fmt.Fprintln(s.err, "threads-mcp: waiting for an MCP client on stdin (JSON-RPC). "+
@@ -201,5 +245,7 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	return transport.ServeHTTP(ctx, a.mcp, ln, c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version)))
+	o := c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version))
+	o.Public = append(o.Public, transport.Route{Pattern: "/webhooks/threads", Handler: a.receiver})
+	return transport.ServeHTTP(ctx, a.mcp, ln, o)
 }

@@ -153,6 +153,7 @@ func eventOf(c change, now time.Time) Event {
 	if len(ev.Payload) == 0 {
 		ev.Payload = json.RawMessage("null")
 	}
+	ev.ID = Key(ev.Field, ev.ValueID, ev.Time)
 	return ev
 }
 
@@ -170,6 +171,7 @@ func mediaEvent(field string, m *threads.Media) Event {
 		ev.PostID = ev.RootID
 	}
 	ev.Payload, _ = json.Marshal(m)
+	ev.ID = Key(ev.Field, ev.ValueID, ev.Time)
 	return ev
 }
 
