@@ -120,3 +120,24 @@ func (c *Client) Unsubscribe(ctx context.Context, appID, object string, fields .
 	}
 	return resp, nil
 }
+
+// AppAccessToken obtains an app access token (grant_type
+// client_credentials), the token of GET/POST/DELETE /{app-id}/subscriptions.
+// The secret travels in a form body, never in a URL (an error quoting the
+// URL would otherwise carry it); the client needs no user token.
+//
+// Meta doc: https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+func (c *Client) AppAccessToken(ctx context.Context, appID, appSecret string) (string, *Response, error) {
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	params := url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {appSecret}}
+	resp, err := c.do(ctx, request{method: http.MethodPost, path: "/oauth/access_token", params: params, retry: retryCreate}, &out)
+	if err != nil {
+		return "", resp, err
+	}
+	if out.AccessToken == "" {
+		return "", resp, fmt.Errorf("threads: POST /oauth/access_token: no access_token in the answer")
+	}
+	return out.AccessToken, resp, nil
+}
