@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/threads-mcp/threads-mcp/schemas"
+	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/tools/events"
 )
 
@@ -186,4 +187,26 @@ func (e EventAccounts) AccountFor(ctx context.Context, userID string) string {
 // inboxArgs are the list_events arguments behind threads://{account}/inbox.
 func inboxArgs() map[string]any {
 	return map[string]any{"unseen_only": true, "fields": schemas.InboxFields(), "limit": schemas.MaxEventsLimit}
+}
+
+// recordPublish stores a post this server published as a publish event of
+// the account, keyed like the publish webhook Threads sends for it (field,
+// media id, its timestamp), so the two are one event. A failure to store
+// is logged, never the call's: the post is live.
+func (c *call) recordPublish(ctx context.Context, account string, post threads.Post, res *threads.PublishResult) {
+	if c.Events == nil || res.ID == "" {
+		return
+	}
+	at := res.PublishedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	ev := events.Event{Account: account, Field: events.FieldPublish, ValueID: res.ID, PostID: res.ID,
+		Permalink: res.Permalink, Time: at.Truncate(time.Second), Source: events.SourceServer}
+	if post.ReplyToID != "" {
+		ev.RootID = post.ReplyToID
+	}
+	if _, err := c.Events.Add(context.WithoutCancel(ctx), ev); err != nil && c.Logger != nil {
+		c.Logger.WarnContext(ctx, "publish event not stored", "err", err)
+	}
 }

@@ -1,6 +1,8 @@
 package tools_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -171,5 +173,52 @@ func TestCacheHints(t *testing.T) {
 	}
 	if res := p.call(t, "list_events", map[string]any{}); res.Meta != nil && res.Meta.AdditionalFields["ttlMs"] != nil {
 		t.Fatalf("list_events carries a cache hint: %+v", res.Meta)
+	}
+}
+
+// TestEventFanout: new events reach a legacy client (resources/subscribe,
+// logging/setLevel) as resources/updated for the inbox and the post's
+// replies, and as a webhook_received server event naming kinds and ids,
+// never the text.
+func TestEventFanout(t *testing.T) {
+	w := newWorld(t, "work", nil)
+	p := w.connect(t, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
+	for _, uri := range []string{"threads://work/inbox", "threads://posts/800/replies"} {
+		sub := mcp.SubscribeRequest{}
+		sub.Params.URI = uri
+		if err := p.c.Subscribe(t.Context(), sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lvl := mcp.SetLevelRequest{}
+	lvl.Params.Level = mcp.LoggingLevelInfo
+	if err := p.c.SetLevel(t.Context(), lvl); err != nil {
+		t.Fatal(err)
+	}
+	f := tools.NewEventFanout(w.notifier)
+	f.Deliver(t.Context(), events.SourceWebhook, []events.Event{{Account: "work", Field: events.FieldReplies, ValueID: "901",
+		PostID: "800", Text: "secret plans of ada"}})
+	got := map[string]bool{}
+	deadline := time.After(10 * time.Second)
+	for len(got) < 3 {
+		select {
+		case n := <-p.notes:
+			switch n.Method {
+			case string(mcp.MethodNotificationResourceUpdated):
+				got[fmt.Sprint(n.Params.AdditionalFields["uri"])] = true
+			case string(mcp.MethodNotificationMessage):
+				b, _ := json.Marshal(n.Params.AdditionalFields)
+				if !strings.Contains(string(b), tools.EventWebhookReceived) || !strings.Contains(string(b), "901") ||
+					strings.Contains(string(b), "secret plans") {
+					t.Fatalf("server event %s", b)
+				}
+				got["message"] = true
+			}
+		case <-deadline:
+			t.Fatalf("got only %v", got)
+		}
+	}
+	if !got["threads://work/inbox"] || !got["threads://posts/800/replies"] {
+		t.Fatalf("updates %v", got)
 	}
 }

@@ -73,6 +73,9 @@ func InboxFields() []string { return []string{FieldReplies, FieldMentions} }
 const (
 	SourceWebhook = "webhook"
 	SourcePoll    = "poll"
+	// SourceServer is an event of this server's own doing (a post it
+	// published).
+	SourceServer = "server"
 )
 
 // Event is one thing that happened to an account.
@@ -103,7 +106,7 @@ type Event struct {
 	Time time.Time
 	// ReceivedAt is when this server stored it.
 	ReceivedAt time.Time
-	// Source is SourceWebhook or SourcePoll.
+	// Source is SourceWebhook, SourcePoll or SourceServer.
 	Source string
 	// Payload is the value object as received (JSON).
 	Payload json.RawMessage
