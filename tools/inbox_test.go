@@ -222,3 +222,19 @@ func TestEventFanout(t *testing.T) {
 		t.Fatalf("updates %v", got)
 	}
 }
+
+// TestToolsetIdentity: every toolset has a title and its own SVG icon.
+func TestToolsetIdentity(t *testing.T) {
+	seen := map[string]string{}
+	for _, ts := range tools.Toolsets() {
+		icons := ts.Icons()
+		if ts.Title() == "" || len(icons) != 1 || icons[0].MIMEType != "image/svg+xml" ||
+			!strings.HasPrefix(icons[0].Src, "data:image/svg+xml;base64,") {
+			t.Errorf("toolset %s: title %q, icons %+v", ts.Name, ts.Title(), icons)
+		}
+		if other, dup := seen[icons[0].Src]; dup {
+			t.Errorf("toolsets %s and %s share an icon", ts.Name, other)
+		}
+		seen[icons[0].Src] = ts.Name
+	}
+}
