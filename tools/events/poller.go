@@ -84,8 +84,9 @@ func NewPoller(st *Store, o PollerOptions) *Poller {
 
 // Fields read by the poller.
 var (
-	postFields  = []string{"id", "timestamp"}
-	replyFields = []string{"id", "text", "username", "permalink", "timestamp", "replied_to", "root_post", "is_reply_owned_by_me"}
+	postFields    = []string{"id", "timestamp"}
+	replyFields   = []string{"id", "text", "username", "permalink", "timestamp", "replied_to", "root_post", "is_reply_owned_by_me"}
+	mentionFields = []string{"id", "text", "username", "permalink", "timestamp"}
 )
 
 // PollOnce reads the account's new replies (to its DefaultRecentPosts
@@ -137,7 +138,7 @@ func (p *Poller) PollOnce(ctx context.Context, account string) ([]Event, error) 
 			found = append(found, ev)
 		}
 	}
-	mentions, resp, err := src.Mentions(ctx, threads.ListOptions{Fields: replyFields[:5], Since: since, Limit: 25})
+	mentions, resp, err := src.Mentions(ctx, threads.ListOptions{Fields: mentionFields, Since: since, Limit: 25})
 	note(resp)
 	var ae *threads.APIError
 	switch {
