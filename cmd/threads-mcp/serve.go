@@ -42,6 +42,8 @@ type app struct {
 	// poller the polling fallback; serve starts them.
 	receiver http.Handler
 	poller   *events.Poller
+	// emu is the sandbox's emulator (nil outside sandbox mode).
+	emu *emulator.Server
 }
 
 // startPoller runs the poller until the app closes (serve only: a one-shot
@@ -157,17 +159,12 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 			return nil, fmt.Errorf("--sandbox-reset: %w", err)
 		}
 	}
-	opts := emulator.SandboxDefaults()
-	if c.Transport != "stdio" {
-		// The sandbox's replies and mentions reach the server's own webhook
-		// receiver (--sandbox-webhook-url overrides it).
-		opts = append(opts, emulator.WithWebhooks(emulator.WebhookConfig{CallbackURL: "http://" + c.Listen + "/webhooks/threads"}))
-	}
-	emu, err := emulator.OpenServer(append(append(opts, c.Emulator...), emulator.WithStateFile(path))...)
+	emu, err := emulator.OpenServer(append(append(emulator.SandboxDefaults(), c.Emulator...), emulator.WithStateFile(path))...)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	a.closers = append(a.closers, emu.Close)
+	a.emu = emu
 	a.logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", emu.BaseURL())
 	c.Redact.Add(emu.DemoToken())
 	client := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
@@ -244,6 +241,11 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 	ln, err := net.Listen("tcp", c.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	if a.emu != nil && a.emu.WebhookURL() == "" {
+		// The sandbox's replies and mentions reach this server's own
+		// webhook receiver (--sandbox-webhook-url points them elsewhere).
+		a.emu.SetWebhookURL("http://" + ln.Addr().String() + "/webhooks/threads")
 	}
 	o := c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version))
 	o.Public = append(o.Public, transport.Route{Pattern: "/webhooks/threads", Handler: a.receiver})

@@ -520,3 +520,20 @@ func verifyCallback(ctx context.Context, cb, token string) error {
 	}
 	return nil
 }
+
+// WebhookURL returns the callback URL deliveries go to ("" : none).
+func (e *Emulator) WebhookURL() string {
+	w := e.hooks
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.cfg.CallbackURL
+}
+
+// SetWebhookURL sends the deliveries from now on to callbackURL ("" stops
+// them), as WithWebhooks would have, keeping the other settings.
+func (e *Emulator) SetWebhookURL(callbackURL string) {
+	w := e.hooks
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.cfg.CallbackURL = callbackURL
+}
