@@ -84,13 +84,13 @@ func NewPoller(st *Store, o PollerOptions) *Poller {
 
 // Fields read by the poller.
 var (
-	postFields    = []string{"id", "timestamp"}
+	postFields    = []string{"id", "timestamp", "has_replies"}
 	replyFields   = []string{"id", "text", "username", "permalink", "timestamp", "replied_to", "root_post", "is_reply_owned_by_me"}
 	mentionFields = []string{"id", "text", "username", "permalink", "timestamp"}
 )
 
-// PollOnce reads the account's new replies (to its DefaultRecentPosts
-// newest posts) and mentions, stores them, hands the new ones to the
+// PollOnce reads the account's new replies (to those of its
+// RecentPosts newest posts that have replies) and mentions, stores them, hands the new ones to the
 // fanout and returns them. Replies and mentions from before the account
 // was first polled are not events (the inbox starts when polling does);
 // events already stored (by webhook or an earlier poll) are not repeated.
@@ -118,8 +118,8 @@ func (p *Poller) PollOnce(ctx context.Context, account string) ([]Event, error) 
 		return nil, p.failed(account, err)
 	}
 	for _, post := range posts.Data {
-		if !post.Timestamp.IsZero() && post.Timestamp.Before(since.Add(-30*24*time.Hour)) {
-			continue // a post a month older than the baseline has had its replies
+		if !post.HasReplies {
+			continue // nothing to read: one call saved per quiet post
 		}
 		list, resp, err := src.Replies(ctx, post.ID, threads.ReplyListOptions{ListOptions: threads.ListOptions{Fields: replyFields, Limit: 25}})
 		note(resp)

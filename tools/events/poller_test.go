@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -27,10 +28,13 @@ func (f *fakeSource) ListThreads(context.Context, threads.ListOptions) (*threads
 	if f.listErr != nil {
 		return nil, nil, f.listErr
 	}
-	return &threads.MediaList{Data: []threads.Media{{ID: "800", Timestamp: threads.Time{Time: time.Now()}}}}, f.resp(), nil
+	return &threads.MediaList{Data: []threads.Media{{ID: "800", HasReplies: true, Timestamp: threads.Time{Time: time.Now()}}, {ID: "700"}}}, f.resp(), nil
 }
 
-func (f *fakeSource) Replies(context.Context, string, threads.ReplyListOptions) (*threads.MediaList, *threads.Response, error) {
+func (f *fakeSource) Replies(_ context.Context, id string, _ threads.ReplyListOptions) (*threads.MediaList, *threads.Response, error) {
+	if id != "800" {
+		return nil, nil, fmt.Errorf("replies of %s read, which has none", id)
+	}
 	return &threads.MediaList{Data: []threads.Media{f.reply}}, f.resp(), nil
 }
 
