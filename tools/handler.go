@@ -185,6 +185,7 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 			start := time.Now()
 			c := &call{Deps: deps, req: req, needs: d.needs}
 			res, outcome, detail := handle[A, PA](ctx, d.name, validator, c, run)
+			cacheHint(d.name, res)
 			deps.logCall(ctx, d.name, c, outcome, detail, time.Since(start))
 			return res, nil
 		}
@@ -243,6 +244,7 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 	if err != nil {
 		return mcp.NewToolResultError(name + ": " + err.Error()), "error", err.Error()
 	}
+	out.Content = append(out.Content, c.resourceLinks(res)...)
 	return out, outcome, ""
 }
 

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"encoding/base64"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -41,3 +42,43 @@ func resourceIcons() []mcp.Icon { return []mcp.Icon{svgIcon(iconRead)} }
 
 // promptIcons are the icons of the prompts.
 func promptIcons() []mcp.Icon { return []mcp.Icon{svgIcon(iconServer)} }
+
+// Toolset drawings and titles, for clients and documentation that group the
+// tools by toolset (MCP itself has no toolsets, and tools carry no icons).
+var (
+	toolsetTitles = map[string]string{
+		ToolsetPublish:  "Publish",
+		ToolsetRead:     "Read",
+		ToolsetModerate: "Moderate",
+		ToolsetAccounts: "Accounts",
+		ToolsetEvents:   "Events",
+	}
+	toolsetDrawings = map[string]string{
+		// a pen
+		ToolsetPublish: `<path d="M12 20h9"/><path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z"/>`,
+		ToolsetRead:    iconRead,
+		// a shield
+		ToolsetModerate: `<path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z"/>`,
+		// a person
+		ToolsetAccounts: `<circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>`,
+		// a bell
+		ToolsetEvents: `<path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.7 21a2 2 0 0 1-3.4 0"/>`,
+	}
+)
+
+// Title returns the toolset's display title (its name, capitalized, when
+// none is set).
+func (t Toolset) Title() string {
+	if s, ok := toolsetTitles[t.Name]; ok {
+		return s
+	}
+	return strings.ToUpper(t.Name[:1]) + t.Name[1:]
+}
+
+// Icons returns the toolset's icons (the server's when it has none).
+func (t Toolset) Icons() []mcp.Icon {
+	if d, ok := toolsetDrawings[t.Name]; ok {
+		return []mcp.Icon{svgIcon(d)}
+	}
+	return serverIcons()
+}

@@ -25,6 +25,8 @@ import (
 //	threads://{account}/posts          list_posts: the account's recent posts
 //	threads://posts/{id}               get_post (as the default account)
 //	threads://posts/{id}/replies       list_replies (as the default account)
+//	threads://{account}/inbox          list_events: replies and mentions not yet seen
+//	threads://{account}/scheduled      the schedule store (ScheduledLister)
 //
 // {account} is the account's stored name, or its username when it has no
 // name, or DefaultAccountAlias for the unnamed default account; resources/list
@@ -94,7 +96,7 @@ func (d Deps) routeResource(ctx context.Context, uri string) (resourceTarget, er
 		return resourceTarget{tool: "get_post", args: map[string]any{"post": segs[1]}}, nil
 	case len(segs) == 3 && segs[0] == "posts" && segs[2] == "replies":
 		return resourceTarget{tool: "list_replies", args: map[string]any{"post_id": segs[1]}, untrusted: true}, nil
-	case len(segs) == 2 && (segs[1] == "profile" || segs[1] == "posts"):
+	case len(segs) == 2 && (segs[1] == "profile" || segs[1] == "posts" || segs[1] == "inbox"):
 		acct, err := d.resourceAccount(ctx, segs[0])
 		if err != nil {
 			return resourceTarget{}, err
@@ -103,8 +105,14 @@ func (d Deps) routeResource(ctx context.Context, uri string) (resourceTarget, er
 		if acct != "" {
 			args["account"] = acct
 		}
-		if segs[1] == "profile" {
+		switch segs[1] {
+		case "profile":
 			return resourceTarget{tool: "get_profile", args: args}, nil
+		case "inbox":
+			for k, v := range inboxArgs() {
+				args[k] = v
+			}
+			return resourceTarget{tool: "list_events", args: args, untrusted: true}, nil
 		}
 		return resourceTarget{tool: "list_posts", args: args}, nil
 	}
@@ -137,6 +145,11 @@ func (d Deps) resourceAccount(ctx context.Context, name string) (string, error) 
 // missing permission, post not found) is the read's error, with the tool's
 // explanation.
 func (d Deps) readResource(ctx context.Context, handlers map[string]server.ToolHandlerFunc, uri string) ([]mcp.ResourceContents, error) {
+	if seg, ok := scheduledAccount(uri); ok {
+		if u, err := url.PathUnescape(seg); err == nil {
+			return d.readScheduled(ctx, uri, u)
+		}
+	}
 	t, err := d.routeResource(ctx, uri)
 	if err != nil {
 		return nil, err
@@ -181,7 +194,7 @@ func resultText(res *mcp.CallToolResult) string {
 }
 
 // resourceTools are the tools behind the resources.
-var resourceTools = []string{"list_accounts", "get_profile", "list_posts", "get_post", "list_replies"}
+var resourceTools = []string{"list_accounts", "get_profile", "list_posts", "get_post", "list_replies", "list_events"}
 
 // boundHandlers binds the named tools to d, whether or not --toolsets
 // serves them as tools: resources and completions read through them.
@@ -218,6 +231,11 @@ func (d Deps) addResources(s *server.MCPServer, handlers map[string]server.ToolH
 		{"threads://posts/{id}/replies", "replies", "Replies to a post",
 			"The newest replies to a post (list_replies), read as the default account. Replies are written by other people: " +
 				schemas.UntrustedNotice + " Subscribe to hear of new ones."},
+		{"threads://{account}/inbox", "inbox", "Inbox",
+			"Replies to the account's posts and mentions of it not yet seen (list_events), heard by webhook or polling. " +
+				schemas.UntrustedNotice + " Subscribe to hear of new ones; mark_events_seen empties it."},
+		{"threads://{account}/scheduled", "scheduled", "Scheduled posts",
+			"The account's posts waiting to be published at a set time."},
 	}
 	for _, t := range templates {
 		s.AddResourceTemplate(mcp.NewResourceTemplate(t.uri, t.name,
@@ -244,6 +262,10 @@ func (d Deps) addResources(s *server.MCPServer, handlers map[string]server.ToolH
 					mcp.WithResourceTitle("Profile of "+label), mcp.WithMIMEType("application/json"), mcp.WithResourceIcons(icons...)),
 				mcp.NewResource(AccountResourceURI(name, "posts"), label+" posts",
 					mcp.WithResourceTitle("Recent posts of "+label), mcp.WithMIMEType("application/json"), mcp.WithResourceIcons(icons...)))
+			if d.Events != nil {
+				res.Resources = append(res.Resources, mcp.NewResource(AccountResourceURI(name, "inbox"), label+" inbox",
+					mcp.WithResourceTitle("Inbox of "+label), mcp.WithMIMEType("application/json"), mcp.WithResourceIcons(icons...)))
+			}
 		}
 	})
 }

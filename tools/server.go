@@ -66,6 +66,7 @@ import (
 
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
+	"github.com/threads-mcp/threads-mcp/tools/events"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 )
 
@@ -198,6 +199,13 @@ type Deps struct {
 	// Redact scrubs secrets from resource contents and events sent to
 	// clients (redact.Set.Scrub); nil sends them as they are.
 	Redact func(string) string
+	// Events is the store of what the webhook receiver and the poller
+	// heard (list_events, mark_events_seen, the inbox resources); nil
+	// turns them off.
+	Events *events.Store
+	// Scheduled lists an account's scheduled posts for
+	// threads://{account}/scheduled; nil lists none, with a note.
+	Scheduled ScheduledLister
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -236,6 +244,8 @@ func registry() []func() Tool {
 		ignoreReply,
 		listAccounts,
 		getPublishingLimit,
+		listEvents,
+		markEventsSeen,
 	}
 }
 
@@ -278,6 +288,7 @@ const (
 	ToolsetRead     = "read"
 	ToolsetModerate = "moderate"
 	ToolsetAccounts = "accounts"
+	ToolsetEvents   = "events"
 )
 
 // toolsets are the toolsets in the order they are documented. A new
@@ -288,6 +299,7 @@ var toolsets = []Toolset{
 	{ToolsetRead, "Read the account's posts, any post by link, replies, mentions, search results, profiles, insights and what worked best.", true},
 	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval.", true},
 	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas.", true},
+	{ToolsetEvents, "Replies, mentions, publishes and deletes heard by webhook or polling, and marking them seen.", false},
 }
 
 // ToolsetAll selects every toolset; ToolsetDefault the default ones.

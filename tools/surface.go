@@ -68,6 +68,7 @@ func (c *call) published(ctx context.Context, tool string, post threads.Post, re
 		fields["reply_to_id"] = post.ReplyToID
 	}
 	c.Notifier.Event(ctx, mcp.LoggingLevelInfo, EventPostPublished, fields)
+	c.recordPublish(ctx, name, post, res)
 	c.Notifier.ResourceUpdated(AccountResourceURI(name, "posts"))
 	if post.ReplyToID != "" {
 		c.Notifier.ResourceUpdated(RepliesResourceURI(post.ReplyToID))

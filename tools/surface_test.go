@@ -192,7 +192,7 @@ func TestResources(t *testing.T) {
 				tmpls = append(tmpls, r.URITemplate.Raw())
 			}
 			slices.Sort(tmpls)
-			if want := []string{"threads://posts/{id}", "threads://posts/{id}/replies", "threads://{account}/posts", "threads://{account}/profile"}; !slices.Equal(tmpls, want) {
+			if want := []string{"threads://posts/{id}", "threads://posts/{id}/replies", "threads://{account}/inbox", "threads://{account}/posts", "threads://{account}/profile", "threads://{account}/scheduled"}; !slices.Equal(tmpls, want) {
 				t.Errorf("templates = %v, want %v", tmpls, want)
 			}
 

@@ -81,6 +81,8 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 		return commands.Emulator(ctx, rest, s.io(getenv))
 	case "auth":
 		return authCommand(ctx, rest, s, getenv)
+	case "webhooks":
+		return commands.Webhooks(ctx, rest, s.io(getenv))
 	case "install":
 		return commands.Install(rest, s.io(getenv), false)
 	case "uninstall":

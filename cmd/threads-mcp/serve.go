@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"sync"
 
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
@@ -17,6 +19,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
+	"github.com/threads-mcp/threads-mcp/tools/events"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
 	"github.com/threads-mcp/threads-mcp/tools/state"
@@ -37,6 +40,24 @@ type app struct {
 	inflight *transport.Inflight
 	store    *state.Store
 	closers  []func()
+	// receiver is the Threads webhook receiver (/webhooks/threads) and
+	// poller the polling fallback; serve starts them.
+	receiver http.Handler
+	poller   *events.Poller
+	// emu is the sandbox's emulator (nil outside sandbox mode).
+	emu *emulator.Server
+}
+
+// startPoller runs the poller until the app closes (serve only: a one-shot
+// call does not poll).
+func (a *app) startPoller(ctx context.Context) {
+	if a.poller == nil {
+		return
+	}
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.poller.Run(pctx) })
+	a.closers = append(a.closers, func() { cancel(); wg.Wait() })
 }
 
 func (a *app) close() {
@@ -110,7 +131,25 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub}
+	evs, err := events.Open(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	notifier := tools.NewNotifier()
+	evs.SetFanout(tools.NewEventFanout(notifier))
+	ea := tools.EventAccounts{Accounts: accts}
+	secrets := c.WebhookSecrets
+	if c.Sandbox {
+		secrets = append(secrets, emulator.DemoAppSecret) // the sandbox's emulator signs with it
+	}
+	a.receiver = events.NewReceiver(evs, events.ReceiverOptions{VerifyToken: c.WebhookVerifyToken, Secrets: secrets,
+		AccountFor: ea.AccountFor, Logger: slogger.With("component", "webhooks")})
+	if c.PollInterval > 0 {
+		a.poller = events.NewPoller(evs, events.PollerOptions{Resolve: ea.Source, Accounts: ea.Names, Interval: c.PollInterval,
+			Leases: st, Owner: state.NewLeaseOwner(), Logger: slogger.With("component", "poller")})
+	}
+	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub,
+		Notifier: notifier, Events: evs}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -131,6 +170,7 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	a.closers = append(a.closers, emu.Close)
+	a.emu = emu
 	a.logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", emu.BaseURL())
 	c.Redact.Add(emu.DemoToken())
 	client := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
@@ -183,6 +223,7 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 		return code
 	}
 	defer a.close()
+	a.startPoller(ctx)
 	if c.Transport == "stdio" {
 		if cli.IsTerminal(s.in) {
 			fmt.Fprintln(s.err, "threads-mcp: waiting for an MCP client on stdin (JSON-RPC). "+
@@ -207,6 +248,11 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if a.emu != nil && a.emu.WebhookURL() == "" {
+		// The sandbox's replies and mentions reach this server's own
+		// webhook receiver (--sandbox-webhook-url points them elsewhere).
+		a.emu.SetWebhookURL("http://" + ln.Addr().String() + "/webhooks/threads")
+	}
 	o := c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version))
 	if c.OAuth {
 		if err := protectOAuth(ctx, a, c, &o); err != nil {
@@ -214,5 +260,6 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 			return err
 		}
 	}
+	o.Public = append(o.Public, transport.Route{Pattern: "/webhooks/threads", Handler: a.receiver})
 	return transport.ServeHTTP(ctx, a.mcp, ln, o)
 }

@@ -93,6 +93,19 @@
 //	DELETE /_emulator/faults    clear them all
 //	POST   /_emulator/activity  another user acts: {"kind":"reply","from":"ada_builds","reply_to":"<id>","text":"…"},
 //	                            {"kind":"mention","from":"river_runs","text":"…"} or {"kind":"post",…}
+//	GET    /_emulator/webhooks  the latest webhook deliveries and the pending delivery faults
+//	POST   /_emulator/webhooks  {"tamper":1,"duplicate":1,"out_of_order":1}: alter the next deliveries
+//
+// # Webhooks
+//
+// With WithWebhooks (--webhook-url) or after an app subscribed through
+// POST /{app-id}/subscriptions (app token; the callback is verified with
+// Meta's GET handshake first), replies to and mentions of a user who
+// authorized the app, and that user's posts published and deleted, are
+// POSTed to the callback as Meta-shaped Threads webhook deliveries signed
+// with X-Hub-Signature-256 (HMAC-SHA256 of the body with the app secret),
+// one at a time and in order, each retried with doubling delays until it is
+// answered 2xx (webhooks.go).
 //
 // The admin endpoint has no authentication: the emulator is meant to listen
 // on loopback only. SandboxDefaults gives the sandbox realistic latency,

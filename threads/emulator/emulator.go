@@ -191,6 +191,7 @@ type config struct {
 	publishLag time.Duration
 	stateFile  string
 	faults     []Faults
+	webhooks   WebhookConfig
 }
 
 // DefaultRequestLog is how many requests an emulator remembers for Requests
@@ -462,6 +463,8 @@ type Emulator struct {
 	demoUserID    string
 	demoAppID     string
 	demoAppSecret string
+	hooks         *webhooks // deliveries (webhooks.go)
+	hooksOn       bool      // false while the world is seeded
 }
 
 // Open returns an empty emulator (or the demo world with WithDemoWorld),
@@ -491,6 +494,7 @@ func Open(opts ...Option) (*Emulator, error) {
 		outcomes:   map[string]MediaOutcome{},
 		requests:   requestRing{max: cf.requestLog},
 		publishLag: cf.publishLag,
+		hooks:      newWebhooks(cf.webhooks),
 	}
 	seed := func() {
 		if cf.demo {
@@ -507,6 +511,9 @@ func Open(opts ...Option) (*Emulator, error) {
 			return nil, fmt.Errorf("emulator faults: %w", err)
 		}
 	}
+	e.mu.Lock()
+	e.hooksOn = true
+	e.mu.Unlock()
 	return e, nil
 }
 

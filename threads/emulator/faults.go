@@ -376,6 +376,8 @@ func (e *Emulator) AddActivity(a Activity) (string, error) {
 //	DELETE /_emulator/faults    clear every fault (Reset)
 //	POST   /_emulator/activity  an Activity JSON body: another user posts,
 //	                            replies or mentions; answers {"id": …}
+//	GET    /_emulator/webhooks  the latest webhook deliveries and pending faults
+//	POST   /_emulator/webhooks  a WebhookFaults JSON body for the next deliveries
 func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, err error) {
 		writeJSON(w, status, map[string]any{"error": map[string]any{"message": err.Error(), "type": "EmulatorAdmin"}})
@@ -426,6 +428,24 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"id": id})
+	case "/_emulator/webhooks":
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPost:
+			var f WebhookFaults
+			if err := body(&f); err != nil {
+				fail(http.StatusBadRequest, fmt.Errorf("webhooks: %w", err))
+				return
+			}
+			e.SetWebhookFaults(f)
+		default:
+			fail(http.StatusMethodNotAllowed, errors.New("use GET or POST"))
+			return
+		}
+		e.hooks.mu.Lock()
+		pending := e.hooks.faults
+		e.hooks.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"deliveries": e.WebhookDeliveries(), "faults": pending})
 	default:
 		fail(http.StatusNotFound, fmt.Errorf("no emulator endpoint %s", r.URL.Path))
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,9 @@ import (
 //	--entity-offset-unit UNIT     unit of spoiler and styling ranges: code_points (default) or utf16
 //	--geo-gating-ineligible USER  make USER (a username, or demo) ineligible for geo-gating (repeatable)
 //	--request-log N               keep the last N requests (0: none)
+//	--webhook-url URL             deliver signed webhooks (replies, mentions, publish, delete) to URL
+//	--webhook-secret SECRET       sign them with SECRET (default: the demo app's secret)
+//	--webhook-retries N           retry a failed delivery N times (default 5)
 func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 	durs := map[string]*string{}
 	for _, n := range []string{"latency", "image-delay", "video-delay", "publish-lag", "token-ttl"} {
@@ -58,6 +62,9 @@ func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 	unit := fs.String(prefix+"entity-offset-unit", "", "unit of text_entities and text_with_styling_info ranges: code_points (default) or utf16")
 	fs.Var(&geoIneligible, prefix+"geo-gating-ineligible", "make this user (a username, or demo) ineligible for geo-gating (repeatable)")
 	reqLog := fs.Int(prefix+"request-log", -1, "keep the last N requests in memory for inspection (0: none)")
+	hookURL := fs.String(prefix+"webhook-url", "", "deliver signed Threads webhooks (replies, mentions, publish, delete) to this callback URL")
+	hookSecret := fs.String(prefix+"webhook-secret", "", "app secret the webhooks are signed with (default: the demo app's)")
+	hookRetries := fs.Int(prefix+"webhook-retries", 0, "how many times a failed webhook delivery is retried (default 5)")
 
 	return func() ([]Option, error) {
 		var f Faults
@@ -189,6 +196,12 @@ func Flags(fs *flag.FlagSet, prefix string) func() ([]Option, error) {
 			}
 		}
 		opts := []Option{WithFaults(f), cfgOpt}
+		if *hookURL != "" {
+			if u, err := url.Parse(*hookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return nil, fmt.Errorf("--%swebhook-url %q: want an http or https URL", prefix, *hookURL)
+			}
+			opts = append(opts, WithWebhooks(WebhookConfig{CallbackURL: *hookURL, Secret: *hookSecret, Retries: *hookRetries}))
+		}
 		if *reqLog >= 0 {
 			opts = append(opts, WithRequestLog(*reqLog))
 		}

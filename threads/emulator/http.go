@@ -321,6 +321,8 @@ func (e *Emulator) dispatch(rc *reqCtx) (any, error) {
 		return e.refreshToken(rc)
 	case len(segs) == 1 && segs[0] == "debug_token":
 		return e.debugToken(rc)
+	case len(segs) == 2 && segs[1] == "subscriptions":
+		return e.appSubscriptions(rc, segs[0])
 	}
 
 	e.mu.Lock()

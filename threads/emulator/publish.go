@@ -711,6 +711,7 @@ func (e *Emulator) commit(c *container, now time.Time) *mediaObj {
 	}
 	e.addMedia(m)
 	c.published, c.mediaID = true, m.id
+	e.published(m)
 	return m
 }
 
@@ -751,6 +752,7 @@ func (e *Emulator) deleteMedia(rc *reqCtx, id string) (any, error) {
 	e.touch()
 	m.deleted = true
 	e.quotaTake(rc.me.id, quotaDeletes, rc.now)
+	e.deleted(m, rc.now)
 	return map[string]any{"success": true, "deleted_id": id}, nil
 }
 

@@ -306,6 +306,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // emulator without a state file has nothing to release. Requests after Close
 // are not persisted.
 func (e *Emulator) Close() error {
+	e.stopWebhooks()
 	st := e.store
 	if st == nil {
 		return nil

@@ -55,6 +55,7 @@ var commands = []struct{ name, args, summary string }{
 	{"tools", "", "every tool with its schemas, as JSON"},
 	{"emulator", "[flags]", "the Threads API emulator over HTTP; prints its demo token"},
 	{"auth", "login|status|refresh|logout|default|rotate-key ...", "manage stored Threads accounts"},
+	{"webhooks", "subscribe|list|unsubscribe [flags]", "manage the app's Threads webhook subscription"},
 	{"install", "--client CLIENT [flags]", "add threads-mcp to an MCP client's configuration"},
 	{"uninstall", "--client CLIENT", "remove it again"},
 	{"version", "", "print the version"},

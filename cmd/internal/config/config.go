@@ -83,6 +83,15 @@ type Config struct {
 	// StateOptions open the state store: the database, and the secret key
 	// from THREADS_MCP_SECRET_KEY (and _PREVIOUS).
 	StateOptions []state.Option
+	// WebhookVerifyToken is the verify token of the webhook handshake and
+	// WebhookSecrets the app secrets a delivery may be signed with
+	// (--webhook-verify-token, --webhook-secrets; from the environment
+	// they never show in help texts). Both are scrubbed like tokens.
+	WebhookVerifyToken string
+	WebhookSecrets     []string
+	// PollInterval is how often each account is polled for replies and
+	// mentions (THREADS_MCP_POLL_INTERVAL; 0 turns polling off).
+	PollInterval time.Duration
 
 	sandboxOpts func() ([]emulator.Option, error)
 	envErr      error
@@ -108,6 +117,12 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 	fs.BoolVar(&c.OAuth, "oauth", cli.Truthy(getenv("THREADS_MCP_OAUTH")), "OAuth 2.1 on the http transport: users sign in with Threads (needs --public-url, THREADS_APP_ID, THREADS_APP_SECRET)")
 	fs.StringVar(&c.OAuthIssuer, "oauth-issuer", getenv("THREADS_MCP_OAUTH_ISSUER"), "with --oauth: an external authorization server's issuer URL (JWT access tokens) instead of the built-in one")
 	fs.BoolVar(&c.SandboxReset, "sandbox-reset", false, "start the sandbox's emulated world over (it is kept in the state directory)")
+	fs.StringVar(&c.WebhookVerifyToken, "webhook-verify-token", "", "verify token of the Threads webhook handshake, as entered in the app dashboard (or THREADS_MCP_WEBHOOK_VERIFY_TOKEN)")
+	fs.Func("webhook-secrets", "comma-separated app secrets Threads webhooks may be signed with (or THREADS_MCP_WEBHOOK_SECRETS)", func(v string) error {
+		c.WebhookSecrets = cli.List(v)
+		return nil
+	})
+	fs.DurationVar(&c.PollInterval, "poll-interval", 0, "how often each account is polled for new replies and mentions (default 2m, or THREADS_MCP_POLL_INTERVAL; 0 turns polling off)")
 	c.sandboxOpts = emulator.Flags(fs, "sandbox-")
 	c.envErr = cli.EnvDefaults(fs, "sandbox-", getenv)
 }
@@ -151,6 +166,9 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := c.eventSettings(fs, getenv); err != nil {
+		return nil, nil, err
+	}
 	if c.Sandbox {
 		if c.Emulator, err = c.sandboxOpts(); err != nil {
 			return nil, nil, fmt.Errorf("%w (the --sandbox-* flags can also be set as THREADS_MCP_SANDBOX_* variables)", err)
@@ -160,7 +178,8 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 		return nil, nil, fmt.Errorf("--toolsets / THREADS_MCP_TOOLSETS: %w", err)
 	}
 	c.Redact = &redact.Set{}
-	c.Redact.Add(c.Token, c.HTTPToken, c.AppSecret)
+	c.Redact.Add(c.Token, c.HTTPToken, c.AppSecret, c.WebhookVerifyToken)
+	c.Redact.Add(c.WebhookSecrets...)
 	if err := c.stateOptions(getenv); err != nil {
 		return nil, nil, err
 	}
@@ -186,6 +205,41 @@ func (c *Config) stateOptions(getenv func(string) string) error {
 	}
 	c.Redact.Add(c.Database, getenv(state.EnvSecretKey), getenv(state.EnvSecretKeyPrevious))
 	c.StateOptions = append(state.EnvOptions(getenv), state.WithDatabase(c.Database))
+	return nil
+}
+
+// DefaultPollInterval is the polling interval unless configured.
+const DefaultPollInterval = 2 * time.Minute
+
+// eventSettings fills the webhook and polling settings the flags left
+// unset from the environment.
+func (c *Config) eventSettings(fs *flag.FlagSet, getenv func(string) string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["webhook-verify-token"] {
+		c.WebhookVerifyToken = getenv("THREADS_MCP_WEBHOOK_VERIFY_TOKEN")
+	}
+	if !set["webhook-secrets"] {
+		c.WebhookSecrets = cli.List(getenv("THREADS_MCP_WEBHOOK_SECRETS"))
+	}
+	if set["poll-interval"] {
+		if c.PollInterval < 0 {
+			return fmt.Errorf("--poll-interval must not be negative")
+		}
+		return nil
+	}
+	switch v := strings.TrimSpace(getenv("THREADS_MCP_POLL_INTERVAL")); v {
+	case "":
+		c.PollInterval = DefaultPollInterval
+	case "off", "0":
+		c.PollInterval = 0
+	default:
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("THREADS_MCP_POLL_INTERVAL must be a duration such as 2m, or off, not %q", v)
+		}
+		c.PollInterval = d
+	}
 	return nil
 }
 
