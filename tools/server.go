@@ -67,6 +67,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
+	"github.com/threads-mcp/threads-mcp/tools/media"
 )
 
 // Publisher publishes posts and replies (create → wait → publish flows),
@@ -198,6 +199,9 @@ type Deps struct {
 	// Redact scrubs secrets from resource contents and events sent to
 	// clients (redact.Set.Scrub); nil sends them as they are.
 	Redact func(string) string
+	// Media stages local media inputs (path, upload_id, data) and
+	// pre-flights media URLs; nil refuses local inputs and checks nothing.
+	Media *media.Media
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -236,6 +240,7 @@ func registry() []func() Tool {
 		ignoreReply,
 		listAccounts,
 		getPublishingLimit,
+		createMediaUpload,
 	}
 }
 
@@ -288,6 +293,7 @@ var toolsets = []Toolset{
 	{ToolsetRead, "Read the account's posts, any post by link, replies, mentions, search results, profiles, insights and what worked best.", true},
 	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval.", true},
 	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas.", true},
+	{ToolsetMedia, "One-time upload URLs for images and videos from agents not on the server's machine.", false},
 }
 
 // ToolsetAll selects every toolset; ToolsetDefault the default ones.
@@ -427,8 +433,13 @@ func instructions() string {
 	return fmt.Sprintf(`Publish to and read from Threads (Meta). Limits are checked before anything is sent: `+
 		`text ≤ %d counted characters (%s), `+
 		`one topic tag per post, at most %d links, carousels of %d–%d https media items. `+
-		`validate_post dry-runs any publish. `,
-		schemas.MaxTextLength, schemas.CountingNote, schemas.MaxLinks, schemas.MinCarouselItems, schemas.MaxCarouselItems) +
+		`validate_post dry-runs any publish. `+
+		`Each image or video takes exactly one of url (public https), path (a file on the server's machine, inside the `+
+		`client's roots or a --media-root), upload_id (from create_media_upload) or data (base64, ≤ %d MB); files are `+
+		`accepted by content only (JPEG/PNG, MP4/MOV). Before any container is made, each media URL is fetched as Meta `+
+		`would and checked against Meta's specs (preflight: false skips it; validate_post with check_media: true runs it). `,
+		schemas.MaxTextLength, schemas.CountingNote, schemas.MaxLinks, schemas.MinCarouselItems, schemas.MaxCarouselItems,
+		schemas.MaxInlineBytes>>20) +
 		`A rejected call explains the field, the rule and the fix; correct the input and call again. ` +
 		`Every result names the account acted as (account), has sandbox: true in sandbox mode, and token_days_left when ` +
 		`the account's token expires within 7 days despite the automatic refresh (tell the user to log in again). ` +

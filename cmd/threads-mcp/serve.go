@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
+	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
@@ -17,6 +19,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
+	"github.com/threads-mcp/threads-mcp/tools/media"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
 	"github.com/threads-mcp/threads-mcp/tools/state"
 	"github.com/threads-mcp/threads-mcp/tools/transport"
@@ -35,6 +38,10 @@ type app struct {
 	logger   *log.Logger
 	inflight *transport.Inflight
 	closers  []func()
+	// public are routes served outside the MCP bearer (the self media store).
+	public []transport.Route
+	// emulatorURL is the sandbox emulator's root URL ("" when live).
+	emulatorURL string
 }
 
 func (a *app) close() {
@@ -104,7 +111,18 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub}
+	md, mediaRoutes, err := media.Open(media.Setup{Store: c.MediaStore, Roots: c.MediaRoots, PublicURL: c.PublicURL,
+		StateDir: dir, Sandbox: a.emulatorURL, Getenv: c.Getenv, Logger: slogger})
+	if err != nil {
+		return nil, err
+	}
+	if mediaRoutes != nil {
+		a.public = append(a.public, transport.Route{Pattern: "/media/", Handler: mediaRoutes})
+	}
+	sctx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
+	a.closers = append(a.closers, stopSweep)
+	go md.RunSweeper(sctx, time.Hour)
+	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub, Media: md}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -125,6 +143,7 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	a.closers = append(a.closers, emu.Close)
+	a.emulatorURL = emu.URL
 	a.logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", emu.BaseURL())
 	c.Redact.Add(emu.DemoToken())
 	client := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
@@ -201,5 +220,11 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	return transport.ServeHTTP(ctx, a.mcp, ln, c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version)))
+	opts := c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version))
+	opts.Public = append(opts.Public, a.public...)
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" && len(a.public) > 0 {
+		// Meta's crawler fetches staged media by the public name.
+		opts.AllowedHosts = append(opts.AllowedHosts, u.Hostname())
+	}
+	return transport.ServeHTTP(ctx, a.mcp, ln, opts)
 }

@@ -191,6 +191,9 @@ type config struct {
 	publishLag time.Duration
 	stateFile  string
 	faults     []Faults
+	// download and downloadClient: WithMediaDownload (media.go).
+	download       MediaDownload
+	downloadClient *http.Client
 }
 
 // DefaultRequestLog is how many requests an emulator remembers for Requests
@@ -462,6 +465,7 @@ type Emulator struct {
 	demoUserID    string
 	demoAppID     string
 	demoAppSecret string
+	host          mediaHost // staged files and downloads (media.go)
 }
 
 // Open returns an empty emulator (or the demo world with WithDemoWorld),
@@ -492,6 +496,7 @@ func Open(opts ...Option) (*Emulator, error) {
 		requests:   requestRing{max: cf.requestLog},
 		publishLag: cf.publishLag,
 	}
+	e.host.download, e.host.client = cf.download, cf.downloadClient
 	seed := func() {
 		if cf.demo {
 			e.seedDemo()

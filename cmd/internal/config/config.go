@@ -59,6 +59,16 @@ type Config struct {
 	IdleTimeout       time.Duration
 	// Redact holds the secrets scrubbed from logs and tool results.
 	Redact *redact.Set
+	// PublicURL is where this server is reachable from the internet
+	// (https), for Meta's crawler and browsers: the self media store, and
+	// OAuth.
+	PublicURL string
+	// MediaStore stages local media: "", "self" or "s3://bucket/prefix";
+	// MediaRoots are the directories path inputs may be read from.
+	MediaStore string
+	MediaRoots []string
+	// Getenv reads the environment (the media store's AWS_* variables).
+	Getenv func(string) string
 
 	sandboxOpts func() ([]emulator.Option, error)
 	envErr      error
@@ -80,6 +90,13 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 	fs.BoolVar(&c.ResetState, "reset-state", false, "move the state database aside (kept as state.db.reset-TIME) and start with an empty one")
 	fs.StringVar(&c.Account, "account", getenv("THREADS_MCP_ACCOUNT"), "the account tool calls act as when they name none (default: the stored default account)")
 	fs.BoolVar(&c.SandboxReset, "sandbox-reset", false, "start the sandbox's emulated world over (it is kept in the state directory)")
+	fs.StringVar(&c.PublicURL, "public-url", getenv("THREADS_MCP_PUBLIC_URL"), "https URL where this server is reachable from the internet (the self media store, OAuth)")
+	fs.StringVar(&c.MediaStore, "media-store", getenv("THREADS_MCP_MEDIA_STORE"), "where local media are staged for Threads to fetch: s3://bucket/prefix, self, or empty (sandbox: the emulator)")
+	c.MediaRoots = cli.List(getenv("THREADS_MCP_MEDIA_ROOT"))
+	fs.Func("media-root", "directory whose files path inputs may publish (repeatable, or comma-separated)", func(v string) error {
+		c.MediaRoots = append(c.MediaRoots, cli.List(v)...)
+		return nil
+	})
 	c.sandboxOpts = emulator.Flags(fs, "sandbox-")
 	c.envErr = cli.EnvDefaults(fs, "sandbox-", getenv)
 }
@@ -110,6 +127,7 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 		return nil, nil, c.envErr
 	}
 	c.Token = getenv("THREADS_ACCESS_TOKEN")
+	c.Getenv = getenv
 	c.LedgerLease = ledger.DefaultLease
 	if v := getenv("THREADS_MCP_LEDGER_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -132,6 +150,9 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 	}
 	c.Redact = &redact.Set{}
 	c.Redact.Add(c.Token, c.HTTPToken)
+	if strings.HasPrefix(c.MediaStore, "s3://") {
+		c.Redact.Add(getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN"))
+	}
 	if err := c.checkHTTP(); err != nil {
 		return nil, nil, err
 	}
