@@ -54,6 +54,11 @@ func ProbeMP4(r io.ReaderAt, size int64) (*VideoInfo, error) {
 	off := int64(0)
 	for i := 0; off < size && i < maxTopBoxes; i++ {
 		n, err := r.ReadAt(hdr[:min(16, size-off)], off)
+		if n < 8 && seenMdat {
+			// The media data came first: whatever follows, the moov box
+			// is not at the front, which is what a check needs to know.
+			return info, nil
+		}
 		if n < 8 {
 			if err == nil {
 				err = io.ErrUnexpectedEOF
@@ -77,6 +82,9 @@ func ProbeMP4(r io.ReaderAt, size int64) (*VideoInfo, error) {
 			}
 			body := make([]byte, boxSize-int64(hlen))
 			if _, err := r.ReadAt(body, off+int64(hlen)); err != nil && !errors.Is(err, io.EOF) {
+				if seenMdat {
+					return info, nil
+				}
 				return nil, fmt.Errorf("read moov: %w", err)
 			}
 			info.MoovFirst = !seenMdat
@@ -90,7 +98,7 @@ func ProbeMP4(r io.ReaderAt, size int64) (*VideoInfo, error) {
 		}
 		off += boxSize
 	}
-	if !seenMoov {
+	if !seenMoov && !seenMdat {
 		return nil, fmt.Errorf("%w: no moov box", errNotMP4)
 	}
 	return info, nil

@@ -140,7 +140,9 @@ func (p *Prober) Check(ctx context.Context, field, kind, rawURL string) (string,
 		return "", err
 	}
 	_, note, err := inspect(field, kind, rr, rr.size)
-	if rr.err != nil {
+	var fe *schemas.FieldError
+	if rr.err != nil && (err == nil || !errors.As(err, &fe) || strings.HasPrefix(fe.Rule, "unreadable")) {
+		// A fetch failure explains an unreadable file better.
 		return "", rr.err
 	}
 	return note, err
