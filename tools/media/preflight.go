@@ -2,6 +2,7 @@ package media
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,9 @@ type ProberOptions struct {
 	// (loopback, private, link-local): the sandbox's own emulator and
 	// tests. It is set by the program, never from a tool argument.
 	Allow func(netip.AddrPort) bool
+	// TLS, when set, is the TLS configuration of the prober's requests
+	// (tests: the certificate of a loopback https server).
+	TLS *tls.Config
 }
 
 // Prober fetches media URLs as Meta's crawler does and checks them against
@@ -67,6 +71,7 @@ func NewProber(o ProberOptions) *Prober {
 	tr := &http.Transport{
 		Proxy:                 nil, // a proxy would dial for us, past the address check
 		DialContext:           d.DialContext,
+		TLSClientConfig:       o.TLS,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 15 * time.Second,
 		MaxIdleConnsPerHost:   2,
