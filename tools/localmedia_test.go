@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"image"
 	"image/png"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -18,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -333,5 +336,124 @@ func TestPublishLocalMediaSelfStore(t *testing.T) {
 	// The URL Meta fetched no longer serves anything.
 	if resp, err := srv.Client().Get(downloads[0].URL); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Errorf("GET after publishing = %v, %v", resp.Status, err)
+	}
+}
+
+func TestPublishLocalMediaS3Store(t *testing.T) {
+	backend := s3mem.New()
+	if err := backend.CreateBucket("posts"); err != nil {
+		t.Fatal(err)
+	}
+	s3 := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(s3.Close)
+	env := map[string]string{"AWS_ENDPOINT_URL": s3.URL, "AWS_REGION": "auto", "AWS_ACCESS_KEY_ID": "AKIATEST", "AWS_SECRET_ACCESS_KEY": "test-secret"}
+	st, err := media.NewS3Store("s3://posts/staged", func(k string) string { return env[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu := sandboxEmu(t, emulator.WithMediaDownload(emulator.DownloadAll, nil))
+	dir := t.TempDir()
+	ap := netip.MustParseAddrPort(mustURL(t, s3.URL).Host)
+	m := media.New(media.Options{Store: st, Roots: []string{dir},
+		Prober: media.NewProber(media.ProberOptions{Allow: func(a netip.AddrPort) bool { return a == ap }})})
+	e := mediaEnv(t, emu, m, nil)
+	chart, chartBytes := pngFile(t, dir, "chart.png", 800, 600)
+	clip := mp4File(t, dir, "clip.mp4", false)
+	for _, args := range []map[string]any{{"type": "image", "path": chart}, {"type": "video", "path": clip}} {
+		before := len(emu.Downloads())
+		res, _ := e.call(t, "publish_media", args, false)
+		if res.IsError {
+			t.Fatalf("publish_media %v: %s", args, text(res))
+		}
+		d := emu.Downloads()[before:]
+		if len(d) != 1 || d[0].Status != 200 || !strings.Contains(d[0].URL, "X-Amz-Signature=") {
+			t.Fatalf("downloads = %+v", d)
+		}
+		if args["type"] == "image" && d[0].Bytes != int64(len(chartBytes)) {
+			t.Errorf("emulator fetched %d bytes of %d", d[0].Bytes, len(chartBytes))
+		}
+	}
+	if n, err := st.Sweep(t.Context(), time.Now().Add(time.Hour)); n != 0 || err != nil {
+		t.Errorf("%d staged objects left after publishing (%v)", n, err)
+	}
+}
+
+func TestCreateMediaUpload(t *testing.T) {
+	emu := sandboxEmu(t)
+	m, _, err := media.Open(media.Setup{Sandbox: emu.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mediaEnv(t, emu, m, nil)
+	res, sc := e.call(t, "create_media_upload", map[string]any{"type": "image"}, false)
+	if res.IsError {
+		t.Fatal(text(res))
+	}
+	id, u := sc["upload_id"].(string), sc["upload_url"].(string)
+	_, img := pngFile(t, t.TempDir(), "x.png", 500, 500)
+	req, _ := http.NewRequest(http.MethodPut, u, bytes.NewReader(img))
+	req.Header.Set("Content-Type", "image/png")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("PUT upload: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	res, _ = e.call(t, "publish_media", map[string]any{"type": "image", "upload_id": id}, false)
+	if res.IsError {
+		t.Fatalf("publish_media upload_id: %s", text(res))
+	}
+	if emu.HostedMedia(id) {
+		t.Error("the upload is still hosted after publishing")
+	}
+	res, _ = e.call(t, "publish_media", map[string]any{"type": "image", "upload_id": id, "text": "again"}, false)
+	if !res.IsError || !strings.Contains(text(res), "unknown upload") {
+		t.Errorf("a used upload_id: %s", text(res))
+	}
+	// A text file uploaded is refused when used.
+	_, sc = e.call(t, "create_media_upload", map[string]any{"type": "image"}, false)
+	req, _ = http.NewRequest(http.MethodPut, sc["upload_url"].(string), strings.NewReader("not an image at all"))
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	res, _ = e.call(t, "publish_media", map[string]any{"type": "image", "upload_id": sc["upload_id"]}, false)
+	if !res.IsError || !strings.Contains(text(res), "not an image or video") {
+		t.Errorf("a text upload: %s", text(res))
+	}
+}
+
+func TestPreflightBeforeAnyContainer(t *testing.T) {
+	host := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no crawlers", http.StatusForbidden)
+	}))
+	t.Cleanup(host.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(host.Certificate())
+	// example.com (a name the httptest certificate holds) is served by the
+	// loopback test server, for the pre-flight and the emulator alike.
+	loop := mustURL(t, host.URL).Host
+	resolve := map[string]string{"example.com:443": loop}
+	crawler := host.Client()
+	crawler.Transport.(*http.Transport).DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, loop)
+	}
+	emu := sandboxEmu(t, emulator.WithMediaDownload(emulator.DownloadAll, crawler))
+	ap := netip.MustParseAddrPort(loop)
+	m := media.New(media.Options{Prober: media.NewProber(media.ProberOptions{
+		Allow: func(a netip.AddrPort) bool { return a == ap }, TLS: &tls.Config{RootCAs: pool}, Resolve: resolve})})
+	e := mediaEnv(t, emu, m, nil)
+	items := []any{map[string]any{"type": "image", "url": "https://example.com/1.png"}, map[string]any{"type": "image", "url": "https://example.com/2.png"}}
+	before := containers(emu)
+	res, _ := e.call(t, "publish_carousel", map[string]any{"items": items}, false)
+	if !res.IsError || !strings.Contains(text(res), "items[0].url: refused to Meta's crawler") || !strings.Contains(text(res), "facebookexternalhit") {
+		t.Fatalf("pre-flight of a URL refused to the crawler: %s", text(res))
+	}
+	if containers(emu) != before {
+		t.Error("a container was created before the pre-flight refused the media")
+	}
+	// preflight: false sends it; the emulator's own download then fails
+	// the container with a Meta-like code, and the error says what to fix.
+	res, _ = e.call(t, "publish_carousel", map[string]any{"preflight": false, "items": items}, false)
+	if !res.IsError || !strings.Contains(text(res), "FAILED_DOWNLOADING_IMAGE") || !strings.Contains(text(res), "public over https") {
+		t.Errorf("preflight false: %s", text(res))
 	}
 }

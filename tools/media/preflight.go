@@ -42,6 +42,10 @@ type ProberOptions struct {
 	// TLS, when set, is the TLS configuration of the prober's requests
 	// (tests: the certificate of a loopback https server).
 	TLS *tls.Config
+	// Resolve, when set, maps "host:port" to the address dialled instead
+	// (tests: a public name served by a loopback server, as curl
+	// --resolve); the address check still applies to what is dialled.
+	Resolve map[string]string
 }
 
 // Prober fetches media URLs as Meta's crawler does and checks them against
@@ -70,7 +74,12 @@ func NewProber(o ProberOptions) *Prober {
 	}}
 	tr := &http.Transport{
 		Proxy:                 nil, // a proxy would dial for us, past the address check
-		DialContext:           d.DialContext,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if to, ok := o.Resolve[addr]; ok {
+				addr = to
+			}
+			return d.DialContext(ctx, network, addr)
+		},
 		TLSClientConfig:       o.TLS,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 15 * time.Second,
