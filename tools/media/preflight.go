@@ -73,7 +73,7 @@ func NewProber(o ProberOptions) *Prober {
 		return nil
 	}}
 	tr := &http.Transport{
-		Proxy:                 nil, // a proxy would dial for us, past the address check
+		Proxy: nil, // a proxy would dial for us, past the address check
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			if to, ok := o.Resolve[addr]; ok {
 				addr = to
