@@ -145,6 +145,9 @@ func (e *Emulator) serveMediaHost(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Content-Type", f.contentType)
 		http.ServeContent(w, r, "", f.at, bytes.NewReader(f.data))
 		return true
+	case r.URL.Path == "/_emulator/downloads" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, map[string]any{"data": e.Downloads()})
+		return true
 	case strings.HasPrefix(r.URL.Path, "/_emulator/media/"):
 		id := strings.TrimPrefix(r.URL.Path, "/_emulator/media/")
 		if !validMediaID(id) {
