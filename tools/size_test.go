@@ -16,12 +16,14 @@ import (
 const (
 	// listedBytes is the default selection (the default toolsets, 24 tools). It
 	// was 71,371 before the output descriptions, the repeated parameter
-	// descriptions and the duplicate title were cut.
-	listedBytes = 39370
+	// descriptions and the duplicate title were cut; 39,370 before the media
+	// inputs (path, upload_id, data, preflight, check_media).
+	listedBytes = 39975
 	// listedGoal is the most the default selection may take.
 	listedGoal = 40000
-	// missionBytes is the six tools of the first release (19,047 before).
-	missionBytes = 11734
+	// missionBytes is the six tools of the first release (19,047 before;
+	// 11,734 before the media inputs).
+	missionBytes = 11884
 	// missionGoal is the most the six may take.
 	missionGoal = 12000
 )

@@ -229,10 +229,17 @@ func (h *mediaHost) shouldDownload(u, reqHost string) bool {
 	case DownloadAll:
 		return true
 	case DownloadHosted:
-		p, err := url.Parse(u)
-		return err == nil && p.Host == reqHost && strings.HasPrefix(p.Path, "/media/")
+		return hostedURL(u, reqHost)
 	}
 	return false
+}
+
+// hostedURL reports whether u is on the media host of the emulator that
+// answered a request to reqHost (such URLs are http on loopback, and
+// accepted where Meta insists on https).
+func hostedURL(u, reqHost string) bool {
+	p, err := url.Parse(u)
+	return err == nil && p.Scheme == "http" && p.Host == reqHost && strings.HasPrefix(p.Path, "/media/")
 }
 
 // fetch downloads u as Meta's crawler would and returns the container's

@@ -160,7 +160,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		if c.imageURL == "" {
 			return nil, errParam("The parameter image_url is required.")
 		}
-		if !validURL(c.imageURL, carouselItem) && !e.host.shouldDownload(c.imageURL, rc.r.Host) {
+		if !validURL(c.imageURL, carouselItem) && !hostedURL(c.imageURL, rc.r.Host) {
 			return nil, errParam("Param image_url is not a valid URI.")
 		}
 	case "VIDEO":
@@ -168,7 +168,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		if c.videoURL == "" {
 			return nil, errParam("The parameter video_url is required.")
 		}
-		if !validURL(c.videoURL, carouselItem) && !e.host.shouldDownload(c.videoURL, rc.r.Host) {
+		if !validURL(c.videoURL, carouselItem) && !hostedURL(c.videoURL, rc.r.Host) {
 			return nil, errParam("Param video_url is not a valid URI.")
 		}
 	}

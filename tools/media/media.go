@@ -123,6 +123,11 @@ type Item struct {
 
 func (it Item) field() string { return it.Prefix + it.Source() }
 
+// typedURLer is a Store whose signed URL can fix the Content-Type served.
+type typedURLer interface {
+	TypedURL(ctx context.Context, id, contentType string, ttl time.Duration) (string, error)
+}
+
 // Staged is a media input made fetchable.
 type Staged struct {
 	// URL is what the container gets.
@@ -153,7 +158,12 @@ func (m *Media) Stage(ctx context.Context, it Item, roots []string) (Staged, err
 			return Staged{}, fmt.Errorf("staging %s: %w", it.field(), err)
 		}
 	}
-	u, err := m.o.Store.URL(ctx, obj.ID, m.o.URLTTL)
+	var u string
+	if ts, ok := m.o.Store.(typedURLer); ok {
+		u, err = ts.TypedURL(ctx, obj.ID, obj.ContentType, m.o.URLTTL)
+	} else {
+		u, err = m.o.Store.URL(ctx, obj.ID, m.o.URLTTL)
+	}
 	if err != nil {
 		m.Release(ctx, obj.ID)
 		return Staged{}, fmt.Errorf("staging %s: %w", it.field(), err)

@@ -1,9 +1,11 @@
 package media
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +94,35 @@ func TestStageWithoutStore(t *testing.T) {
 	got, err := m.Stage(context.Background(), Item{Kind: KindImage, MediaInput: schemas.MediaInput{URL: "https://example.com/a.png"}}, nil)
 	if err != nil || got.URL != "https://example.com/a.png" || got.ID != "" {
 		t.Errorf("public URL: %+v, %v", got, err)
+	}
+}
+
+func TestStageUploadServesItsRealType(t *testing.T) {
+	st, _ := fakeS3(t)
+	m := New(Options{Store: st})
+	ctx := context.Background()
+	up, err := m.NewUpload(ctx, KindImage, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := pngBytes(t, 400, 400)
+	req, _ := http.NewRequest(http.MethodPut, up.URL, bytes.NewReader(img))
+	req.Header.Set("Content-Type", "application/octet-stream") // what curl -T sends
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	got, err := m.Stage(ctx, Item{Kind: KindImage, MediaInput: schemas.MediaInput{UploadID: up.ID}}, nil)
+	if err != nil || got.ID != up.ID {
+		t.Fatalf("Stage = %+v, %v", got, err)
+	}
+	resp, err = http.Get(got.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != TypePNG {
+		t.Errorf("staged upload served as %q, want %s", ct, TypePNG)
 	}
 }

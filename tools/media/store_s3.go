@@ -107,6 +107,17 @@ func (s *S3Store) URL(ctx context.Context, id string, ttl time.Duration) (string
 	return u.String(), nil
 }
 
+// TypedURL presigns a GET of the object for ttl that answers with
+// Content-Type contentType whatever the object was stored with (an upload
+// PUT with a wrong or missing type).
+func (s *S3Store) TypedURL(ctx context.Context, id, contentType string, ttl time.Duration) (string, error) {
+	u, err := s.client.PresignedGetObject(ctx, s.bucket, s.prefix+id, ttl, url.Values{"response-content-type": {contentType}})
+	if err != nil {
+		return "", fmt.Errorf("media store %s: presign: %w", s.name, err)
+	}
+	return u.String(), nil
+}
+
 // UploadURL presigns a PUT of the object for ttl. S3 cannot cap a
 // presigned PUT's size; the upload is checked (size, content) when used.
 func (s *S3Store) UploadURL(ctx context.Context, id string, _ int64, ttl time.Duration) (string, error) {
