@@ -457,3 +457,31 @@ func TestPreflightBeforeAnyContainer(t *testing.T) {
 		t.Errorf("preflight false: %s", text(res))
 	}
 }
+
+// A staged file is deleted when the post fails for good too: here the
+// emulator cannot download it (it does not trust the store's certificate)
+// and fails the container.
+func TestStagedMediaDeletedAfterFailure(t *testing.T) {
+	var handler http.Handler = http.NotFoundHandler()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	emu := sandboxEmu(t, emulator.WithMediaDownload(emulator.DownloadAll, nil))
+	stateDir, dir := t.TempDir(), t.TempDir()
+	st, err := media.NewSelfStore(stateDir, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler = st.Handler()
+	e := mediaEnv(t, emu, media.New(media.Options{Store: st, Roots: []string{dir}, Preflight: media.PreflightNone}), nil)
+	chart, _ := pngFile(t, dir, "chart.png", 1000, 1000)
+	res, _ := e.call(t, "publish_media", map[string]any{"type": "image", "path": chart}, false)
+	if !res.IsError || !strings.Contains(text(res), "FAILED_DOWNLOADING_IMAGE") {
+		t.Fatalf("publish_media: %s", text(res))
+	}
+	if d := emu.Downloads(); len(d) != 1 || d[0].Error == "" {
+		t.Fatalf("downloads = %+v", d)
+	}
+	if left, _ := filepath.Glob(filepath.Join(stateDir, "media", "*.bin")); len(left) != 0 {
+		t.Errorf("staged files left after the post failed: %v", left)
+	}
+}
