@@ -111,7 +111,7 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	md, mediaRoutes, err := media.Open(media.Setup{Store: c.MediaStore, Roots: c.MediaRoots, PublicURL: c.PublicURL,
+	md, mediaRoutes, err := media.Open(media.Setup{Store: c.MediaStore, Roots: c.MediaRoots, PublicURL: c.PublicURL, Preflight: c.MediaPreflight,
 		StateDir: dir, Sandbox: a.emulatorURL, Getenv: c.Getenv, Logger: slogger})
 	if err != nil {
 		return nil, err

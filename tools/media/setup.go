@@ -17,6 +17,10 @@ type Setup struct {
 	Store string
 	// Roots are the --media-root directories.
 	Roots []string
+	// Preflight is --media-preflight: "all" or "" (every media URL),
+	// "staged" (staged files only) or "off". The sandbox checks staged
+	// files only, whatever it says, unless it is "off".
+	Preflight string
 	// PublicURL is where Meta's crawler reaches this server (https), for
 	// the self store.
 	PublicURL string
@@ -60,11 +64,22 @@ func Open(s Setup) (*Media, http.Handler, error) {
 	default:
 		return nil, nil, fmt.Errorf("--media-store %q: want s3://bucket/prefix, self, or nothing", spec)
 	}
+	switch strings.ToLower(strings.TrimSpace(s.Preflight)) {
+	case "", "all":
+	case "staged":
+		o.Preflight = PreflightStaged
+	case "off", "none":
+		o.Preflight = PreflightNone
+	default:
+		return nil, nil, fmt.Errorf("--media-preflight %q: want all, staged or off", s.Preflight)
+	}
 	if s.Sandbox != "" {
 		// The sandbox's made-up public URLs are never fetched (by the
 		// pre-flight or the emulator); its staged files are, on the
 		// emulator's loopback listener.
-		o.Preflight = PreflightStaged
+		if o.Preflight == PreflightAll {
+			o.Preflight = PreflightStaged
+		}
 		allow, err := hostAddr(s.Sandbox)
 		if err != nil {
 			return nil, nil, err

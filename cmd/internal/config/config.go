@@ -67,6 +67,9 @@ type Config struct {
 	// MediaRoots are the directories path inputs may be read from.
 	MediaStore string
 	MediaRoots []string
+	// MediaPreflight is which media URLs are fetched and checked before
+	// publishing: "all" (default), "staged" or "off".
+	MediaPreflight string
 	// Getenv reads the environment (the media store's AWS_* variables).
 	Getenv func(string) string
 
@@ -92,6 +95,7 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 	fs.BoolVar(&c.SandboxReset, "sandbox-reset", false, "start the sandbox's emulated world over (it is kept in the state directory)")
 	fs.StringVar(&c.PublicURL, "public-url", getenv("THREADS_MCP_PUBLIC_URL"), "https URL where this server is reachable from the internet (the self media store, OAuth)")
 	fs.StringVar(&c.MediaStore, "media-store", getenv("THREADS_MCP_MEDIA_STORE"), "where local media are staged for Threads to fetch: s3://bucket/prefix, self, or empty (sandbox: the emulator)")
+	fs.StringVar(&c.MediaPreflight, "media-preflight", cli.Or(getenv("THREADS_MCP_MEDIA_PREFLIGHT"), "all"), "media URLs fetched and checked as Meta would before publishing: all, staged (local files only) or off")
 	c.MediaRoots = cli.List(getenv("THREADS_MCP_MEDIA_ROOT"))
 	fs.Func("media-root", "directory whose files path inputs may publish (repeatable, or comma-separated)", func(v string) error {
 		c.MediaRoots = append(c.MediaRoots, cli.List(v)...)
