@@ -485,3 +485,25 @@ func TestStagedMediaDeletedAfterFailure(t *testing.T) {
 		t.Errorf("staged files left after the post failed: %v", left)
 	}
 }
+
+func TestThreadMediaCheckedBeforeTheFirstPart(t *testing.T) {
+	emu := sandboxEmu(t)
+	dir := t.TempDir()
+	m, _, err := media.Open(media.Setup{Sandbox: emu.URL, Roots: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mediaEnv(t, emu, m, nil)
+	late := mp4File(t, dir, "late.mp4", true)
+	before := containers(emu)
+	res, _ := e.call(t, "publish_thread", map[string]any{"parts": []any{
+		map[string]any{"text": "one"}, map[string]any{"text": "two"},
+		map[string]any{"text": "three", "media": map[string]any{"type": "video", "path": late}},
+	}}, false)
+	if !res.IsError || !strings.Contains(text(res), "parts[2].media.path: moov atom at the end") {
+		t.Fatalf("publish_thread: %s", text(res))
+	}
+	if n := containers(emu) - before; n != 0 {
+		t.Errorf("%d containers created before the last part's media was refused", n)
+	}
+}

@@ -53,6 +53,11 @@ func publishThread() Tool {
 		if err := c.threadQuota(ctx, chain, len(posts)); err != nil {
 			return nil, err
 		}
+		if a.PreflightOn() {
+			if err := c.threadMedia(ctx, chain, refs); err != nil {
+				return nil, err
+			}
+		}
 		progress := progressNotifier(ctx, c.req)
 		out := &schemas.ThreadResult{ReplyControl: rc, Parts: make([]schemas.ThreadPartResult, 0, len(posts))}
 		prev := ""
@@ -168,6 +173,31 @@ func (c *call) threadQuota(ctx context.Context, chain string, n int) error {
 				"rolling 24 hours; nothing was published. Fix: publish fewer parts, or wait until older posts leave the window "+
 				"(get_publishing_limit shows the usage).", need.n, need.what, max(left, 0), r.total)
 		}
+	}
+	return nil
+}
+
+// threadMedia checks the media of every part not yet published before the
+// first part is sent (each part stages and checks its own again right
+// before its container), so a bad file in the last part stops the thread
+// before its first part goes live.
+func (c *call) threadMedia(ctx context.Context, chain string, refs [][]mediaRef) error {
+	var pending []mediaRef
+	for i, r := range refs {
+		e, err := c.Ledger.Get(ctx, c.scope(), partKey(chain, i))
+		if err != nil {
+			return err
+		}
+		if e != nil && e.State == ledger.StatePublished {
+			continue
+		}
+		pending = append(pending, r...)
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	if _, err := c.checkMedia(ctx, pending); err != nil {
+		return &mediaError{err: err}
 	}
 	return nil
 }
