@@ -17,7 +17,36 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// TestE2EStdioLocalMedia publishes a local PNG through the built binary in
+// writeMP4 writes a small fast-start H.264 MP4 (720×1280, 30 fps, 1 s) into
+// dir: the boxes Meta's rules read, and a stub of media data.
+func writeMP4(t *testing.T, dir string) string {
+	t.Helper()
+	be := func(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+	box := func(typ string, parts ...[]byte) []byte {
+		body := bytes.Join(parts, nil)
+		return append(append(be(uint32(8+len(body))), typ...), body...)
+	}
+	zero := func(n int) []byte { return make([]byte, n) }
+	file := bytes.Join([][]byte{
+		box("ftyp", []byte("isom"), be(512), []byte("isomavc1")),
+		box("moov",
+			box("mvhd", be(0), be(0), be(0), be(1000), be(1000), zero(80)),
+			box("trak",
+				box("tkhd", be(3), zero(20), zero(8), zero(8), zero(36), be(720<<16), be(1280<<16)),
+				box("mdia",
+					box("mdhd", be(0), be(0), be(0), be(30000), be(30000), be(0)),
+					box("hdlr", be(0), be(0), []byte("vide"), zero(12), []byte("v\x00")),
+					box("minf", box("stbl", box("stsd", be(0), be(1), box("avc1", zero(78))), box("stts", be(0), be(1), be(30), be(1000))))))),
+		box("mdat", zero(2048)),
+	}, nil)
+	p := filepath.Join(dir, "clip.mp4")
+	if err := os.WriteFile(p, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestE2EStdioLocalMedia publishes a local PNG and a local MP4 through the built binary in
 // sandbox mode (stdio): the file is staged on the emulator's media host,
 // pre-flighted, downloaded by the emulator and deleted after publishing;
 // a key file renamed .png is refused.
@@ -87,6 +116,10 @@ func TestE2EStdioLocalMedia(t *testing.T) {
 	}
 	if resp, err := http.Get(d.URL); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Errorf("staged file still served after publishing: %v %v", resp.Status, err)
+	}
+	res = call(map[string]any{"type": "video", "path": writeMP4(t, root), "text": "and a clip"})
+	if res.IsError {
+		t.Fatalf("publish_media video: %v", res.Content)
 	}
 	res = call(map[string]any{"type": "image", "path": key})
 	tc, _ := res.Content[0].(mcp.TextContent)
