@@ -13,8 +13,13 @@ import (
 // (https://developers.facebook.com/docs/threads/posts#single-thread-posts),
 // so the caption's links are the only ones and count toward MaxLinks.
 type PublishMediaArgs struct {
-	Type         string `json:"type" jsonschema:"required" jsonschema_description:"image (JPEG/PNG, ≤ 8 MB) or video (MP4/MOV, ≤ 5 min)."`
-	URL          string `json:"url" jsonschema:"required" jsonschema_description:"Public https URL."`
+	Type string `json:"type" jsonschema:"required" jsonschema_description:"image (JPEG/PNG, ≤ 8 MB) or video (MP4/MOV, ≤ 5 min)."`
+	// URL, Path, UploadID and Data are the media's source: exactly one is
+	// set (explained once, in the server instructions).
+	URL          string `json:"url,omitempty" jsonschema_description:"Public https URL."`
+	Path         string `json:"path,omitempty"`
+	UploadID     string `json:"upload_id,omitempty"`
+	Data         string `json:"data,omitempty"`
 	Text         string `json:"text,omitempty"`
 	AltText      string `json:"alt_text,omitempty"`
 	TopicTag     string `json:"topic_tag,omitempty"`
@@ -24,6 +29,7 @@ type PublishMediaArgs struct {
 	// ShareToInstagramStory shares the post to the Instagram story too
 	// (https://developers.facebook.com/docs/threads/create-posts/share-to-ig-stories).
 	ShareToInstagramStory bool `json:"share_to_instagram_story,omitempty" jsonschema_description:"Also as an Instagram story."`
+	PreflightArg
 	AccountArg
 	IdempotencyArg
 }
@@ -44,7 +50,7 @@ func (PublishMediaArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 // leading '#' from topic_tag.
 func (a *PublishMediaArgs) Normalize() {
 	a.Type = normalizeEnum(a.Type)
-	a.URL = strings.TrimSpace(a.URL)
+	normalizeMedia(&a.URL, &a.Path, &a.UploadID, &a.Data)
 	a.TopicTag = NormalizeTopicTag(a.TopicTag)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
 	a.QuotePostID = strings.TrimSpace(a.QuotePostID)
@@ -52,7 +58,7 @@ func (a *PublishMediaArgs) Normalize() {
 
 // Item returns the media as a carousel item (the shape every media check takes).
 func (a *PublishMediaArgs) Item() CarouselItemArgs {
-	return CarouselItemArgs{Type: a.Type, URL: a.URL, AltText: a.AltText}
+	return CarouselItemArgs{Type: a.Type, URL: a.URL, Path: a.Path, UploadID: a.UploadID, Data: a.Data, AltText: a.AltText}
 }
 
 // Validate enforces every rule of publish_media: type image or video, an
@@ -155,6 +161,8 @@ func ValidatableTools() []string {
 type ValidatePostArgs struct {
 	Tool      string         `json:"tool" jsonschema:"required" jsonschema_description:"Tool to dry-run."`
 	Arguments map[string]any `json:"arguments" jsonschema:"required" jsonschema_description:"The arguments of that tool."`
+	// CheckMedia reads and pre-flights the media as publishing does.
+	CheckMedia bool `json:"check_media,omitempty" jsonschema_description:"Also fetch and check the media."`
 }
 
 // JSONSchemaExtend adds the tool enum.

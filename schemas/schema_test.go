@@ -286,7 +286,7 @@ func TestValidator(t *testing.T) {
 		{"text over the byte bound", text, `{"text":"Z` + strings.Repeat("\u0300", MaxTextBytes) + `"}`, []string{"text: too large"}, []string{"10001 UTF-8 bytes, limit 5000"}},
 		{"min items and nested", carousel, `{"items":[{"type":"gif","url":"x","extra":1}]}`,
 			[]string{"items: too few items", "items[0].type: not an allowed value", "items[0].url: invalid uri", "items[0].extra: unknown field"},
-			[]string{"allowed fields: alt_text, type, url"}},
+			[]string{"allowed fields: alt_text, data, path, type, upload_id, url"}},
 		{"max items", carousel, `{"items":[` + strings.TrimSuffix(strings.Repeat(`{"type":"image","url":"https://a.com/x.jpg"},`, 21), ",") + `]}`, []string{"items: too many items"}, []string{"got 21, maximum 20"}},
 		{"minimum", replies, `{"post_id":"1","limit":0}`, []string{"limit: out of range"}, []string{"got 0, minimum 1"}},
 		{"maximum", replies, `{"post_id":"1","limit":500}`, []string{"limit: out of range"}, []string{"got 500, maximum 100"}},
@@ -358,7 +358,7 @@ func TestDecode(t *testing.T) {
 	}{
 		{"unknown field", &PublishTextArgs{}, `{"text":"a","topic":"go"}`, []string{"topic: unknown field"}, []string{"allowed fields: text, topic_tag, link_attachment, reply_control, quote_post_id"}},
 		{"case-sensitive", &PublishTextArgs{}, `{"Text":"a"}`, []string{"Text: unknown field"}, nil},
-		{"nested unknown", &PublishCarouselArgs{}, `{"items":[{"type":"image","url":"u","size":3}]}`, []string{"items[0].size: unknown field"}, []string{"allowed fields: type, url, alt_text"}},
+		{"nested unknown", &PublishCarouselArgs{}, `{"items":[{"type":"image","url":"u","size":3}]}`, []string{"items[0].size: unknown field"}, []string{"allowed fields: type, url, path, upload_id, data, alt_text"}},
 		{"wrong type string", &PublishTextArgs{}, `{"text":["a"]}`, []string{"text: wrong type"}, []string{`got array ["a"], want string`}},
 		{"wrong type int", &ListRepliesArgs{}, `{"post_id":"1","limit":"25"}`, []string{"limit: wrong type"}, []string{`got string "25", want integer`}},
 		{"fraction", &ListRepliesArgs{}, `{"post_id":"1","limit":2.5}`, []string{"limit: wrong type"}, nil},

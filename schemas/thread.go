@@ -49,6 +49,7 @@ type PublishThreadArgs struct {
 	Numbering    bool             `json:"numbering,omitempty" jsonschema_description:"With split: end each part with \" i/n\" (counted in the limit)."`
 	TopicTag     string           `json:"topic_tag,omitempty"`
 	ReplyControl string           `json:"reply_control,omitempty"`
+	PreflightArg
 	AccountArg
 	IdempotencyArg
 }
@@ -73,12 +74,10 @@ func (a *PublishThreadArgs) Normalize() {
 	for i := range a.Parts {
 		p := &a.Parts[i]
 		if p.Media != nil {
-			p.Media.Type = normalizeEnum(p.Media.Type)
-			p.Media.URL = strings.TrimSpace(p.Media.URL)
+			p.Media.normalize()
 		}
 		for j := range p.Items {
-			p.Items[j].Type = normalizeEnum(p.Items[j].Type)
-			p.Items[j].URL = strings.TrimSpace(p.Items[j].URL)
+			p.Items[j].normalize()
 		}
 	}
 	a.TopicTag = NormalizeTopicTag(a.TopicTag)

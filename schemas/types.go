@@ -182,9 +182,25 @@ type PostResult struct {
 
 // CarouselItemArgs is one item of a carousel.
 type CarouselItemArgs struct {
-	Type    string `json:"type" jsonschema:"required" jsonschema_description:"image (JPEG/PNG, ≤ 8 MB) or video (MP4/MOV, ≤ 5 min)."`
-	URL     string `json:"url" jsonschema:"required" jsonschema_description:"Public https URL."`
-	AltText string `json:"alt_text,omitempty"`
+	Type string `json:"type" jsonschema:"required" jsonschema_description:"image (JPEG/PNG, ≤ 8 MB) or video (MP4/MOV, ≤ 5 min)."`
+	// URL, Path, UploadID and Data are the media's source: exactly one is
+	// set (the server instructions explain them once, for every field).
+	URL      string `json:"url,omitempty" jsonschema_description:"Public https URL."`
+	Path     string `json:"path,omitempty"`
+	UploadID string `json:"upload_id,omitempty"`
+	Data     string `json:"data,omitempty"`
+	AltText  string `json:"alt_text,omitempty"`
+}
+
+// Input returns the item's media source.
+func (it CarouselItemArgs) Input() MediaInput {
+	return MediaInput{URL: it.URL, Path: it.Path, UploadID: it.UploadID, Data: it.Data}
+}
+
+// normalize trims the item's type and sources.
+func (it *CarouselItemArgs) normalize() {
+	it.Type = normalizeEnum(it.Type)
+	normalizeMedia(&it.URL, &it.Path, &it.UploadID, &it.Data)
 }
 
 // JSONSchemaExtend adds the type enum and the URL and alt_text limits.
@@ -203,6 +219,7 @@ type PublishCarouselArgs struct {
 	// SpoilerMedia blurs every item until tapped (is_spoiler_media on the
 	// carousel container, https://developers.facebook.com/docs/threads/create-posts/spoilers).
 	SpoilerMedia bool `json:"spoiler_media,omitempty" jsonschema_description:"Blur until tapped."`
+	PreflightArg
 	AccountArg
 	IdempotencyArg
 }
@@ -224,8 +241,7 @@ func (PublishCarouselArgs) JSONSchemaExtend(s *jsonschema.Schema) {
 // topic_tag and trims reply_control.
 func (a *PublishCarouselArgs) Normalize() {
 	for i := range a.Items {
-		a.Items[i].Type = normalizeEnum(a.Items[i].Type)
-		a.Items[i].URL = strings.TrimSpace(a.Items[i].URL)
+		a.Items[i].normalize()
 	}
 	a.TopicTag = NormalizeTopicTag(a.TopicTag)
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
@@ -271,7 +287,7 @@ func checkMedia(errs *FieldErrors, prefix string, it CarouselItemArgs) {
 	default:
 		errs.add(checkEnum(prefix+"type", it.Type, MediaTypes()))
 	}
-	errs.add(checkMediaURL(prefix+"url", it.URL))
+	checkMediaSource(errs, prefix, it.Input())
 	checkAltText(errs, prefix+"alt_text", it.AltText)
 }
 

@@ -470,9 +470,13 @@ func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 // it does not know.
 func MediaErrorAdvice(code string) (problem, fix string) {
 	switch code {
-	case "FAILED_DOWNLOADING_VIDEO":
+	case "FAILED_DOWNLOADING_VIDEO", "FAILED_DOWNLOADING_IMAGE":
 		return "Meta could not download the media; the URL must be public https",
 			"make sure the URL is public over https and serves the file directly (no login, no redirect to a page)."
+	case "UNSUPPORTED_FORMAT":
+		return "the file is not a supported format", "give a JPEG or PNG image, or an MP4 or MOV video, served with its real Content-Type."
+	case "FILE_SIZE_EXCEEDED":
+		return "the file is too large", "keep images under 8 MB and videos under 1 GB."
 	case "FAILED_PROCESSING_AUDIO", "INVALID_AUDIO_CHANNELS", "INVALID_AUDIO_CHANNEL_LAYOUT":
 		return "the audio track is unsupported", "re-encode the audio as AAC, 48 kHz max, mono or stereo."
 	case "FAILED_PROCESSING_VIDEO", "INVALID_BIT_RATE", "INVALID_FRAME_RATE":

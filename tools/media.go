@@ -25,9 +25,9 @@ func publishMedia() Tool {
 		}
 		content := *a
 		content.ReplyControl = rc
-		post := mediaPost(a, rc)
+		post, refs := mediaPost(a, rc)
 		post.Progress = progressNotifier(ctx, c.req)
-		return publishOnce(ctx, c, publishRequest{tool: "publish_media", args: content, post: post},
+		return publishOnce(ctx, c, publishRequest{tool: "publish_media", args: content, post: post, media: refs, preflight: a.PreflightOn()},
 			func(res *threads.PublishResult) *schemas.MediaResult {
 				out := &schemas.MediaResult{PostResult: postResult(res, a.Text, a.TopicTag, rc), MediaType: a.Type}
 				out.Note = storyNote(res, out.Note)
@@ -36,8 +36,9 @@ func publishMedia() Tool {
 	})
 }
 
-// mediaPost is the post publish_media publishes (validate_post shows it).
-func mediaPost(a *schemas.PublishMediaArgs, rc string) threads.Post {
+// mediaPost is the post publish_media publishes (validate_post shows it),
+// and its media.
+func mediaPost(a *schemas.PublishMediaArgs, rc string) (threads.Post, []mediaRef) {
 	p := threads.Post{
 		Text:         a.Text,
 		AltText:      a.AltText,
@@ -45,10 +46,11 @@ func mediaPost(a *schemas.PublishMediaArgs, rc string) threads.Post {
 		QuotePostID:  a.QuotePostID,
 		ReplyControl: threads.ReplyControl(rc),
 	}
-	setMedia(&p, a.Type, a.URL)
+	var refs []mediaRef
+	setMedia(&p, a.Type, addMedia(&refs, "", a.Item(), -1))
 	p.Extra.IsSpoilerMedia = a.SpoilerMedia
 	p.Extra.CrossShareToIG = a.ShareToInstagramStory
-	return p
+	return p, refs
 }
 
 // setMedia sets p's image or video URL by media type.

@@ -63,10 +63,10 @@ func publishCarousel() Tool {
 		}
 		content := *a
 		content.ReplyControl = rc
-		post := carouselPost(a, rc)
+		post, refs := carouselPost(a, rc)
 		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "publish_carousel", args: content, post: post,
+			tool: "publish_carousel", args: content, post: post, media: refs, preflight: a.PreflightOn(),
 		}, func(res *threads.PublishResult) *schemas.CarouselResult {
 			out := schemas.CarouselResult{
 				PostResult:       postResult(res, a.Text, a.TopicTag, rc),
@@ -183,26 +183,29 @@ func (c *call) checkGeoGating(ctx context.Context, codes []string) error {
 }
 
 // carouselPost is the post publish_carousel publishes.
-func carouselPost(a *schemas.PublishCarouselArgs, rc string) threads.Post {
+func carouselPost(a *schemas.PublishCarouselArgs, rc string) (threads.Post, []mediaRef) {
+	var refs []mediaRef
 	p := threads.Post{
 		Text:         a.Text,
 		TopicTag:     a.TopicTag,
-		Items:        carouselItems(a.Items),
+		Items:        carouselItems(a.Items, "", &refs),
 		ReplyControl: threads.ReplyControl(rc),
 	}
 	p.Extra.IsSpoilerMedia = a.SpoilerMedia
-	return p
+	return p, refs
 }
 
-// carouselItems converts carousel items for the client.
-func carouselItems(in []schemas.CarouselItemArgs) []threads.CarouselItem {
+// carouselItems converts carousel items for the client, recording their
+// media in refs (field names start with prefix).
+func carouselItems(in []schemas.CarouselItemArgs, prefix string, refs *[]mediaRef) []threads.CarouselItem {
 	items := make([]threads.CarouselItem, len(in))
 	for i, it := range in {
 		items[i] = threads.CarouselItem{AltText: it.AltText}
+		u := addMedia(refs, fmt.Sprintf("%sitems[%d].", prefix, i), it, i)
 		if it.Type == "video" {
-			items[i].VideoURL = it.URL
+			items[i].VideoURL = u
 		} else {
-			items[i].ImageURL = it.URL
+			items[i].ImageURL = u
 		}
 	}
 	return items

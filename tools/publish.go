@@ -41,6 +41,12 @@ type publishRequest struct {
 	// replays.
 	key    string
 	keyTTL time.Duration
+	// media are the post's images and videos: local ones are staged and
+	// all pre-flighted (when preflight is set) right before the first
+	// container is created, and the staged objects deleted once the post
+	// is published or has failed for good.
+	media     []mediaRef
+	preflight bool
 }
 
 // metaCarrier is any result type (they all embed schemas.ResultMeta).
@@ -350,10 +356,16 @@ func runClaim[R any, PR interface {
 			note = "An earlier attempt was interrupted before creating its post container; published anew."
 		}
 	}
+	var staged, mediaNotes []string
 	if res == nil && err == nil {
 		if qerr := c.quotas.check(ctx, c.acct, r.reply); qerr != nil {
 			_ = c.Ledger.Fail(ctx, cl, qerr.Error())
 			return nil, qerr
+		}
+		var merr error
+		if post, staged, mediaNotes, merr = c.prepareMedia(ctx, post, r.media, r.preflight); merr != nil {
+			_ = c.Ledger.Fail(context.WithoutCancel(ctx), cl, merr.Error())
+			return nil, merr
 		}
 		res, err = c.acct.API.PublishPost(ctx, post)
 	}
@@ -381,13 +393,19 @@ func runClaim[R any, PR interface {
 			}
 		default:
 			_ = c.Ledger.Fail(context.WithoutCancel(ctx), cl, err.Error())
+			// Failed for good: its staged media will not be fetched again.
+			c.mediaDeps().Release(ctx, staged...)
 		}
 		return nil, err
 	}
+	c.mediaDeps().Release(ctx, staged...)
 	c.quotas.used(c.acct, r.reply)
 	c.published(ctx, r.tool, post, res)
 	if note != "" {
 		res.Note = joinNotes(note, res.Note)
+	}
+	for _, n := range mediaNotes {
+		res.Note = joinNotes(res.Note, n)
 	}
 	out := build(res)
 	c.fillMeta(out.Meta())

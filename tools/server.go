@@ -68,6 +68,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/tools/events"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
+	"github.com/threads-mcp/threads-mcp/tools/media"
 )
 
 // Publisher publishes posts and replies (create → wait → publish flows),
@@ -206,6 +207,9 @@ type Deps struct {
 	// Scheduled lists an account's scheduled posts for
 	// threads://{account}/scheduled; nil lists none, with a note.
 	Scheduled ScheduledLister
+	// Media stages local media inputs (path, upload_id, data) and
+	// pre-flights media URLs; nil refuses local inputs and checks nothing.
+	Media *media.Media
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -246,6 +250,7 @@ func registry() []func() Tool {
 		getPublishingLimit,
 		listEvents,
 		markEventsSeen,
+		createMediaUpload,
 	}
 }
 
@@ -300,6 +305,7 @@ var toolsets = []Toolset{
 	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval.", true},
 	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas.", true},
 	{ToolsetEvents, "Replies, mentions, publishes and deletes heard by webhook or polling, and marking them seen.", false},
+	{ToolsetMedia, "One-time upload URLs for images and videos from agents not on the server's machine.", false},
 }
 
 // ToolsetAll selects every toolset; ToolsetDefault the default ones.
@@ -443,6 +449,10 @@ func instructions() string {
 		`carousels hold %d–%d https media items. validate_post dry-runs any publish. `,
 		schemas.MinCarouselItems, schemas.MaxCarouselItems) +
 		schemas.SharedArgsSentence() +
+		`Each image or video takes exactly one of url (public https), path (a file on the server's machine, inside the ` +
+		`client's roots or a --media-root), upload_id (from create_media_upload) or data (base64, ≤ ` + fmt.Sprint(schemas.MaxInlineBytes>>20) + ` MB); files are ` +
+		`accepted by content only (JPEG/PNG, MP4/MOV). Before any container is made, each media URL is fetched as Meta ` +
+		`would and checked against Meta's specs (preflight: false skips it; validate_post with check_media: true runs it). ` +
 		`A rejected call explains the field, the rule and the fix; correct the input and call again. ` +
 		`Every result names the account acted as (account), has sandbox: true in sandbox mode, and token_days_left when ` +
 		`the account's token expires within 7 days despite the automatic refresh (tell the user to log in again). ` +

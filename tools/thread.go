@@ -50,9 +50,14 @@ func publishThread() Tool {
 		if chain == "" {
 			chain, ttl = "thread:"+chainHash, DuplicateWindow
 		}
-		posts := threadPosts(a, rc)
+		posts, refs := threadPosts(a, rc)
 		if err := c.threadQuota(ctx, chain, len(posts)); err != nil {
 			return nil, err
+		}
+		if a.PreflightOn() {
+			if err := c.threadMedia(ctx, chain, refs); err != nil {
+				return nil, err
+			}
 		}
 		send := progressSender(ctx, c.req)
 		out := &schemas.ThreadResult{ReplyControl: rc, Parts: make([]schemas.ThreadPartResult, 0, len(posts))}
@@ -64,7 +69,7 @@ func publishThread() Tool {
 			}
 			res, err := publishOnce(ctx, c, publishRequest{
 				tool: "publish_thread", args: threadPart{Chain: chainHash, Index: i, ReplyTo: prev},
-				post: p, reply: i > 0, key: partKey(chain, i), keyTTL: ttl,
+				post: p, reply: i > 0, key: partKey(chain, i), keyTTL: ttl, media: refs[i], preflight: a.PreflightOn(),
 			}, func(res *threads.PublishResult) *schemas.ReplyResult {
 				return &schemas.ReplyResult{PostResult: postResult(res, p.Text, p.TopicTag, rc), ReplyToID: prev, ReplyNotLinked: res.ReplyNotLinked}
 			})
@@ -152,25 +157,28 @@ type threadPart struct {
 func partKey(chain string, i int) string { return fmt.Sprintf("%s/part-%d", chain, i) }
 
 // threadPosts are the posts of a thread's parts, without their reply ids
-// (each is the previous part's id, known once it is published).
-func threadPosts(a *schemas.PublishThreadArgs, rc string) []threads.Post {
+// (each is the previous part's id, known once it is published), and each
+// part's media.
+func threadPosts(a *schemas.PublishThreadArgs, rc string) ([]threads.Post, [][]mediaRef) {
 	out := make([]threads.Post, len(a.Parts))
+	refs := make([][]mediaRef, len(a.Parts))
 	for i, part := range a.Parts {
 		p := threads.Post{Text: part.Text, ReplyControl: threads.ReplyControl(rc)}
 		if i == 0 {
 			p.TopicTag = a.TopicTag
 		}
+		prefix := fmt.Sprintf("parts[%d].", i)
 		if part.Media != nil {
-			setMedia(&p, part.Media.Type, part.Media.URL)
+			setMedia(&p, part.Media.Type, addMedia(&refs[i], prefix+"media.", *part.Media, -1))
 			p.AltText = part.Media.AltText
 		}
 		if len(part.Items) > 0 {
-			p.Items = carouselItems(part.Items)
+			p.Items = carouselItems(part.Items, prefix, &refs[i])
 		}
 		p.Extra.IsSpoilerMedia = part.SpoilerMedia
 		out[i] = p
 	}
-	return out
+	return out, refs
 }
 
 // threadQuota refuses a thread whose unpublished parts exceed the post or
@@ -207,6 +215,31 @@ func (c *call) threadQuota(ctx context.Context, chain string, n int) error {
 				"rolling 24 hours; nothing was published. Fix: publish fewer parts, or wait until older posts leave the window "+
 				"(get_publishing_limit shows the usage).", need.n, need.what, max(left, 0), r.total)
 		}
+	}
+	return nil
+}
+
+// threadMedia checks the media of every part not yet published before the
+// first part is sent (each part stages and checks its own again right
+// before its container), so a bad file in the last part stops the thread
+// before its first part goes live.
+func (c *call) threadMedia(ctx context.Context, chain string, refs [][]mediaRef) error {
+	var pending []mediaRef
+	for i, r := range refs {
+		e, err := c.Ledger.Get(ctx, c.scope(), partKey(chain, i))
+		if err != nil {
+			return err
+		}
+		if e != nil && e.State == ledger.StatePublished {
+			continue
+		}
+		pending = append(pending, r...)
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	if _, err := c.checkMedia(ctx, pending); err != nil {
+		return &mediaError{err: err}
 	}
 	return nil
 }

@@ -53,9 +53,20 @@ func validatePost() Tool {
 			}
 		}
 		out.Valid = true
-		posts, cost, warnings, err := c.plan(ctx, args)
+		posts, refs, cost, warnings, err := c.plan(ctx, args)
 		if err != nil {
 			return nil, err
+		}
+		switch {
+		case len(refs) > 0 && a.CheckMedia:
+			notes, err := c.checkMedia(ctx, refs)
+			if err != nil {
+				out.Valid, out.Error = false, a.Tool+": "+(&mediaError{err: err}).Error()
+				return out, nil
+			}
+			warnings = append(warnings, notes...)
+		case len(refs) > 0:
+			warnings = append(warnings, "Media were not checked: pass check_media: true to fetch and check them as publishing does.")
 		}
 		out.QuotaCost, out.Warnings = &cost, warnings
 		for part, p := range posts {
@@ -77,10 +88,11 @@ func validatePost() Tool {
 // plan returns the posts a valid call of a publishing tool would publish
 // (built by the same functions the tools use), what they cost in quota,
 // and warnings.
-func (c *call) plan(ctx context.Context, args any) ([]threads.Post, schemas.QuotaCost, []string, error) {
+func (c *call) plan(ctx context.Context, args any) ([]threads.Post, []mediaRef, schemas.QuotaCost, []string, error) {
 	var (
 		rcArg    string
 		build    func(rc string) []threads.Post
+		refs     []mediaRef
 		cost     = schemas.QuotaCost{Posts: 1}
 		warnings []string
 	)
@@ -91,39 +103,44 @@ func (c *call) plan(ctx context.Context, args any) ([]threads.Post, schemas.Quot
 			warnings = append(warnings, "Whether the account may geo-gate (allowlisted_country_codes) is checked when publishing, not here.")
 		}
 	case *schemas.PublishMediaArgs:
-		rcArg, build = a.ReplyControl, func(rc string) []threads.Post { return []threads.Post{mediaPost(a, rc)} }
+		rcArg, build = a.ReplyControl, func(rc string) []threads.Post {
+			p, r := mediaPost(a, rc)
+			refs = r
+			return []threads.Post{p}
+		}
 	case *schemas.PublishCarouselArgs:
-		rcArg, build = a.ReplyControl, func(rc string) []threads.Post { return []threads.Post{carouselPost(a, rc)} }
+		rcArg, build = a.ReplyControl, func(rc string) []threads.Post {
+			p, r := carouselPost(a, rc)
+			refs = r
+			return []threads.Post{p}
+		}
 	case *schemas.ReplyArgs:
 		cost = schemas.QuotaCost{Replies: 1}
 		rcArg, build = a.ReplyControl, func(rc string) []threads.Post { return []threads.Post{replyPost(a, rc)} }
 	case *schemas.PublishThreadArgs:
 		cost = schemas.QuotaCost{Posts: 1, Replies: len(a.Parts) - 1}
 		rcArg, build = a.ReplyControl, func(rc string) []threads.Post {
-			posts := threadPosts(a, rc)
+			posts, r := threadPosts(a, rc)
+			for _, pr := range r {
+				refs = append(refs, pr...)
+			}
 			for i := 1; i < len(posts); i++ {
 				posts[i].ReplyToID = fmt.Sprintf("<id of part %d>", i-1)
 			}
 			return posts
 		}
 	default:
-		return nil, cost, nil, fmt.Errorf("validate_post cannot plan %T", args)
+		return nil, nil, cost, nil, fmt.Errorf("validate_post cannot plan %T", args)
 	}
 	rc, err := c.replyControl(ctx, rcArg)
 	if err != nil {
-		return nil, cost, nil, err
+		return nil, nil, cost, nil, err
 	}
 	if rcArg == "" {
 		warnings = append(warnings, fmt.Sprintf("reply_control not given: the account default %q applies.", rc))
 	}
 	posts := build(rc)
-	for _, p := range posts {
-		if p.ImageURL != "" || p.VideoURL != "" || len(p.Items) > 0 {
-			warnings = append(warnings, "Media URLs are not fetched here: Threads downloads them when publishing, and refuses an unreachable or unsupported file.")
-			break
-		}
-	}
-	return posts, cost, warnings, nil
+	return posts, refs, cost, warnings, nil
 }
 
 // containerParams are the Graph parameters of the containers publishing p

@@ -38,6 +38,7 @@ func startLive(t *testing.T, emu *emulator.Server, stateDir, token string) *live
 		"THREADS_ACCESS_TOKEN=" + token,
 		"THREADS_MCP_STATE_DIR=" + stateDir,
 		"THREADS_MCP_LEDGER_LEASE=1s",
+		"THREADS_MCP_MEDIA_PREFLIGHT=staged", // the made-up media URLs cannot be fetched
 	}
 	in, err := cmd.StdinPipe()
 	if err != nil {

@@ -721,6 +721,7 @@ func TestThreadsTokenNeverCrossesHTTP(t *testing.T) {
 			"THREADS_MCP_LOG_LEVEL=debug",
 			"THREADS_API_BASE_URL=" + emu.BaseURL(),
 			"THREADS_ACCESS_TOKEN=" + emu.DemoToken(),
+			"THREADS_MCP_MEDIA_PREFLIGHT=staged", // the made-up media URLs cannot be fetched
 		}, extra...)
 	}
 	cases := []struct {

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
+	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
@@ -21,6 +23,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/events"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
+	"github.com/threads-mcp/threads-mcp/tools/media"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
 	"github.com/threads-mcp/threads-mcp/tools/state"
 	"github.com/threads-mcp/threads-mcp/tools/transport"
@@ -44,6 +47,10 @@ type app struct {
 	// poller the polling fallback; serve starts them.
 	receiver http.Handler
 	poller   *events.Poller
+	// public are routes served outside the MCP bearer (the self media store).
+	public []transport.Route
+	// emulatorURL is the sandbox emulator's root URL ("" when live).
+	emulatorURL string
 	// emu is the sandbox's emulator (nil outside sandbox mode).
 	emu *emulator.Server
 }
@@ -148,8 +155,19 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 		a.poller = events.NewPoller(evs, events.PollerOptions{Resolve: ea.Source, Accounts: ea.Names, Interval: c.PollInterval,
 			Leases: st, Owner: state.NewLeaseOwner(), Logger: slogger.With("component", "poller")})
 	}
+	md, mediaRoutes, err := media.Open(media.Setup{Store: c.MediaStore, Roots: c.MediaRoots, PublicURL: c.PublicURL, Preflight: c.MediaPreflight,
+		StateDir: dir, Sandbox: a.emulatorURL, Getenv: c.Getenv, Logger: slogger})
+	if err != nil {
+		return nil, err
+	}
+	if mediaRoutes != nil {
+		a.public = append(a.public, transport.Route{Pattern: "/media/", Handler: mediaRoutes})
+	}
+	sctx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
+	a.closers = append(a.closers, stopSweep)
+	go md.RunSweeper(sctx, time.Hour)
 	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub,
-		Notifier: notifier, Events: evs}
+		Notifier: notifier, Events: evs, Media: md}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -171,6 +189,7 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 	}
 	a.closers = append(a.closers, emu.Close)
 	a.emu = emu
+	a.emulatorURL = emu.URL
 	a.logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", emu.BaseURL())
 	c.Redact.Add(emu.DemoToken())
 	client := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
@@ -261,5 +280,10 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 		}
 	}
 	o.Public = append(o.Public, transport.Route{Pattern: "/webhooks/threads", Handler: a.receiver})
+	o.Public = append(o.Public, a.public...)
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" && len(a.public) > 0 {
+		// Meta's crawler fetches staged media by the public name.
+		o.AllowedHosts = append(o.AllowedHosts, u.Hostname())
+	}
 	return transport.ServeHTTP(ctx, a.mcp, ln, o)
 }

@@ -192,6 +192,9 @@ type config struct {
 	stateFile  string
 	faults     []Faults
 	webhooks   WebhookConfig
+	// download and downloadClient: WithMediaDownload (media.go).
+	download       MediaDownload
+	downloadClient *http.Client
 }
 
 // DefaultRequestLog is how many requests an emulator remembers for Requests
@@ -465,6 +468,7 @@ type Emulator struct {
 	demoAppSecret string
 	hooks         *webhooks // deliveries (webhooks.go)
 	hooksOn       bool      // false while the world is seeded
+	host          mediaHost // staged files and downloads (media.go)
 }
 
 // Open returns an empty emulator (or the demo world with WithDemoWorld),
@@ -496,6 +500,7 @@ func Open(opts ...Option) (*Emulator, error) {
 		publishLag: cf.publishLag,
 		hooks:      newWebhooks(cf.webhooks),
 	}
+	e.host.download, e.host.client = cf.download, cf.downloadClient
 	seed := func() {
 		if cf.demo {
 			e.seedDemo()

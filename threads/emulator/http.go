@@ -95,6 +95,9 @@ func (rc *reqCtx) boolParam(name string) (bool, error) {
 }
 
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.serveMediaHost(w, r) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		end := e.beginRequest()
 		defer end()

@@ -43,6 +43,7 @@ type container struct {
 	createdAt      time.Time
 	readyAt        time.Time
 	errMsg         string
+	fetching       bool // its media is being downloaded (media.go)
 	published      bool
 	mediaID        string
 }
@@ -52,6 +53,8 @@ func (c *container) status(now time.Time) (string, string) {
 	switch {
 	case c.published:
 		return StatusPublished, ""
+	case c.fetching:
+		return StatusInProgress, ""
 	case now.Before(c.readyAt):
 		return StatusInProgress, ""
 	case c.errMsg != "":

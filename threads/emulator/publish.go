@@ -160,7 +160,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		if c.imageURL == "" {
 			return nil, errParam("The parameter image_url is required.")
 		}
-		if !validURL(c.imageURL, carouselItem) {
+		if !validURL(c.imageURL, carouselItem) && !hostedURL(c.imageURL, rc.r.Host) {
 			return nil, errParam("Param image_url is not a valid URI.")
 		}
 	case "VIDEO":
@@ -168,7 +168,7 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 		if c.videoURL == "" {
 			return nil, errParam("The parameter video_url is required.")
 		}
-		if !validURL(c.videoURL, carouselItem) {
+		if !validURL(c.videoURL, carouselItem) && !hostedURL(c.videoURL, rc.r.Host) {
 			return nil, errParam("Param video_url is not a valid URI.")
 		}
 	}
@@ -400,9 +400,17 @@ func (e *Emulator) createContainer(rc *reqCtx, uid string) (any, error) {
 			c.errMsg = o.ErrorMessage
 		}
 		c.readyAt = rc.now.Add(delay)
+		c.fetching = e.host.shouldDownload(u, rc.r.Host)
 	}
 	c.id = e.newObjID()
 	e.containers[c.id] = c
+	if c.fetching {
+		u, video := c.imageURL, mt == "VIDEO"
+		if video {
+			u = c.videoURL
+		}
+		go e.processDownload(c, u, video)
+	}
 	if autoPublish {
 		return e.publishContainer(rc, c)
 	}

@@ -22,8 +22,9 @@ func WithPublishLag(d time.Duration) Option { return func(cf *config) { cf.publi
 // SandboxDefaults is the option set of the server's sandbox and of
 // `threads-mcp emulator`: the demo world, realistic latency (40 ms per
 // request), media processing (1 s images, 5 s videos), publish lag (1 s of
-// 24/4279009 after FINISHED), and no request log, so memory stays flat
-// however long it runs. Options given after it override it.
+// 24/4279009 after FINISHED), downloads of the media it hosts (staged local
+// files; made-up public URLs are not fetched), and no request log, so
+// memory stays flat however long it runs. Options given after it override it.
 func SandboxDefaults() []Option {
 	return []Option{
 		WithDemoWorld(),
@@ -31,5 +32,6 @@ func SandboxDefaults() []Option {
 		WithLatency(sandboxLatency),
 		WithProcessingDelay(sandboxImageDelay, sandboxVideoDelay),
 		WithPublishLag(sandboxPublishLag),
+		WithMediaDownload(DownloadHosted, nil),
 	}
 }

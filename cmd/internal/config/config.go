@@ -63,8 +63,9 @@ type Config struct {
 	IdleTimeout       time.Duration
 	// Redact holds the secrets scrubbed from logs and tool results.
 	Redact *redact.Set
-	// PublicURL is the server's public https address (THREADS_MCP_PUBLIC_URL):
-	// the OAuth issuer and resource, and the base of public links.
+	// PublicURL is the server's public https address (THREADS_MCP_PUBLIC_URL),
+	// where Meta's crawler and browsers reach it: the OAuth issuer and
+	// resource, and the self media store's links.
 	PublicURL string
 	// OAuth makes the HTTP transport an OAuth 2.1 resource server
 	// (THREADS_MCP_OAUTH); users sign in with Threads through the built-in
@@ -92,6 +93,15 @@ type Config struct {
 	// PollInterval is how often each account is polled for replies and
 	// mentions (THREADS_MCP_POLL_INTERVAL; 0 turns polling off).
 	PollInterval time.Duration
+	// MediaStore stages local media: "", "self" or "s3://bucket/prefix";
+	// MediaRoots are the directories path inputs may be read from.
+	MediaStore string
+	MediaRoots []string
+	// MediaPreflight is which media URLs are fetched and checked before
+	// publishing: "all" (default), "staged" or "off".
+	MediaPreflight string
+	// Getenv reads the environment (the media store's AWS_* variables).
+	Getenv func(string) string
 
 	sandboxOpts func() ([]emulator.Option, error)
 	envErr      error
@@ -123,6 +133,13 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 		return nil
 	})
 	fs.DurationVar(&c.PollInterval, "poll-interval", 0, "how often each account is polled for new replies and mentions (default 2m, or THREADS_MCP_POLL_INTERVAL; 0 turns polling off)")
+	fs.StringVar(&c.MediaStore, "media-store", getenv("THREADS_MCP_MEDIA_STORE"), "where local media are staged for Threads to fetch: s3://bucket/prefix, self, or empty (sandbox: the emulator)")
+	fs.StringVar(&c.MediaPreflight, "media-preflight", cli.Or(getenv("THREADS_MCP_MEDIA_PREFLIGHT"), "all"), "media URLs fetched and checked as Meta would before publishing: all, staged (local files only) or off")
+	c.MediaRoots = cli.List(getenv("THREADS_MCP_MEDIA_ROOT"))
+	fs.Func("media-root", "directory whose files path inputs may publish (repeatable, or comma-separated)", func(v string) error {
+		c.MediaRoots = append(c.MediaRoots, cli.List(v)...)
+		return nil
+	})
 	c.sandboxOpts = emulator.Flags(fs, "sandbox-")
 	c.envErr = cli.EnvDefaults(fs, "sandbox-", getenv)
 }
@@ -154,6 +171,7 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 	}
 	c.Token = getenv("THREADS_ACCESS_TOKEN")
 	c.AppID, c.AppSecret, c.AuthURL = getenv("THREADS_APP_ID"), getenv("THREADS_APP_SECRET"), getenv("THREADS_AUTH_URL")
+	c.Getenv = getenv
 	c.LedgerLease = ledger.DefaultLease
 	if v := getenv("THREADS_MCP_LEDGER_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -182,6 +200,9 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 	c.Redact.Add(c.WebhookSecrets...)
 	if err := c.stateOptions(getenv); err != nil {
 		return nil, nil, err
+	}
+	if strings.HasPrefix(c.MediaStore, "s3://") {
+		c.Redact.Add(getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN"))
 	}
 	if err := c.checkHTTP(); err != nil {
 		return nil, nil, err
