@@ -359,10 +359,15 @@ type ReplyArgs struct {
 	Text         string `json:"text,omitempty"`
 	ImageURL     string `json:"image_url,omitempty" jsonschema_description:"Not with video_url."`
 	VideoURL     string `json:"video_url,omitempty" jsonschema_description:"Not with image_url."`
-	AltText      string `json:"alt_text,omitempty"`
-	SpoilerMedia bool   `json:"spoiler_media,omitempty" jsonschema_description:"Blur until tapped."`
+	// Media is the reply's image or video from any source (a local
+	// path, an upload, inline data or a URL), instead of image_url or
+	// video_url.
+	Media        *CarouselItemArgs `json:"media,omitempty" jsonschema_description:"Instead of image_url/video_url."`
+	AltText      string            `json:"alt_text,omitempty"`
+	SpoilerMedia bool              `json:"spoiler_media,omitempty" jsonschema_description:"Blur until tapped."`
 	ContentAttachments
 	ReplyControl string `json:"reply_control,omitempty"`
+	PreflightArg
 	AccountArg
 	IdempotencyArg
 }
@@ -390,14 +395,19 @@ func (a *ReplyArgs) Normalize() {
 	a.ReplyToID = strings.TrimSpace(a.ReplyToID)
 	a.ImageURL = strings.TrimSpace(a.ImageURL)
 	a.VideoURL = strings.TrimSpace(a.VideoURL)
+	if a.Media != nil {
+		a.Media.normalize()
+	}
 	a.normalizeContent()
 	a.ReplyControl = normalizeEnum(a.ReplyControl)
 }
 
-// Media returns the name of the reply's media argument ("image_url" or
-// "video_url"), "" for a text reply.
-func (a *ReplyArgs) Media() string {
+// MediaArg returns the name of the reply's media argument ("image_url",
+// "video_url" or "media"), "" for a text reply.
+func (a *ReplyArgs) MediaArg() string {
 	switch {
+	case a.Media != nil:
+		return "media"
 	case a.ImageURL != "":
 		return "image_url"
 	case a.VideoURL != "":
@@ -415,8 +425,18 @@ func (a *ReplyArgs) Media() string {
 func (a *ReplyArgs) Validate() error {
 	var errs FieldErrors
 	errs.add(checkID("reply_to_id", a.ReplyToID))
-	if strings.TrimSpace(a.Text) == "" && a.ImageURL == "" && a.VideoURL == "" {
-		errs.add(newFieldError("text", "required", a.Text, "a reply needs text, an image_url or a video_url", "give the reply text, or attach media"))
+	if strings.TrimSpace(a.Text) == "" && a.ImageURL == "" && a.VideoURL == "" && a.Media == nil {
+		errs.add(newFieldError("text", "required", a.Text, "a reply needs text, an image_url, a video_url or media", "give the reply text, or attach media"))
+	}
+	if a.Media != nil {
+		if a.ImageURL != "" || a.VideoURL != "" {
+			errs.add(newFieldError("media", "not with image_url or video_url", "", "a reply carries one media item: media and image_url/video_url are both set",
+				"keep only media, or only image_url/video_url"))
+		}
+		checkMedia(&errs, "media.", *a.Media)
+		if a.AltText != "" && a.Media.AltText != "" {
+			errs.add(newFieldError("alt_text", "not with media.alt_text", a.AltText, "the reply's media has its own alt_text", "keep only media.alt_text"))
+		}
 	}
 	if a.ImageURL != "" && a.VideoURL != "" {
 		errs.add(newFieldError("video_url", "not with image_url", a.VideoURL, "a reply carries one media item: both image_url and video_url are set", "keep only one of image_url and video_url"))
@@ -428,7 +448,7 @@ func (a *ReplyArgs) Validate() error {
 		errs.add(checkMediaURL("video_url", a.VideoURL))
 	}
 	validateCaption(&errs, "text", a.Text, "", "")
-	media := a.Media()
+	media := a.MediaArg()
 	if a.AltText != "" {
 		if media == "" {
 			errs.add(newFieldError("alt_text", "only with media", a.AltText, "alt_text describes an image or video, and the reply has none",

@@ -148,6 +148,11 @@ func TestPublishLocalMediaSandbox(t *testing.T) {
 	clip := mp4File(t, dir, "clip.mp4", false)
 	small, _ := pngFile(t, dir, "small.png", 640, 640)
 	inline := base64.StdEncoding.EncodeToString(chartBytes)
+	posts := emu.Posts(emu.DemoUserID())
+	if len(posts) == 0 {
+		t.Fatal("the sandbox world has no post to reply to")
+	}
+	target := posts[0].ID
 
 	tests := []struct {
 		name      string
@@ -164,6 +169,8 @@ func TestPublishLocalMediaSandbox(t *testing.T) {
 		{"thread with a local image", "publish_thread", map[string]any{"parts": []any{
 			map[string]any{"text": "first"}, map[string]any{"text": "second", "media": map[string]any{"type": "image", "path": chart}},
 		}}, 1},
+		{"reply with a local image", "reply", map[string]any{"reply_to_id": target, "text": "look",
+			"media": map[string]any{"type": "image", "path": small, "alt_text": "a square"}}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

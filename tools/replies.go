@@ -109,10 +109,10 @@ func reply() Tool {
 		}
 		content := *a
 		content.ReplyControl = rc
-		post := replyPost(a, rc)
+		post, refs := replyPost(a, rc)
 		post.Progress = progressNotifier(ctx, c.req)
 		return publishOnce(ctx, c, publishRequest{
-			tool: "reply", args: content, reply: true, post: post,
+			tool: "reply", args: content, reply: true, post: post, media: refs, preflight: a.PreflightOn(),
 		}, func(res *threads.PublishResult) *schemas.ReplyResult {
 			return &schemas.ReplyResult{
 				PostResult:     postResult(res, a.Text, "", rc),
@@ -123,19 +123,31 @@ func reply() Tool {
 	})
 }
 
-// replyPost is the post reply publishes (validate_post shows it).
-func replyPost(a *schemas.ReplyArgs, rc string) threads.Post {
+// replyPost is the post reply publishes (validate_post shows it), and its
+// media: image_url and video_url are pre-flighted like media, under their
+// own names.
+func replyPost(a *schemas.ReplyArgs, rc string) (threads.Post, []mediaRef) {
 	p := threads.Post{
 		Text:         a.Text,
-		ImageURL:     a.ImageURL,
-		VideoURL:     a.VideoURL,
 		AltText:      a.AltText,
 		ReplyToID:    a.ReplyToID,
 		ReplyControl: threads.ReplyControl(rc),
 	}
+	var refs []mediaRef
+	switch {
+	case a.Media != nil:
+		setMedia(&p, a.Media.Type, addMedia(&refs, "media.", *a.Media, -1))
+		if a.Media.AltText != "" {
+			p.AltText = a.Media.AltText
+		}
+	case a.ImageURL != "":
+		setMedia(&p, "image", addMedia(&refs, "image_", schemas.CarouselItemArgs{Type: "image", URL: a.ImageURL}, -1))
+	case a.VideoURL != "":
+		setMedia(&p, "video", addMedia(&refs, "video_", schemas.CarouselItemArgs{Type: "video", URL: a.VideoURL}, -1))
+	}
 	setContent(&p.Extra, a.Text, &a.ContentAttachments)
 	p.Extra.IsSpoilerMedia = a.SpoilerMedia
-	return p
+	return p, refs
 }
 
 // setReplyControl is the set_reply_control tool: it sets the account's

@@ -116,7 +116,11 @@ func (c *call) plan(ctx context.Context, args any) ([]threads.Post, []mediaRef, 
 		}
 	case *schemas.ReplyArgs:
 		cost = schemas.QuotaCost{Replies: 1}
-		rcArg, build = a.ReplyControl, func(rc string) []threads.Post { return []threads.Post{replyPost(a, rc)} }
+		rcArg, build = a.ReplyControl, func(rc string) []threads.Post {
+			p, r := replyPost(a, rc)
+			refs = r
+			return []threads.Post{p}
+		}
 	case *schemas.PublishThreadArgs:
 		cost = schemas.QuotaCost{Posts: 1, Replies: len(a.Parts) - 1}
 		rcArg, build = a.ReplyControl, func(rc string) []threads.Post {
