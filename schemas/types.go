@@ -355,10 +355,10 @@ type CarouselResult struct {
 // top-level posts only, or refuses outright for replies: Refused names
 // them.
 type ReplyArgs struct {
-	ReplyToID    string `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Post or reply to answer."`
-	Text         string `json:"text,omitempty"`
-	ImageURL     string `json:"image_url,omitempty" jsonschema_description:"Not with video_url."`
-	VideoURL     string `json:"video_url,omitempty" jsonschema_description:"Not with image_url."`
+	ReplyToID string `json:"reply_to_id" jsonschema:"required" jsonschema_description:"Post or reply to answer."`
+	Text      string `json:"text,omitempty"`
+	ImageURL  string `json:"image_url,omitempty" jsonschema_description:"Not with video_url."`
+	VideoURL  string `json:"video_url,omitempty" jsonschema_description:"Not with image_url."`
 	// Media is the reply's image or video from any source (a local
 	// path, an upload, inline data or a URL), instead of image_url or
 	// video_url.
