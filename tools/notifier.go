@@ -41,7 +41,20 @@ type Notifier struct {
 	// stateful HTTP streams): they receive server events sent outside a
 	// request, filtered by their logging/setLevel level.
 	sessions map[string]struct{}
+	// requestOnly keeps server events to the client whose request caused
+	// them (NotifyRequestOnly).
+	requestOnly bool
 }
+
+// NotifierOption configures a Notifier.
+type NotifierOption func(*Notifier)
+
+// NotifyRequestOnly sends a server event only to the client whose request
+// caused it, never to the other connected sessions. A server whose clients
+// are different people (OAuth sign-in, each user acting as their own
+// accounts) uses it: one user's publishes (username, permalink) are none of
+// another's business.
+func NotifyRequestOnly() NotifierOption { return func(n *Notifier) { n.requestOnly = true } }
 
 // maxSubscriptions bounds the subscriptions remembered, so clients that
 // subscribe and never disconnect (a stateless HTTP session is never
@@ -49,8 +62,12 @@ type Notifier struct {
 const maxSubscriptions = 10000
 
 // NewNotifier returns a Notifier to pass in [Deps].Notifier.
-func NewNotifier() *Notifier {
-	return &Notifier{subs: map[string]map[any]struct{}{}, sessions: map[string]struct{}{}}
+func NewNotifier(opts ...NotifierOption) *Notifier {
+	n := &Notifier{subs: map[string]map[any]struct{}{}, sessions: map[string]struct{}{}}
+	for _, o := range opts {
+		o(n)
+	}
+	return n
 }
 
 // attach binds n to the server s (its hooks record the sessions) and sets
@@ -230,13 +247,16 @@ const EventLogger = "threads-mcp"
 // registered session gets it when its logging/setLevel level admits it.
 // The level of a session is error until its client lowers it, and a
 // 2026-07-28 client cannot (logging/setLevel is gone), so below error such
-// a client hears only of its own requests.
+// a client hears only of its own requests. With NotifyRequestOnly, only
+// the requesting client hears of it.
 func (n *Notifier) Event(ctx context.Context, level mcp.LoggingLevel, event string, fields map[string]any) {
 	n.mu.Lock()
 	srv, scrub := n.srv, n.scrub
 	others := make([]string, 0, len(n.sessions))
 	for id := range n.sessions {
-		others = append(others, id)
+		if !n.requestOnly {
+			others = append(others, id)
+		}
 	}
 	n.mu.Unlock()
 	if srv == nil {

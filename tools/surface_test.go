@@ -32,7 +32,7 @@ type world struct {
 
 // newWorld builds a server for the demo account; name is its stored name
 // ("" for the unnamed environment account).
-func newWorld(t *testing.T, name string, redact func(string) string) *world {
+func newWorld(t *testing.T, name string, redact func(string) string, opts ...tools.NotifierOption) *world {
 	t.Helper()
 	emu := emulator.NewServer(emulator.WithDemoWorld(), emulator.WithTokenPrefix(sentinel))
 	t.Cleanup(emu.Close)
@@ -47,7 +47,7 @@ func newWorld(t *testing.T, name string, redact func(string) string) *world {
 	}
 	api := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
 		threads.WithPollPolicy(threads.PollPolicy{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond, Multiplier: 1.5, Deadline: 20 * time.Second, VideoDeadline: 20 * time.Second}))
-	n := tools.NewNotifier()
+	n := tools.NewNotifier(opts...)
 	srv := tools.NewServer(tools.Deps{
 		Accounts: &tools.SingleAccount{Account: tools.Account{Name: name, API: api}, Source: "environment"},
 		Settings: st, Sandbox: true, Ledger: led, Notifier: n, Redact: redact,
@@ -549,6 +549,29 @@ func TestLoggingEvents(t *testing.T) {
 	modern.callTool(t, "publish_text", map[string]any{"text": "logged modern publish"})
 	if _, ok := modern.await(string(mcp.MethodNotificationMessage), 2*time.Second); !ok {
 		t.Error("modern client at info got no event")
+	}
+}
+
+// TestEventsRequestOnly: with NotifyRequestOnly (clients are different
+// people), a publish is told to the client that made it and to no other
+// session, whatever its level.
+func TestEventsRequestOnly(t *testing.T) {
+	w := newWorld(t, "", nil, tools.NotifyRequestOnly())
+	caller := w.connect(t, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
+	other := w.connect(t, mcp.LATEST_LEGACY_PROTOCOL_VERSION)
+	for _, p := range []*peer{caller, other} {
+		req := mcp.SetLevelRequest{}
+		req.Params.Level = mcp.LoggingLevelDebug
+		if err := p.c.SetLevel(t.Context(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	caller.callTool(t, "publish_text", map[string]any{"text": "my own business"})
+	if _, ok := caller.await(string(mcp.MethodNotificationMessage), 2*time.Second); !ok {
+		t.Fatal("the caller got no event of its own publish")
+	}
+	if n, ok := other.await(string(mcp.MethodNotificationMessage), 300*time.Millisecond); ok {
+		t.Errorf("another session heard of the publish: %v", n.Params.AdditionalFields)
 	}
 }
 

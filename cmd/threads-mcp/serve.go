@@ -142,7 +142,13 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	notifier := tools.NewNotifier()
+	var notifyOpts []tools.NotifierOption
+	if c.OAuth {
+		// Each signed-in user acts as their own accounts: one user's
+		// publishes are not told to another.
+		notifyOpts = append(notifyOpts, tools.NotifyRequestOnly())
+	}
+	notifier := tools.NewNotifier(notifyOpts...)
 	evs.SetFanout(tools.NewEventFanout(notifier))
 	ea := tools.EventAccounts{Accounts: accts}
 	secrets := c.WebhookSecrets
