@@ -198,6 +198,9 @@ type Deps struct {
 	// Redact scrubs secrets from resource contents and events sent to
 	// clients (redact.Set.Scrub); nil sends them as they are.
 	Redact func(string) string
+	// Doctor runs the doctor's checks for the doctor tool; nil makes the
+	// tool say the doctor is not available.
+	Doctor Diagnose
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -236,6 +239,7 @@ func registry() []func() Tool {
 		ignoreReply,
 		listAccounts,
 		getPublishingLimit,
+		doctorTool,
 	}
 }
 
@@ -278,6 +282,9 @@ const (
 	ToolsetRead     = "read"
 	ToolsetModerate = "moderate"
 	ToolsetAccounts = "accounts"
+	// ToolsetDiagnostics holds the doctor tool; not default, to keep the
+	// default tools/list within its size goal.
+	ToolsetDiagnostics = "diagnostics"
 )
 
 // toolsets are the toolsets in the order they are documented. A new
@@ -288,6 +295,7 @@ var toolsets = []Toolset{
 	{ToolsetRead, "Read the account's posts, any post by link, replies, mentions, search results, profiles, insights and what worked best.", true},
 	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval.", true},
 	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas.", true},
+	{ToolsetDiagnostics, "What is wrong with the setup (tokens, permissions, quotas, network, HTTP settings) and how to fix it.", false},
 }
 
 // ToolsetAll selects every toolset; ToolsetDefault the default ones.

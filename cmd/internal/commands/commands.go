@@ -57,6 +57,7 @@ var commands = []struct{ name, args, summary string }{
 	{"auth", "login|status|refresh|logout|default ...", "manage stored Threads accounts"},
 	{"install", "--client CLIENT [flags]", "add threads-mcp to an MCP client's configuration"},
 	{"uninstall", "--client CLIENT", "remove it again"},
+	{"doctor", "[flags] [--json]", "what is wrong with the setup, and the exact fix; exit 0 when all is well"},
 	{"version", "", "print the version"},
 	{"help", "", "this text"},
 }
