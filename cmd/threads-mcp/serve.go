@@ -12,7 +12,9 @@ import (
 
 	"github.com/threads-mcp/threads-mcp/auth/accounts"
 	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
+	"github.com/threads-mcp/threads-mcp/cmd/internal/commands"
 	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
+	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
@@ -35,6 +37,8 @@ type app struct {
 	logger   *log.Logger
 	inflight *transport.Inflight
 	closers  []func()
+	// sandboxURL and sandboxToken are the sandbox emulator's, for the doctor.
+	sandboxURL, sandboxToken string
 }
 
 func (a *app) close() {
@@ -105,6 +109,9 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 		return nil, err
 	}
 	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub}
+	deps.Doctor = func(ctx context.Context) (*schemas.DoctorResult, error) {
+		return commands.DoctorResult(ctx, c, a.sandboxURL, a.sandboxToken), nil
+	}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -127,6 +134,7 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 	a.closers = append(a.closers, emu.Close)
 	a.logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", emu.BaseURL())
 	c.Redact.Add(emu.DemoToken())
+	a.sandboxURL, a.sandboxToken = emu.BaseURL(), emu.DemoToken()
 	client := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
 		threads.WithLogger(logger), threads.WithUserAgent("threads-mcp/"+version))
 	return &tools.SingleAccount{
