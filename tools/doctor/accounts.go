@@ -110,6 +110,21 @@ func checkAccounts(ctx context.Context, env *Env) []Finding {
 			"threads-mcp auth login   (or try everything without an account: threads-mcp install --client claude-desktop --sandbox)")
 	}
 	var out []Finding
+	if name := env.DefaultAccount; name != "" && !env.Sandbox {
+		var names []string
+		found := false
+		for _, a := range accts {
+			if a.Source == "stored" {
+				names = append(names, a.Name)
+				found = found || a.Name == name
+			}
+		}
+		if !found {
+			out = append(out, Finding{Name: "default account", Status: StatusFail,
+				Detail: fmt.Sprintf("--account %s: no such stored account (stored: %s)", name, cmp.Or(strings.Join(names, ", "), "none")),
+				Fix:    auth.LoginCommand(name) + ", or pass --account with one of the stored names (threads-mcp auth status lists them)"})
+		}
+	}
 	for _, a := range accts {
 		out = append(out, env.checkAccount(ctx, a)...)
 	}

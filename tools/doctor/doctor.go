@@ -121,6 +121,9 @@ type Env struct {
 	// Accounts are the accounts to check besides the stored ones (the
 	// THREADS_ACCESS_TOKEN account, the sandbox's demo account).
 	Accounts []Account
+	// DefaultAccount is the account calls act as when they name none
+	// (--account); "" is the stored default.
+	DefaultAccount string
 	// Tools are the tools served (tools.Select); nil is the default
 	// selection.
 	Tools []tools.Tool

@@ -192,8 +192,14 @@ func TestDoctorFindings(t *testing.T) {
 			setup: func(t *testing.T, w *world, env *doctor.Env) {
 				env.Now = func() time.Time { return time.Now().Add(10 * time.Minute) }
 			},
-			want: []want{{name: "clock", status: doctor.StatusFail, detailHas: "this machine's clock is 10m0s ahead of",
+			want: []want{{name: "clock", status: doctor.StatusFail, detailHas: "this machine's clock is 10m",
 				fixHas: "timedatectl set-ntp true"}},
+		},
+		{
+			name: "unknown --account", scopes: all,
+			setup: func(t *testing.T, w *world, env *doctor.Env) { env.DefaultAccount = "personal" },
+			want: []want{{name: "default account", status: doctor.StatusFail, detailHas: "--account personal: no such stored account (stored: work)",
+				fix: "threads-mcp auth login --account personal, or pass --account with one of the stored names (threads-mcp auth status lists them)"}},
 		},
 		{
 			name: "no account", scopes: all,

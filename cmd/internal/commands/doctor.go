@@ -32,7 +32,7 @@ func NewDoctor(c *config.Config) *doctor.Doctor {
 // sandbox's emulator is given by its base URL and demo token.
 func DoctorEnv(c *config.Config, sandboxURL, sandboxToken string) *doctor.Env {
 	dir, _ := c.Dir()
-	env := &doctor.Env{StateDir: dir, Sandbox: c.Sandbox, Tools: c.Tools, BaseURL: c.BaseURL}
+	env := &doctor.Env{StateDir: dir, Sandbox: c.Sandbox, Tools: c.Tools, BaseURL: c.BaseURL, DefaultAccount: c.Account}
 	if c.Redact != nil {
 		env.Redact = c.Redact.Scrub
 	}
