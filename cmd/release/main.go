@@ -36,7 +36,7 @@ func run(args []string, stdout io.Writer) error {
 		return fmt.Errorf("usage: release manifest|mcpb|server-json|sbom [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	version := fs.String("version", "0.0.0-dev", "the release version (the tag, v optional)")
+	version := fs.String("version", "", "the release version (the tag, v optional; default 0.0.0-dev, for sbom the binary's own)")
 	goos := fs.String("os", runtime.GOOS, "the binary's GOOS")
 	goarch := fs.String("arch", runtime.GOARCH, "the binary's GOARCH")
 	binary := fs.String("binary", "", "the built threads-mcp binary")
@@ -45,6 +45,9 @@ func run(args []string, stdout io.Writer) error {
 	epoch := fs.Int64("mtime", 0, "mcpb: modification time of the entries, Unix seconds (default: the binary's)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *version == "" && args[0] != "sbom" {
+		*version = "0.0.0-dev"
 	}
 	switch args[0] {
 	case "manifest":
@@ -101,7 +104,7 @@ func run(args []string, stdout io.Writer) error {
 		return write(*out, stdout, b)
 	case "sbom":
 		var b bytes.Buffer
-		if err := release.SBOM(&b, *binary, time.Now()); err != nil {
+		if err := release.SBOM(&b, *binary, *version, time.Now()); err != nil {
 			return err
 		}
 		return write(*out, stdout, b.Bytes())

@@ -196,14 +196,15 @@ func TestSBOM(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	var b bytes.Buffer
-	if err := release.SBOM(&b, self, time.Unix(1700000000, 0)); err != nil {
+	if err := release.SBOM(&b, self, "1.2.3", time.Unix(1700000000, 0)); err != nil {
 		t.Fatal(err)
 	}
 	var bom release.CycloneDX
 	if err := json.Unmarshal(b.Bytes(), &bom); err != nil {
 		t.Fatal(err)
 	}
-	if bom.BOMFormat != "CycloneDX" || bom.SpecVersion != "1.5" || len(bom.Metadata.Component.Hashes) != 1 {
+	if app := bom.Metadata.Component; bom.BOMFormat != "CycloneDX" || bom.SpecVersion != "1.5" || len(app.Hashes) != 1 ||
+		app.Version != "v1.2.3" || app.PURL != "pkg:golang/github.com/threads-mcp/threads-mcp@v1.2.3" {
 		t.Fatalf("bom %+v", bom.Metadata)
 	}
 	found := false

@@ -67,8 +67,10 @@ type Dependency struct {
 // build information the Go toolchain embeds in it (what `go version -m`
 // prints): the main module, every module linked in (replacements
 // resolved), the Go version and the build settings (GOOS, GOARCH,
-// CGO_ENABLED, -ldflags, VCS revision). No network, no syft.
-func SBOM(w io.Writer, path string, now time.Time) error {
+// CGO_ENABLED, -ldflags, VCS revision). version, when given, is the
+// binary's release version (a checkout build records "(devel)"). No
+// network, no syft.
+func SBOM(w io.Writer, path, version string, now time.Time) error {
 	bi, err := buildinfo.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("release: sbom: %w", err)
@@ -78,8 +80,12 @@ func SBOM(w io.Writer, path string, now time.Time) error {
 		return fmt.Errorf("release: sbom: %w", err)
 	}
 	sum := sha256.Sum256(data)
-	mainRef := purl(bi.Main.Path, bi.Main.Version)
-	app := Component{Type: "application", BOMRef: mainRef, Name: filepath.Base(path), Version: bi.Main.Version, PURL: mainRef,
+	mainVersion := bi.Main.Version
+	if version != "" {
+		mainVersion = tagOf(version)
+	}
+	mainRef := purl(bi.Main.Path, mainVersion)
+	app := Component{Type: "application", BOMRef: mainRef, Name: filepath.Base(path), Version: mainVersion, PURL: mainRef,
 		Hashes:     []Hash{{Alg: "SHA-256", Content: hex.EncodeToString(sum[:])}},
 		Properties: []Property{{Name: "go:module", Value: bi.Main.Path}, {Name: "go:version", Value: bi.GoVersion}}}
 	for _, s := range bi.Settings {
