@@ -122,6 +122,16 @@ func TestDoctorFindings(t *testing.T) {
 			},
 		},
 		{
+			name: "default login scopes", scopes: emulator.DefaultScopes,
+			want: []want{
+				{name: "account work: permissions", status: doctor.StatusFail,
+					detailHas: "without threads_delete, delete_post will fail; without threads_keyword_search, search_posts will fail; " +
+						"without threads_manage_mentions, list_mentions will fail",
+					fix: "threads-mcp auth login --account work --add-scopes threads_delete,threads_keyword_search,threads_manage_mentions " +
+						"(it keeps the account's other permissions)"},
+			},
+		},
+		{
 			name: "missing optional scope only warns", scopes: []string{"threads_basic", "threads_content_publish", "threads_manage_replies",
 				"threads_read_replies", "threads_manage_insights", "threads_delete", "threads_keyword_search", "threads_manage_mentions"},
 			ok: true,
