@@ -165,7 +165,7 @@ func NewManifest(version, goos string) (*Manifest, error) {
 				Description: "Use the built-in Threads emulator: no Meta account needed, nothing is published to Threads.",
 				Default:     true},
 			"account": {Type: "string", Title: "Threads account",
-				Description: "The stored account to act as (see `threads-mcp auth status`); empty for the default. Ignored in the sandbox.",
+				Description: "The stored account to act as (see `threads-mcp auth status`); empty for the default. Leave it empty with the sandbox.",
 				Default:     ""},
 		},
 		Compatibility: Compatibility{Platforms: []string{platform}},
