@@ -75,6 +75,10 @@ type def struct {
 	// is sent, naming the scope and the command that adds it. They are
 	// listed in scopes too.
 	needs []string
+	// optional are the scopes of scopes that only some calls need (a
+	// location tag, a share to Instagram, another account's post): a token
+	// without them serves the other calls.
+	optional []string
 }
 
 // Tool is one tool as data: its MCP definition (name, title, description,
@@ -84,7 +88,9 @@ type Tool struct {
 	def     mcp.Tool
 	toolset string
 	scopes  []string
-	bind    func(Deps) server.ToolHandlerFunc
+	// optional are the scopes only some calls need (def.optional).
+	optional []string
+	bind     func(Deps) server.ToolHandlerFunc
 	// check runs the pipeline's checks on raw arguments (checkArgs) and
 	// returns the normalized arguments (a pointer to the tool's Args type).
 	check func(raw json.RawMessage) (any, error)
@@ -92,6 +98,23 @@ type Tool struct {
 
 // Scopes returns the Threads permissions the tool needs.
 func (t Tool) Scopes() []string { return slices.Clone(t.scopes) }
+
+// Required returns the permissions every call of the tool needs: its
+// Scopes but the Optional ones. A token without one of them fails every
+// call.
+func (t Tool) Required() []string {
+	var out []string
+	for _, s := range t.scopes {
+		if !slices.Contains(t.optional, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Optional returns the permissions only some calls of the tool need (a
+// location tag, a share to Instagram, another account's post).
+func (t Tool) Optional() []string { return slices.Clone(t.optional) }
 
 // Definition returns the tool's MCP definition, as tools/list shows it.
 func (t Tool) Definition() mcp.Tool { return t.def }
@@ -197,7 +220,12 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 		}
 	}
 	check := func(raw json.RawMessage) (any, error) { return checkArgs[A, PA](validator, raw) }
-	return Tool{def: tool, toolset: d.toolset, scopes: scopes, bind: bind, check: check}
+	for _, o := range d.optional {
+		if !slices.Contains(scopes, o) {
+			panic(fmt.Sprintf("tools: %s: optional scope %q is not among its scopes", d.name, o))
+		}
+	}
+	return Tool{def: tool, toolset: d.toolset, scopes: scopes, optional: slices.Clone(d.optional), bind: bind, check: check}
 }
 
 // handle runs the pipeline of one call; it never returns a Go error, so a

@@ -47,11 +47,13 @@ func promptIcons() []mcp.Icon { return []mcp.Icon{svgIcon(iconServer)} }
 // tools by toolset (MCP itself has no toolsets, and tools carry no icons).
 var (
 	toolsetTitles = map[string]string{
-		ToolsetPublish:  "Publish",
-		ToolsetRead:     "Read",
-		ToolsetModerate: "Moderate",
-		ToolsetAccounts: "Accounts",
-		ToolsetEvents:   "Events",
+		ToolsetPublish:     "Publish",
+		ToolsetRead:        "Read",
+		ToolsetModerate:    "Moderate",
+		ToolsetAccounts:    "Accounts",
+		ToolsetEvents:      "Events",
+		ToolsetMedia:       "Media",
+		ToolsetDiagnostics: "Diagnostics",
 	}
 	toolsetDrawings = map[string]string{
 		// a pen
@@ -63,6 +65,10 @@ var (
 		ToolsetAccounts: `<circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>`,
 		// a bell
 		ToolsetEvents: `<path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.7 21a2 2 0 0 1-3.4 0"/>`,
+		// a picture
+		ToolsetMedia: `<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="9" cy="9" r="2"/><path d="M21 15l-5-5L5 21"/>`,
+		// a pulse line
+		ToolsetDiagnostics: `<path d="M22 12h-4l-3 9L9 3l-3 9H2"/>`,
 	}
 )
 

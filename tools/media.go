@@ -18,6 +18,9 @@ func publishMedia() Tool {
 		toolset:     ToolsetPublish,
 		scopes:      []string{scopeBasic, scopeContentPublish, scopeShareIG},
 		hints:       additive(),
+
+		// Only a share to Instagram needs it.
+		optional: []string{scopeShareIG},
 	}, func(ctx context.Context, c *call, a *schemas.PublishMediaArgs) (*schemas.MediaResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {

@@ -23,6 +23,9 @@ func publishText() Tool {
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish, scopeLocation, scopeShareIG},
 		hints:   additive(),
+
+		// Only a location_id or a share to Instagram needs these.
+		optional: []string{scopeLocation, scopeShareIG},
 	}, func(ctx context.Context, c *call, a *schemas.PublishTextArgs) (*schemas.PostResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {

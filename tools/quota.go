@@ -225,3 +225,13 @@ func oldestInWindow(ctx context.Context, acct *Account, reply bool) time.Time {
 	}
 	return oldest
 }
+
+// PublishingQuotas converts a publishing-limit reading to the post, reply
+// and delete quotas get_publishing_limit reports, Threads' documented sizes
+// filling in a config the response omits. The delete quota is meaningful
+// only when lim was read with the delete fields (they need threads_delete).
+func PublishingQuotas(lim *threads.PublishingLimit) (posts, replies, deletes schemas.Quota) {
+	return quota(lim.QuotaUsage, lim.Config, defaultPostQuota),
+		quota(lim.ReplyQuotaUsage, lim.ReplyConfig, defaultReplyQuota),
+		quota(lim.DeleteQuotaUsage, lim.DeleteConfig, defaultDeleteQuota)
+}

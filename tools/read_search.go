@@ -129,6 +129,9 @@ func getProfile() Tool {
 		toolset: ToolsetRead,
 		scopes:  []string{scopeBasic, scopeProfileDiscovery},
 		hints:   readOnly(),
+
+		// Only another account's profile needs it.
+		optional: []string{scopeProfileDiscovery},
 	}, func(ctx context.Context, c *call, a *schemas.GetProfileArgs) (*schemas.GetProfileResult, error) {
 		api := c.acct.API
 		if a.Username == "" {

@@ -102,6 +102,9 @@ func reply() Tool {
 		toolset: ToolsetPublish,
 		scopes:  []string{scopeBasic, scopeContentPublish, "threads_keyword_search", "threads_manage_mentions"},
 		hints:   additive(),
+
+		// Only a reply to another account's post needs one of these.
+		optional: []string{"threads_keyword_search", "threads_manage_mentions"},
 	}, func(ctx context.Context, c *call, a *schemas.ReplyArgs) (*schemas.ReplyResult, error) {
 		rc, err := c.replyControl(ctx, a.ReplyControl)
 		if err != nil {

@@ -210,6 +210,9 @@ type Deps struct {
 	// Media stages local media inputs (path, upload_id, data) and
 	// pre-flights media URLs; nil refuses local inputs and checks nothing.
 	Media *media.Media
+	// Doctor runs the doctor's checks for the doctor tool; nil makes the
+	// tool say the doctor is not available.
+	Doctor Diagnose
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -251,6 +254,7 @@ func registry() []func() Tool {
 		listEvents,
 		markEventsSeen,
 		createMediaUpload,
+		doctorTool,
 	}
 }
 
@@ -294,6 +298,9 @@ const (
 	ToolsetModerate = "moderate"
 	ToolsetAccounts = "accounts"
 	ToolsetEvents   = "events"
+	// ToolsetDiagnostics holds the doctor tool; not default, to keep the
+	// default tools/list within its size goal.
+	ToolsetDiagnostics = "diagnostics"
 )
 
 // toolsets are the toolsets in the order they are documented. A new
@@ -306,6 +313,7 @@ var toolsets = []Toolset{
 	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas.", true},
 	{ToolsetEvents, "Replies, mentions, publishes and deletes heard by webhook or polling, and marking them seen.", false},
 	{ToolsetMedia, "One-time upload URLs for images and videos from agents not on the server's machine.", false},
+	{ToolsetDiagnostics, "What is wrong with the setup (tokens, permissions, quotas, network, HTTP settings) and how to fix it.", false},
 }
 
 // ToolsetAll selects every toolset; ToolsetDefault the default ones.

@@ -87,6 +87,8 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 		return commands.Install(rest, s.io(getenv), false)
 	case "uninstall":
 		return commands.Install(rest, s.io(getenv), true)
+	case "doctor":
+		return commands.Doctor(ctx, rest, s.io(getenv))
 	case "version":
 		fmt.Fprintln(s.out, "threads-mcp", version)
 		return exitOK

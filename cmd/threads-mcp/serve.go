@@ -17,7 +17,9 @@ import (
 	"github.com/threads-mcp/threads-mcp/auth/accounts"
 	"github.com/threads-mcp/threads-mcp/auth/oauthserver"
 	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
+	"github.com/threads-mcp/threads-mcp/cmd/internal/commands"
 	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
+	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
@@ -51,6 +53,8 @@ type app struct {
 	public []transport.Route
 	// emulatorURL is the sandbox emulator's root URL ("" when live).
 	emulatorURL string
+	// sandboxURL and sandboxToken are the sandbox emulator's, for the doctor.
+	sandboxURL, sandboxToken string
 	// emu is the sandbox's emulator (nil outside sandbox mode).
 	emu *emulator.Server
 }
@@ -174,6 +178,9 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	go md.RunSweeper(sctx, time.Hour)
 	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub,
 		Notifier: notifier, Events: evs, Media: md}
+	deps.Doctor = func(ctx context.Context) (*schemas.DoctorResult, error) {
+		return commands.DoctorResult(ctx, c, a.sandboxURL, a.sandboxToken), nil
+	}
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -198,6 +205,7 @@ func sandbox(a *app, c *config.Config, dir string, logger *slog.Logger) (tools.A
 	a.emulatorURL = emu.URL
 	a.logger.Warn("SANDBOX MODE: tools talk to the built-in Threads emulator; nothing is published to Threads", "emulator", emu.BaseURL())
 	c.Redact.Add(emu.DemoToken())
+	a.sandboxURL, a.sandboxToken = emu.BaseURL(), emu.DemoToken()
 	client := threads.NewClient(threads.WithBaseURL(emu.BaseURL()), threads.WithToken(emu.DemoToken()),
 		threads.WithLogger(logger), threads.WithUserAgent("threads-mcp/"+version))
 	return &tools.SingleAccount{

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -368,12 +367,12 @@ func CheckOwner(dir string) error {
 	if err != nil {
 		return nil // Open creates it, or reports the error itself
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || os.Geteuid() != 0 || int(st.Uid) == 0 {
+	uid, ok := fileOwner(fi)
+	if !ok || os.Geteuid() != 0 || uid == 0 {
 		return nil
 	}
 	return fmt.Errorf("state: refusing to use %s as root: it belongs to uid %d. "+
-		"Run threads-mcp as that user (e.g. sudo -u '#%d' threads-mcp ...), or give root its own state directory with THREADS_MCP_STATE_DIR", dir, st.Uid, st.Uid)
+		"Run threads-mcp as that user (e.g. sudo -u '#%d' threads-mcp ...), or give root its own state directory with THREADS_MCP_STATE_DIR", dir, uid, uid)
 }
 
 // DefaultAccount returns the name of the default account. It returns an
@@ -478,6 +477,5 @@ func holderDead(owner string) bool {
 	if err != nil || pid <= 0 || host != strings.ReplaceAll(me, "/", "_") || pid == os.Getpid() {
 		return false
 	}
-	// Signal 0 checks existence only. EPERM means it exists (another uid).
-	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+	return processGone(pid)
 }

@@ -58,6 +58,7 @@ var commands = []struct{ name, args, summary string }{
 	{"webhooks", "subscribe|list|unsubscribe [flags]", "manage the app's Threads webhook subscription"},
 	{"install", "--client CLIENT [flags]", "add threads-mcp to an MCP client's configuration"},
 	{"uninstall", "--client CLIENT", "remove it again"},
+	{"doctor", "[flags] [--json]", "what is wrong with the setup, and the exact fix; exit 0 when all is well"},
 	{"version", "", "print the version"},
 	{"help", "", "this text"},
 }

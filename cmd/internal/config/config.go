@@ -159,6 +159,19 @@ func FlagSet(name string, getenv func(string) string, extra ...func(*flag.FlagSe
 // environment, checks them, and returns the positional arguments. extra adds
 // a command's own flags. Flag syntax errors are written to stderr.
 func Parse(name string, args []string, stderr io.Writer, getenv func(string) string, extra ...func(*flag.FlagSet)) (*Config, []string, error) {
+	c, rest, err := ParseLenient(name, args, stderr, getenv, extra...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p := c.HTTPProblems(); len(p) > 0 {
+		return nil, nil, p[0]
+	}
+	return c, rest, nil
+}
+
+// ParseLenient is Parse without refusing an unsafe HTTP setup
+// (HTTPProblems), for `threads-mcp doctor`, which reports it instead.
+func ParseLenient(name string, args []string, stderr io.Writer, getenv func(string) string, extra ...func(*flag.FlagSet)) (*Config, []string, error) {
 	c := &Config{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -204,8 +217,9 @@ func Parse(name string, args []string, stderr io.Writer, getenv func(string) str
 	if strings.HasPrefix(c.MediaStore, "s3://") {
 		c.Redact.Add(getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN"))
 	}
-	if err := c.checkHTTP(); err != nil {
-		return nil, nil, err
+	if tok := strings.TrimSpace(c.HTTPToken); tok != "" && c.Transport != "stdio" {
+		c.HTTPToken = tok
+		c.Redact.Add(tok)
 	}
 	return c, rest, nil
 }
@@ -264,35 +278,55 @@ func (c *Config) eventSettings(fs *flag.FlagSet, getenv func(string) string) err
 	return nil
 }
 
-// checkHTTP refuses an HTTP setup anyone could post through.
-func (c *Config) checkHTTP() error {
+// HTTPProblem is one reason an HTTP setup is refused: anyone could post
+// through it, or it is not a setup at all. Error is Problem and Fix.
+type HTTPProblem struct {
+	Problem string
+	Fix     string
+}
+
+func (p HTTPProblem) Error() string {
+	if p.Fix == "" {
+		return p.Problem
+	}
+	return p.Problem + ". " + p.Fix
+}
+
+// HTTPProblems lists why the HTTP setup is refused (none for stdio): an
+// unknown transport, a weak bearer token, a listener off loopback or
+// allowed hosts (a reverse proxy) without a bearer token.
+func (c *Config) HTTPProblems() []HTTPProblem {
 	switch c.Transport {
 	case "stdio":
 		return nil
 	case "sse", "http":
 	default:
-		return fmt.Errorf("--transport must be stdio, sse or http, not %q", c.Transport)
+		return []HTTPProblem{{Problem: fmt.Sprintf("--transport must be stdio, sse or http, not %q", c.Transport)}}
 	}
 	if c.OAuth {
-		return c.checkOAuth()
-	}
-	if c.HTTPToken != "" {
-		tok, err := httpmw.CheckToken(c.HTTPToken)
-		if err != nil {
-			return fmt.Errorf("--http-token / THREADS_MCP_HTTP_TOKEN: %w", err)
+		if err := c.checkOAuth(); err != nil {
+			return []HTTPProblem{{Problem: err.Error()}}
 		}
-		c.HTTPToken = tok
-		c.Redact.Add(tok)
+		return nil
+	}
+	var out []HTTPProblem
+	if c.HTTPToken != "" {
+		if _, err := httpmw.CheckToken(c.HTTPToken); err != nil {
+			out = append(out, HTTPProblem{Problem: "--http-token / THREADS_MCP_HTTP_TOKEN: " + err.Error()})
+		}
 	}
 	if c.HTTPToken == "" && !httpmw.IsLoopbackAddr(c.Listen) {
-		return fmt.Errorf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you. "+
-			"Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1", c.Listen)
+		out = append(out, HTTPProblem{
+			Problem: fmt.Sprintf("refusing to listen on %s without a bearer token: anyone who can reach it could post as you", c.Listen),
+			Fix:     "Set --http-token (or THREADS_MCP_HTTP_TOKEN), or listen on 127.0.0.1"})
 	}
 	if c.Hosts != "" && c.HTTPToken == "" {
-		return fmt.Errorf("refusing --allowed-hosts (THREADS_MCP_ALLOWED_HOSTS) without a bearer token: behind a reverse proxy " +
-			"anyone who can reach the proxy could post as you. Set --http-token (or THREADS_MCP_HTTP_TOKEN)")
+		out = append(out, HTTPProblem{
+			Problem: "refusing --allowed-hosts (THREADS_MCP_ALLOWED_HOSTS) without a bearer token: behind a reverse proxy " +
+				"anyone who can reach the proxy could post as you",
+			Fix: "Set --http-token (or THREADS_MCP_HTTP_TOKEN)"})
 	}
-	return nil
+	return out
 }
 
 // checkOAuth checks an OAuth setup: Streamable HTTP, a valid public URL,

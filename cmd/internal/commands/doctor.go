@@ -1,0 +1,146 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/threads-mcp/threads-mcp/cmd/internal/cli"
+	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
+	"github.com/threads-mcp/threads-mcp/schemas"
+	"github.com/threads-mcp/threads-mcp/threads/emulator"
+	"github.com/threads-mcp/threads-mcp/tools/doctor"
+	"github.com/threads-mcp/threads-mcp/tools/httpmw"
+)
+
+// doctorUsage is the usage line of doctor.
+const doctorUsage = "doctor [server flags] [--json]"
+
+// NewDoctor returns the doctor for the server configured by c: the
+// standard checks, then one per configured component. A component's check
+// is registered here, after the HTTP transport's, in the order a person
+// fixes things.
+func NewDoctor(c *config.Config) *doctor.Doctor {
+	d := doctor.New(doctor.Standard()...)
+	d.Register(httpCheck(c))
+	return d
+}
+
+// DoctorEnv is what the doctor checks for the server configured by c. A
+// sandbox's emulator is given by its base URL and demo token.
+func DoctorEnv(c *config.Config, sandboxURL, sandboxToken string) *doctor.Env {
+	dir, _ := c.Dir()
+	env := &doctor.Env{StateDir: dir, Sandbox: c.Sandbox, Tools: c.Tools, BaseURL: c.BaseURL, DefaultAccount: c.Account}
+	if c.Redact != nil {
+		env.Redact = c.Redact.Scrub
+	}
+	switch {
+	case c.Sandbox:
+		env.BaseURL = sandboxURL
+		env.Accounts = []doctor.Account{{Name: "sandbox", Source: "sandbox", Token: sandboxToken}}
+	case c.Token != "":
+		env.Accounts = []doctor.Account{{Source: "environment", Token: c.Token}}
+	}
+	return env
+}
+
+// Doctor runs `threads-mcp doctor`: it checks the setup the same flags
+// and environment give the server, prints one line per finding (or the
+// report as JSON with --json) and exits 0 only when nothing the enabled
+// tools need is broken.
+func Doctor(ctx context.Context, args []string, s IO) int {
+	getenv := s.getenv()
+	var asJSON bool
+	jsonFlag := func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the report as JSON ({ok, checks: [{check, status, detail, fix}]})")
+	}
+	if cli.WantsHelp(args) {
+		cli.PrintHelp(s.Out, config.FlagSet("doctor", getenv, jsonFlag), doctorUsage,
+			"Checks the state directory, each account's token, the permissions the enabled tools need, the app's mode,\n"+
+				"the quotas, the Graph API host, the clock and the HTTP settings; prints the exact fix for each problem.\n"+
+				"Give it the flags (or environment) the server runs with. Exit 0 only when the enabled tools have all they need.")
+		return ExitOK
+	}
+	c, rest, err := config.ParseLenient("doctor", args, s.Err, getenv, jsonFlag)
+	if err != nil {
+		fmt.Fprintln(s.Err, "threads-mcp doctor:", err)
+		return ExitUsage
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(s.Err, "threads-mcp doctor: unexpected arguments %q\nusage: threads-mcp %s\n", rest, doctorUsage)
+		return ExitUsage
+	}
+	var sandboxURL, sandboxToken string
+	if c.Sandbox {
+		// The sandbox's own world is left alone: its faults and limits
+		// (the --sandbox-* flags) apply to a fresh one.
+		emu, err := emulator.OpenServer(append(emulator.SandboxDefaults(), c.Emulator...)...)
+		if err != nil {
+			fmt.Fprintln(s.Err, "threads-mcp doctor: sandbox:", err)
+			return ExitFail
+		}
+		defer emu.Close()
+		sandboxURL, sandboxToken = emu.BaseURL(), emu.DemoToken()
+		c.Redact.Add(sandboxToken)
+	}
+	report := NewDoctor(c).Run(ctx, DoctorEnv(c, sandboxURL, sandboxToken))
+	if asJSON {
+		res := report.Result()
+		res.Sandbox = c.Sandbox
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			fmt.Fprintln(s.Err, "threads-mcp doctor:", err)
+			return ExitFail
+		}
+		fmt.Fprintln(s.Out, string(b))
+	} else if err := report.WriteText(s.Out); err != nil {
+		return ExitFail
+	}
+	if !report.OK() {
+		return ExitFail
+	}
+	return ExitOK
+}
+
+// DoctorResult runs the doctor for the doctor tool of a server configured
+// by c.
+func DoctorResult(ctx context.Context, c *config.Config, sandboxURL, sandboxToken string) *schemas.DoctorResult {
+	return NewDoctor(c).Run(ctx, DoctorEnv(c, sandboxURL, sandboxToken)).Result()
+}
+
+// httpCheck checks the HTTP transport settings when one is configured: the
+// refusals of config.HTTPProblems, then the bearer token's strength and the
+// allowed origins and hosts.
+func httpCheck(c *config.Config) doctor.Check {
+	return doctor.Check{Name: "http transport", Run: func(context.Context, *doctor.Env) []doctor.Finding {
+		if c.Transport == "stdio" {
+			return doctor.Skipped("stdio: no HTTP listener")
+		}
+		if probs := c.HTTPProblems(); len(probs) > 0 {
+			var out []doctor.Finding
+			for _, p := range probs {
+				fix := p.Fix
+				if fix == "" && strings.HasPrefix(p.Problem, "--http-token") {
+					fix = "set --http-token / THREADS_MCP_HTTP_TOKEN to a strong token; " + httpmw.GenerateTokenHint
+				}
+				out = append(out, doctor.Finding{Status: doctor.StatusFail, Detail: p.Problem, Fix: fix})
+			}
+			return out
+		}
+		detail := fmt.Sprintf("%s on %s", c.Transport, c.Listen)
+		if c.HTTPToken != "" {
+			detail += fmt.Sprintf(", bearer token set (%d bytes, strong enough)", len(c.HTTPToken))
+		} else {
+			detail += ", loopback only, no bearer token"
+		}
+		if c.Origins != "" {
+			detail += ", browser origins allowed besides loopback: " + c.Origins
+		}
+		if c.Hosts != "" {
+			detail += ", Host names allowed besides loopback: " + c.Hosts
+		}
+		return doctor.OK(detail)
+	}}
+}
