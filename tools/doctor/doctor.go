@@ -115,6 +115,9 @@ type Account struct {
 type Env struct {
 	// StateDir is the state directory ("" when none could be found).
 	StateDir string
+	// StateOptions open the state store as the server does (its database,
+	// its secret key).
+	StateOptions []state.Option
 	// Sandbox is set when the server runs against the built-in emulator:
 	// the state directory is then not needed for accounts.
 	Sandbox bool
@@ -294,3 +297,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// ScrubText removes the secrets the doctor knows of from s, for checks
+// registered from outside this package.
+func (e *Env) ScrubText(s string) string { return e.scrub(s) }

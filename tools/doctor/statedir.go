@@ -57,7 +57,7 @@ func checkStateDir(ctx context.Context, env *Env) []Finding {
 				"chmod 600 "+auth.ShellQuote(db)+"*")
 		}
 	}
-	st, err := state.Open(ctx, dir)
+	st, err := state.Open(ctx, dir, env.StateOptions...)
 	if le := (*state.LostError)(nil); errors.As(err, &le) {
 		return Failed(err.Error(), "restore "+le.Path+" from a backup, or start over on purpose: threads-mcp --reset-state (then threads-mcp auth login)")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools/doctor"
 	"github.com/threads-mcp/threads-mcp/tools/httpmw"
+	"github.com/threads-mcp/threads-mcp/tools/media"
 )
 
 // doctorUsage is the usage line of doctor.
@@ -24,7 +25,7 @@ const doctorUsage = "doctor [server flags] [--json]"
 // fixes things.
 func NewDoctor(c *config.Config) *doctor.Doctor {
 	d := doctor.New(doctor.Standard()...)
-	d.Register(httpCheck(c))
+	d.Register(httpCheck(c), mediaCheck(c), webhooksCheck(c))
 	return d
 }
 
@@ -32,7 +33,7 @@ func NewDoctor(c *config.Config) *doctor.Doctor {
 // sandbox's emulator is given by its base URL and demo token.
 func DoctorEnv(c *config.Config, sandboxURL, sandboxToken string) *doctor.Env {
 	dir, _ := c.Dir()
-	env := &doctor.Env{StateDir: dir, Sandbox: c.Sandbox, Tools: c.Tools, BaseURL: c.BaseURL, DefaultAccount: c.Account}
+	env := &doctor.Env{StateDir: dir, StateOptions: c.StateOptions, Sandbox: c.Sandbox, Tools: c.Tools, BaseURL: c.BaseURL, DefaultAccount: c.Account}
 	if c.Redact != nil {
 		env.Redact = c.Redact.Scrub
 	}
@@ -142,5 +143,60 @@ func httpCheck(c *config.Config) doctor.Check {
 			detail += ", Host names allowed besides loopback: " + c.Hosts
 		}
 		return doctor.OK(detail)
+	}}
+}
+
+// mediaCheck checks the media store when one is configured: a small test
+// object is uploaded, a URL signed for it and, for an S3 store, fetched
+// back through that URL as Meta would, then deleted. The self store is
+// served by the running server, so only its signing is checked here.
+func mediaCheck(c *config.Config) doctor.Check {
+	return doctor.Check{Name: "media store", Run: func(ctx context.Context, env *doctor.Env) []doctor.Finding {
+		spec := strings.TrimSpace(c.MediaStore)
+		switch {
+		case spec == "" && c.Sandbox:
+			return doctor.OK("sandbox: local files are staged on the emulator's media host")
+		case spec == "":
+			return doctor.Skipped("none configured: path, upload_id and data inputs are refused (public https URLs work); " +
+				"set --media-store s3://bucket/prefix, or self with --public-url, to post local files")
+		}
+		m, _, err := media.Open(media.Setup{Store: spec, PublicURL: c.PublicURL, StateDir: env.StateDir, Getenv: c.Getenv})
+		if err != nil {
+			return doctor.Failed(env.ScrubText(err.Error()), "fix --media-store / THREADS_MCP_MEDIA_STORE (s3://bucket/prefix with the AWS_* variables, or self with --public-url https://…)")
+		}
+		detail, err := m.SelfTest(ctx, strings.HasPrefix(spec, "s3://"), nil)
+		if err != nil {
+			return doctor.Failed(env.ScrubText(err.Error()), "check the bucket, its endpoint (AWS_ENDPOINT_URL), region and the credentials' write and delete rights")
+		}
+		return doctor.OK(detail)
+	}}
+}
+
+// webhooksCheck checks how replies and mentions are heard: Meta's webhooks
+// (the HTTP transport, a verify token and the app secrets that sign
+// deliveries) or the polling fallback.
+func webhooksCheck(c *config.Config) doctor.Check {
+	return doctor.Check{Name: "webhooks", Run: func(context.Context, *doctor.Env) []doctor.Finding {
+		polling := "polling every " + c.PollInterval.String()
+		if c.PollInterval <= 0 {
+			polling = "polling off"
+		}
+		switch {
+		case c.WebhookVerifyToken != "" && len(c.WebhookSecrets) == 0:
+			return doctor.Failed("a webhook verify token is set but no app secret: every delivery will be refused (its signature cannot be checked)",
+				"set THREADS_MCP_WEBHOOK_SECRETS to the app secret (App Dashboard → App settings → Basic)")
+		case c.WebhookVerifyToken == "" && len(c.WebhookSecrets) > 0:
+			return doctor.Failed("app secrets are set but no webhook verify token: Meta's subscription handshake will be refused",
+				"set THREADS_MCP_WEBHOOK_VERIFY_TOKEN to the verify token entered in the App Dashboard")
+		case c.WebhookVerifyToken != "" && c.Transport == "stdio":
+			return doctor.Warned("webhooks are configured but the stdio transport has no listener to receive them ("+polling+")",
+				"serve with --transport http behind your public URL, at /webhooks/threads")
+		case c.WebhookVerifyToken != "":
+			return doctor.OK("receiving at /webhooks/threads; " + polling + " as a fallback")
+		case c.PollInterval <= 0:
+			return doctor.Warned("no webhooks and polling is off: new replies and mentions are heard of only when a tool reads them",
+				"set THREADS_MCP_POLL_INTERVAL=2m, or configure webhooks (THREADS_MCP_WEBHOOK_VERIFY_TOKEN, THREADS_MCP_WEBHOOK_SECRETS)")
+		}
+		return doctor.Skipped("no webhooks configured (they need an app that is Live); " + polling + " instead")
 	}}
 }
