@@ -236,7 +236,7 @@ func ResolveLocalTime(field string, wall time.Time, loc *time.Location, fold str
 		before, after := gapEdges(u, loc)
 		return time.Time{}, newFieldError(field, "in a DST gap", show,
 			fmt.Sprintf("clocks in %s skip from %s to %s on that day, so %s never happens", loc, before.Format("15:04"), after.Format("15:04"), wall.Format("15:04")),
-			fmt.Sprintf("pick a time before %s or from %s on (e.g. %s)", after.Add(-(time.Duration(after.Sub(before).Minutes())-1)*time.Minute).Format("15:04"), after.Format("15:04"), after.Format("2006-01-02T15:04")))
+			fmt.Sprintf("pick a time before %s or from %s on (e.g. %s)", before.Format("15:04"), after.Format("15:04"), after.Format("2006-01-02T15:04")))
 	case 1:
 		return found[0], nil
 	}
@@ -262,9 +262,8 @@ func sameWall(t, u time.Time) bool {
 	return time.Date(y, mo, d, h, mi, s, 0, time.UTC).Equal(u)
 }
 
-// gapEdges returns the wall clock just before a gap around u (the last
-// minute shown before the change, plus one minute: the time the clocks
-// leave) and the first one shown after it.
+// gapEdges returns the wall clocks (as UTC fields) a gap around u skips
+// from and to: the clocks jump from before to after.
 func gapEdges(u time.Time, loc *time.Location) (before, after time.Time) {
 	_, offA := u.Add(-36 * time.Hour).In(loc).Zone()
 	_, offB := u.Add(36 * time.Hour).In(loc).Zone()
@@ -282,12 +281,10 @@ func gapEdges(u time.Time, loc *time.Location) (before, after time.Time) {
 			hi = mid
 		}
 	}
-	tr := hi.Truncate(time.Second)
-	after = tr.In(loc)
+	tr := hi.Truncate(time.Second).In(loc)
+	after = time.Date(tr.Year(), tr.Month(), tr.Day(), tr.Hour(), tr.Minute(), 0, 0, time.UTC)
 	before = after.Add(-time.Duration(offB-offA) * time.Second)
-	// before is the wall time the clocks jump from, as shown before the jump.
-	return time.Date(before.Year(), before.Month(), before.Day(), before.Hour(), before.Minute(), 0, 0, time.UTC),
-		time.Date(after.Year(), after.Month(), after.Day(), after.Hour(), after.Minute(), 0, 0, time.UTC)
+	return before, after
 }
 
 // ScheduleTarget is the publishing call a scheduled post makes: a

@@ -88,6 +88,9 @@ type Tool struct {
 	// check runs the pipeline's checks on raw arguments (checkArgs) and
 	// returns the normalized arguments (a pointer to the tool's Args type).
 	check func(raw json.RawMessage) (any, error)
+	// run runs the tool's work on arguments from check, for a call whose
+	// account and key are set (a scheduled post firing).
+	run func(ctx context.Context, c *call, args any) (any, error)
 }
 
 // Scopes returns the Threads permissions the tool needs.
@@ -196,7 +199,14 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 		}
 	}
 	check := func(raw json.RawMessage) (any, error) { return checkArgs[A, PA](validator, raw) }
-	return Tool{def: tool, toolset: d.toolset, scopes: scopes, bind: bind, check: check}
+	runArgs := func(ctx context.Context, c *call, args any) (any, error) {
+		r, err := run(ctx, c, (*A)(args.(PA)))
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	return Tool{def: tool, toolset: d.toolset, scopes: scopes, bind: bind, check: check, run: runArgs}
 }
 
 // handle runs the pipeline of one call; it never returns a Go error, so a

@@ -67,6 +67,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/schemas"
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
+	"github.com/threads-mcp/threads-mcp/tools/schedule"
 )
 
 // Publisher publishes posts and replies (create → wait → publish flows),
@@ -198,6 +199,9 @@ type Deps struct {
 	// Redact scrubs secrets from resource contents and events sent to
 	// clients (redact.Set.Scrub); nil sends them as they are.
 	Redact func(string) string
+	// Scheduler is the schedule of scheduled posts (the schedule
+	// toolset); nil refuses those tools.
+	Scheduler *schedule.Engine
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -236,6 +240,15 @@ func registry() []func() Tool {
 		ignoreReply,
 		listAccounts,
 		getPublishingLimit,
+		schedulePost,
+		listScheduled,
+		getScheduled,
+		reschedulePost,
+		updateScheduled,
+		cancelScheduled,
+		approveScheduled,
+		setPostingSchedule,
+		getPostingSchedule,
 	}
 }
 
@@ -288,6 +301,7 @@ var toolsets = []Toolset{
 	{ToolsetRead, "Read the account's posts, any post by link, replies, mentions, search results, profiles, insights and what worked best.", true},
 	{ToolsetModerate, "Hide and unhide replies, and approve or ignore replies held for approval.", true},
 	{ToolsetAccounts, "The accounts the server acts as and their publishing quotas.", true},
+	{ToolsetSchedule, "Schedule posts for later (an instant, a local time or the next slot), drafts, human approval, and posting schedules.", false},
 }
 
 // ToolsetAll selects every toolset; ToolsetDefault the default ones.

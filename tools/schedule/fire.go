@@ -122,6 +122,7 @@ func (e *Engine) Fire(ctx context.Context, id string, rev int, last bool) error 
 		return err
 	}
 	now := e.now()
+	lateNote := ""
 	if j.Status == schemas.ScheduleScheduled {
 		if late := now.Sub(due); late > schemas.OnTime {
 			lateBy := late.Round(time.Second)
@@ -133,8 +134,8 @@ func (e *Engine) Fire(ctx context.Context, id string, rev int, last bool) error 
 				return e.skip(ctx, j, fmt.Sprintf("Skipped: its time (%s) passed %s ago while no worker ran, more than the maximum lateness of %s "+
 					"(missed_run_policy publish_late).", rfc(due), lateBy, p.MaxLateness))
 			default:
-				j.Note = joinNote(j.Note, fmt.Sprintf("Published %s late: no worker ran at its time (%s); missed_run_policy publish_late allows up to %s.",
-					lateBy, rfc(due), p.MaxLateness))
+				lateNote = fmt.Sprintf("Published %s late: no worker ran at its time (%s); missed_run_policy publish_late allows up to %s.",
+					lateBy, rfc(due), p.MaxLateness)
 			}
 		}
 		if !j.Approved() {
@@ -164,6 +165,7 @@ func (e *Engine) Fire(ctx context.Context, id string, rev int, last bool) error 
 	if j, err = e.Get(ctx, id); err != nil {
 		return err
 	}
+	j.Note = joinNote(j.Note, lateNote)
 	if e.firer == nil {
 		return errors.New("schedule: no firer: the worker was not started")
 	}

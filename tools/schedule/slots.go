@@ -97,8 +97,12 @@ func (e *Engine) SetSchedule(ctx context.Context, s Scope, p PostingSchedule) er
 	if err != nil {
 		return fmt.Errorf("schedule: encode slots: %w", err)
 	}
+	lateness := p.MaxLateness.Milliseconds()
+	if p.MaxLateness < 0 {
+		lateness = -1 // the default
+	}
 	_, err = e.db.ExecContext(ctx, sqlPutSchedule, boolInt(s.Sandbox), s.Account, p.Timezone, string(slots), p.MinGap.Milliseconds(),
-		p.RequireApproval, p.MissedRunPolicy, p.MaxLateness.Milliseconds(), e.now().UnixMilli())
+		p.RequireApproval, p.MissedRunPolicy, lateness, e.now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("schedule: store posting schedule: %w", err)
 	}
