@@ -18,6 +18,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
+	"github.com/threads-mcp/threads-mcp/tools/schedule"
 	"github.com/threads-mcp/threads-mcp/tools/state"
 	"github.com/threads-mcp/threads-mcp/tools/transport"
 )
@@ -35,6 +36,8 @@ type app struct {
 	logger   *log.Logger
 	inflight *transport.Inflight
 	closers  []func()
+	// worker starts the scheduled-post worker (schedule.Engine.Start).
+	worker func(context.Context) error
 }
 
 func (a *app) close() {
@@ -104,7 +107,14 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub}
+	eng, err := schedule.Open(ctx, st, schedule.WithSandbox(c.Sandbox), schedule.WithLogger(slogger))
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = eng.Close() })
+	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub,
+		Scheduler: eng, Notifier: tools.NewNotifier()}
+	a.worker = func(ctx context.Context) error { return eng.Start(ctx, tools.NewScheduleFirer(deps)) }
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -177,6 +187,10 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 		return code
 	}
 	defer a.close()
+	// Every server fires scheduled posts while it is up.
+	if err := a.worker(ctx); err != nil {
+		a.logger.Warn("scheduled posts will not fire from this process", "err", err)
+	}
 	if c.Transport == "stdio" {
 		if cli.IsTerminal(s.in) {
 			fmt.Fprintln(s.err, "threads-mcp: waiting for an MCP client on stdin (JSON-RPC). "+

@@ -80,3 +80,14 @@ func openSQLiteQueue(ctx context.Context, st *state.Store, cfg *river.Config) (*
 // discardLogger is River's logger when the engine is given none: River's
 // defaults would write to stdout, which carries JSON-RPC in stdio mode.
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// warnOnly passes only records at warn and above: River logs its routine
+// (client started, leadership gained) at info, which would flood a server's
+// log at every start.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+func (h warnOnly) WithAttrs(as []slog.Attr) slog.Handler { return warnOnly{h.Handler.WithAttrs(as)} }
+func (h warnOnly) WithGroup(n string) slog.Handler       { return warnOnly{h.Handler.WithGroup(n)} }

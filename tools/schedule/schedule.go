@@ -348,7 +348,7 @@ func Open(ctx context.Context, st *state.Store, opts ...Option) (*Engine, error)
 		}
 	}
 	cfg := &river.Config{
-		Logger:               e.logger,
+		Logger:               slog.New(warnOnly{e.logger.Handler()}),
 		Queues:               map[string]river.QueueConfig{q: {MaxWorkers: e.maxWorkers}},
 		Workers:              workers,
 		PeriodicJobs:         periodic,

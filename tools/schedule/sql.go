@@ -91,6 +91,9 @@ const (
 		WHERE id = $5 AND revision = $3 AND (status = 'scheduled' OR (status = 'publishing' AND (lease_until < $4 OR owner = $1)))`
 	sqlRenewJob   = `UPDATE scheduled_posts SET lease_until = $1 WHERE id = $2 AND owner = $3 AND status = 'publishing'`
 	sqlSetRiverID = `UPDATE scheduled_posts SET river_job_id = $1 WHERE id = $2 AND revision = $3`
+	// sqlPending are the jobs of every account that wait for a human.
+	sqlPending = `SELECT ` + jobColumns + ` FROM scheduled_posts WHERE sandbox = $1 AND status IN ('draft', 'awaiting_approval')
+		ORDER BY fire_at, id LIMIT 500`
 	// sqlStuckJobs are publishing jobs whose worker died (lease ran out).
 	sqlStuckJobs = `SELECT id FROM scheduled_posts WHERE status = 'publishing' AND sandbox = $1 AND lease_until < $2 LIMIT 100`
 	// sqlLastPublished is when the account's last scheduled post went out.
