@@ -85,7 +85,9 @@ func drafts(ctx context.Context, args []string, s stdio, getenv env) int {
 // approve shows one job and approves it once the person confirms.
 func approve(ctx context.Context, args []string, s stdio, getenv env) int {
 	var yes bool
-	yesFlag := func(fs *flag.FlagSet) { fs.BoolVar(&yes, "yes", false, "approve without asking (you have reviewed the post)") }
+	yesFlag := func(fs *flag.FlagSet) {
+		fs.BoolVar(&yes, "yes", false, "approve without asking (you have reviewed the post)")
+	}
 	if cli.WantsHelp(args) {
 		cli.PrintHelp(s.out, config.FlagSet("approve", getenv, yesFlag), "approve [flags] JOB",
 			"Shows a scheduled post awaiting approval and approves exactly what is shown.")
