@@ -481,6 +481,7 @@ type ScheduledPost struct {
 	Arguments map[string]any    `json:"arguments"`
 	Status    string            `json:"status"`
 	PublishAt string            `json:"publish_at,omitempty" jsonschema_description:"UTC instant."`
+	DeferTo   string            `json:"deferred_to,omitempty" jsonschema_description:"When it fires instead (quota, minimum gap)."`
 	Timezone  string            `json:"timezone,omitempty"`
 	LocalTime string            `json:"local_time,omitempty" jsonschema_description:"publish_at in timezone."`
 	Approval  ScheduledApproval `json:"approval"`

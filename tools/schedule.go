@@ -147,6 +147,9 @@ func scheduledPost(j *schedule.Job) schemas.ScheduledPost {
 	if len(j.Result) > 0 {
 		_ = json.Unmarshal(j.Result, &out.Result)
 	}
+	if j.Due().After(j.FireAt) {
+		out.DeferTo = rfc3339(j.Due())
+	}
 	if !j.FireAt.IsZero() {
 		out.PublishAt = rfc3339(j.FireAt)
 		if loc, err := time.LoadLocation(j.Zone); err == nil && j.Zone != "" {
