@@ -619,3 +619,53 @@ type PostingScheduleResult struct {
 	MaxLatenessMinutes int           `json:"max_lateness_minutes"`
 	NextSlots          []string      `json:"next_slots,omitempty" jsonschema_description:"The next free slots (UTC)."`
 }
+
+// SuggestPostingTimesArgs are the arguments of suggest_posting_times.
+type SuggestPostingTimesArgs struct {
+	Weeks int `json:"weeks,omitempty" jsonschema:"minimum=1" jsonschema_description:"Weeks of the account's posts to read; default 8."`
+	AccountArg
+}
+
+// JSONSchemaExtend sets the weeks limit.
+func (SuggestPostingTimesArgs) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p := property(s, "weeks"); p != nil {
+		p.Maximum = json.Number(strconv.Itoa(MaxSuggestWeeks))
+	}
+}
+
+// Defaults sets the weeks.
+func (a *SuggestPostingTimesArgs) Defaults() {
+	if a.Weeks == 0 {
+		a.Weeks = DefaultSuggestWeeks
+	}
+}
+
+// Validate checks the weeks.
+func (a *SuggestPostingTimesArgs) Validate() error {
+	var errs FieldErrors
+	if a.Weeks < 1 || a.Weeks > MaxSuggestWeeks {
+		errs.add(newFieldError("weeks", "out of range", fmt.Sprint(a.Weeks), fmt.Sprintf("1 to %d weeks", MaxSuggestWeeks), "pick a number of weeks in range"))
+	}
+	return errs.Err()
+}
+
+// SuggestedHour is one hour of the week and how the account's posts
+// published in it did.
+type SuggestedHour struct {
+	Day                  string  `json:"day" jsonschema_description:"mon … sun, in timezone."`
+	Time                 string  `json:"time" jsonschema_description:"HH:00, the start of the hour."`
+	Posts                int     `json:"posts" jsonschema_description:"Posts behind the median."`
+	MedianEngagementRate float64 `json:"median_engagement_rate" jsonschema_description:"Interactions per view."`
+	Trusted              bool    `json:"trusted" jsonschema_description:"Enough posts for the median to mean something."`
+}
+
+// SuggestPostingTimesResult is the result of suggest_posting_times.
+type SuggestPostingTimesResult struct {
+	ResultMeta
+	Timezone   string          `json:"timezone"`
+	Weeks      int             `json:"weeks"`
+	Considered int             `json:"considered" jsonschema_description:"Posts with insights read."`
+	Hours      []SuggestedHour `json:"hours" jsonschema_description:"Best median engagement first."`
+	Slots      []PostingSlot   `json:"slots" jsonschema_description:"The trusted best hours, as set_posting_schedule slots."`
+	Summary    string          `json:"summary"`
+}

@@ -494,3 +494,107 @@ func (c *call) postingSchedule(ctx context.Context, eng *schedule.Engine) (*sche
 func hasMedia(posts []threads.Post) bool {
 	return slices.ContainsFunc(posts, func(p threads.Post) bool { return p.ImageURL != "" || p.VideoURL != "" || len(p.Items) > 0 })
 }
+
+// maxSuggestPosts bounds the posts suggest_posting_times reads insights of
+// (one request each).
+const maxSuggestPosts = 200
+
+func suggestPostingTimes() Tool {
+	return newTool[schemas.SuggestPostingTimesArgs](def{
+		name:  "suggest_posting_times",
+		title: "Suggest posting times",
+		description: "From the account's own posts of the last weeks (default 8) and their insights, the hours of the week " +
+			"(account timezone) with the best median engagement rate, with the posts behind each; slots set_posting_schedule can adopt.",
+		toolset: ToolsetSchedule,
+		scopes:  []string{scopeBasic},
+		needs:   []string{scopeManageInsights},
+		hints:   readOnly(),
+	}, func(ctx context.Context, c *call, a *schemas.SuggestPostingTimesArgs) (*schemas.SuggestPostingTimesResult, error) {
+		eng, err := c.engine()
+		if err != nil {
+			return nil, err
+		}
+		ps, err := eng.Schedule(ctx, c.scheduleScope())
+		if err != nil {
+			return nil, err
+		}
+		loc := ps.Location()
+		o := threads.ListOptions{Fields: []string{"id", "media_type", "timestamp"}, Limit: schemas.MaxListLimit,
+			Since: time.Now().Add(-time.Duration(a.Weeks) * 7 * 24 * time.Hour)}
+		var posts []threads.Media
+		for len(posts) < maxSuggestPosts {
+			ml, _, err := c.acct.API.ListThreads(ctx, o)
+			if err != nil {
+				return nil, err
+			}
+			posts = append(posts, ml.Data...)
+			if ml.Paging.Next == "" || ml.Paging.Cursors.After == "" || len(ml.Data) == 0 {
+				break
+			}
+			o.After = ml.Paging.Cursors.After
+		}
+		posts = posts[:min(len(posts), maxSuggestPosts)]
+		ranked, _, _, err := c.postMetrics(ctx, posts)
+		if err != nil {
+			return nil, err
+		}
+		type bucket struct {
+			day   time.Weekday
+			hour  int
+			rates []float64
+		}
+		buckets := map[int]*bucket{}
+		for _, r := range ranked {
+			if r.post.Timestamp.IsZero() || r.metrics.Views == 0 {
+				continue
+			}
+			t := r.post.Timestamp.In(loc)
+			k := int(t.Weekday())*24 + t.Hour()
+			if buckets[k] == nil {
+				buckets[k] = &bucket{day: t.Weekday(), hour: t.Hour()}
+			}
+			buckets[k].rates = append(buckets[k].rates, r.metrics.EngagementRate)
+		}
+		out := &schemas.SuggestPostingTimesResult{Timezone: ps.Timezone, Weeks: a.Weeks, Hours: []schemas.SuggestedHour{}, Slots: []schemas.PostingSlot{}}
+		for _, b := range buckets {
+			out.Considered += len(b.rates)
+			slices.Sort(b.rates)
+			n := len(b.rates)
+			med := b.rates[n/2]
+			if n%2 == 0 {
+				med = (b.rates[n/2-1] + b.rates[n/2]) / 2
+			}
+			out.Hours = append(out.Hours, schemas.SuggestedHour{Day: schemas.Weekdays()[(int(b.day)+6)%7], Time: fmt.Sprintf("%02d:00", b.hour),
+				Posts: n, MedianEngagementRate: med, Trusted: n >= schemas.MinSuggestSample})
+		}
+		slices.SortFunc(out.Hours, func(x, y schemas.SuggestedHour) int {
+			if x.Trusted != y.Trusted {
+				if x.Trusted {
+					return -1
+				}
+				return 1
+			}
+			if d := compareFloat(y.MedianEngagementRate, x.MedianEngagementRate); d != 0 {
+				return d
+			}
+			return y.Posts - x.Posts
+		})
+		for _, h := range out.Hours {
+			if h.Trusted && len(out.Slots) < 3 {
+				out.Slots = append(out.Slots, schemas.PostingSlot{Days: []string{h.Day}, Times: []string{h.Time}})
+			}
+		}
+		switch {
+		case out.Considered == 0:
+			out.Summary = fmt.Sprintf("No post of the last %d weeks has insights with views: nothing to suggest yet.", a.Weeks)
+		case len(out.Slots) == 0:
+			out.Summary = fmt.Sprintf("The sample is too small to trust: %d posts over %d hours of the week, and no hour has %d or more posts. "+
+				"Post at varied times and ask again, or read more weeks.", out.Considered, len(out.Hours), schemas.MinSuggestSample)
+		default:
+			best := out.Hours[0]
+			out.Summary = fmt.Sprintf("Best: %s %s (%s), median engagement rate %.1f%% over %d posts. slots holds the best trusted hours; "+
+				"pass them to set_posting_schedule to adopt them.", best.Day, best.Time, ps.Timezone, best.MedianEngagementRate*100, best.Posts)
+		}
+		return out, nil
+	})
+}

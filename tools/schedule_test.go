@@ -473,3 +473,34 @@ func TestScheduledPostWaitsForSpentQuota(t *testing.T) {
 }
 
 var _ = json.Marshal
+
+func TestSuggestPostingTimes(t *testing.T) {
+	w := newSchedWorld(t)
+	sc := w.connect(t, nil)
+	sc.ok(t, "set_posting_schedule", map[string]any{"timezone": "Europe/Berlin"})
+	out := sc.ok(t, "suggest_posting_times", map[string]any{})
+	hours := out["hours"].([]any)
+	if out["timezone"] != "Europe/Berlin" || out["weeks"] != float64(8) || out["summary"] == "" {
+		t.Fatalf("result %v", out)
+	}
+	total := 0
+	for i, h := range hours {
+		m := h.(map[string]any)
+		n := int(m["posts"].(float64))
+		total += n
+		if (n >= 3) != (m["trusted"] == true) {
+			t.Errorf("hour %v: trusted with %d posts", m, n)
+		}
+		if i > 0 && m["trusted"] == hours[i-1].(map[string]any)["trusted"] &&
+			m["median_engagement_rate"].(float64) > hours[i-1].(map[string]any)["median_engagement_rate"].(float64) {
+			t.Errorf("hours not sorted at %d: %v", i, hours)
+		}
+	}
+	if total != int(out["considered"].(float64)) {
+		t.Errorf("considered %v, hours add up to %d", out["considered"], total)
+	}
+	if len(out["slots"].([]any)) == 0 && !strings.Contains(out["summary"].(string), "too small to trust") && total > 0 {
+		t.Errorf("no slots and no caveat: %v", out["summary"])
+	}
+	t.Logf("%v", out["summary"])
+}

@@ -249,6 +249,7 @@ func registry() []func() Tool {
 		approveScheduled,
 		setPostingSchedule,
 		getPostingSchedule,
+		suggestPostingTimes,
 	}
 }
 
