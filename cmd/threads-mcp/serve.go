@@ -107,7 +107,7 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	eng, err := schedule.Open(ctx, st, schedule.WithSandbox(c.Sandbox), schedule.WithLogger(slogger))
+	eng, err := schedule.Open(ctx, st, schedule.WithSandbox(c.Sandbox), schedule.WithLogger(slogger), schedule.WithLease(c.LedgerLease))
 	if err != nil {
 		return nil, err
 	}

@@ -30,22 +30,6 @@ func (w *fireWorker) Work(ctx context.Context, job *river.Job[fireArgs]) error {
 	return w.e.Fire(ctx, job.Args.ID, job.Args.Revision, job.Attempt >= maxFireAttempts)
 }
 
-// recoverArgs is the periodic job that re-enqueues jobs whose worker died
-// while publishing.
-type recoverArgs struct{}
-
-// Kind is River's name of the job.
-func (recoverArgs) Kind() string { return "threads_mcp_recover" }
-
-type recoverWorker struct {
-	river.WorkerDefaults[recoverArgs]
-	e *Engine
-}
-
-func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[recoverArgs]) error {
-	return w.e.Recover(ctx)
-}
-
 // Recover re-enqueues the publishing jobs whose worker's lease ran out (it
 // died): the new revision fires again and the ledger resumes the publish.
 func (e *Engine) Recover(ctx context.Context) error {
@@ -102,20 +86,8 @@ func (e *Engine) Fire(ctx context.Context, id string, rev int, last bool) error 
 		return nil // stale: rescheduled, edited, cancelled or done
 	}
 	due := j.Due()
-	if wait := due.Sub(e.now()); wait > 0 {
-		if wait > maxWait {
-			return e.deferTo(ctx, j, due, "")
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-		for e.now().Before(due) { // a clock that ticks coarser than the timer
-			time.Sleep(time.Millisecond)
-		}
+	if due.Sub(e.now()) > maxWait {
+		return e.deferTo(ctx, j, due, "")
 	}
 	p, err := e.Schedule(ctx, j.Scope)
 	if err != nil {
@@ -148,14 +120,14 @@ func (e *Engine) Fire(ctx context.Context, id string, rev int, last bool) error 
 			if err := e.db.QueryRowContext(ctx, sqlLastPublished, boolInt(j.Scope.Sandbox), j.Scope.Account).Scan(&last); err != nil {
 				return fmt.Errorf("schedule: read last post: %w", err)
 			}
-			if until := time.UnixMilli(last).Add(p.MinGap); last > 0 && now.Before(until) {
+			if until := time.UnixMilli(last).Add(p.MinGap); last > 0 && maxTime(now, due).Before(until) {
 				return e.deferTo(ctx, j, until, fmt.Sprintf("Deferred to %s: the account's minimum gap between posts is %s and its last post went out at %s.",
 					rfc(until), p.MinGap, rfc(time.UnixMilli(last))))
 			}
 		}
 	}
 	owner := rand.Text()
-	res, err := e.db.ExecContext(ctx, sqlClaimJob, owner, now.Add(jobLease).UnixMilli(), rev, now.UnixMilli(), j.ID)
+	res, err := e.db.ExecContext(ctx, sqlClaimJob, owner, now.Add(e.lease).UnixMilli(), rev, now.UnixMilli(), j.ID)
 	if err != nil {
 		return fmt.Errorf("schedule: claim job: %w", err)
 	}
@@ -169,28 +141,56 @@ func (e *Engine) Fire(ctx context.Context, id string, rev int, last bool) error 
 	if e.firer == nil {
 		return errors.New("schedule: no firer: the worker was not started")
 	}
-	out, ferr := e.fireClaimed(ctx, j, owner)
+	out, ferr := e.fireClaimed(ctx, j, owner, due)
+	if errors.Is(ferr, errStopped) {
+		return ctx.Err() // the worker stopped while waiting: the lease runs out and Recover re-enqueues it
+	}
 	return e.record(ctx, j, out, ferr, last)
 }
 
-// fireClaimed publishes a claimed job, renewing its claim meanwhile.
-func (e *Engine) fireClaimed(ctx context.Context, j *Job, owner string) (FireResult, error) {
+// errStopped is a wait for the instant cut short by the worker stopping.
+var errStopped = errors.New("schedule: worker stopped")
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// fireClaimed waits for the instant due (never early) and publishes a
+// claimed job, renewing its claim meanwhile, so a worker killed while it
+// waits or publishes leaves a lease that runs out.
+func (e *Engine) fireClaimed(ctx context.Context, j *Job, owner string, due time.Time) (FireResult, error) {
 	done := make(chan struct{})
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
-		t := time.NewTicker(jobLease / 3)
+		t := time.NewTicker(e.lease / 3)
 		defer t.Stop()
 		for {
 			select {
 			case <-done:
 				return
 			case <-t.C:
-				_, _ = e.db.ExecContext(context.WithoutCancel(ctx), sqlRenewJob, e.now().Add(jobLease).UnixMilli(), j.ID, owner)
+				_, _ = e.db.ExecContext(context.WithoutCancel(ctx), sqlRenewJob, e.now().Add(e.lease).UnixMilli(), j.ID, owner)
 			}
 		}
 	}()
 	defer func() { close(done); <-renewed }()
+	if wait := due.Sub(e.now()); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return FireResult{}, errStopped
+		case <-t.C:
+		}
+		for e.now().Before(due) { // a clock coarser than the timer
+			time.Sleep(time.Millisecond)
+		}
+	}
+	j.FiredAt = e.now()
 	return e.firer.Fire(ctx, FireRequest{Job: j, Key: j.Key()})
 }
 

@@ -258,7 +258,7 @@ func TestRecoverResumesDeadWorker(t *testing.T) {
 	j := create(t, e, t0.Add(time.Hour))
 	clk.Set(j.FireAt)
 	// A worker claims it and dies.
-	if _, err := e.db.ExecContext(ctx, sqlClaimJob, "dead", j.FireAt.Add(jobLease).UnixMilli(), j.Revision, j.FireAt.UnixMilli(), j.ID); err != nil {
+	if _, err := e.db.ExecContext(ctx, sqlClaimJob, "dead", j.FireAt.Add(DefaultLease).UnixMilli(), j.Revision, j.FireAt.UnixMilli(), j.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.Recover(ctx); err != nil {
@@ -267,7 +267,7 @@ func TestRecoverResumesDeadWorker(t *testing.T) {
 	if got, _ := e.Get(ctx, j.ID); got.Revision != j.Revision {
 		t.Fatal("a live lease was taken over")
 	}
-	clk.Set(j.FireAt.Add(jobLease + time.Second))
+	clk.Set(j.FireAt.Add(DefaultLease + time.Second))
 	if err := e.Recover(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,9 @@
 // the job row is claimed for one worker with a lease (sqlClaimJob), River
 // locks its job for one client, and the ledger makes any overlap a replay.
 // A worker that dies while publishing leaves the row "publishing" with a
-// lease that runs out; the recovery job (every recoverEvery, and at every
-// start) re-enqueues it, and the ledger resumes it.
+// lease that runs out; every running worker looks for such jobs at start
+// and every heartbeat (Recover) and re-enqueues them, and the ledger
+// resumes the publish.
 //
 // # Policies
 //
@@ -93,13 +94,12 @@ const (
 	// maxWait is the longest a worker waits in process for an instant;
 	// a job due later is deferred (a new River job).
 	maxWait = fireLead + 5*time.Second
-	// jobLease is how long a firing worker's claim on a job lives without
-	// renewal.
-	jobLease = 30 * time.Second
-	// recoverEvery is how often publishing jobs of dead workers are
-	// looked for.
-	recoverEvery = 15 * time.Second
-	// heartbeatEvery is how often a running worker says it is alive.
+	// DefaultLease is how long a firing worker's claim on a job lives
+	// without renewal: a worker killed while firing is taken over this
+	// long after its last renewal.
+	DefaultLease = 30 * time.Second
+	// heartbeatEvery is how often a running worker says it is alive and
+	// looks for jobs of dead workers (Recover).
 	heartbeatEvery = 5 * time.Second
 	// maxFireAttempts bounds the retries of a publish whose outcome is
 	// unknown (each resumes through the ledger).
@@ -271,6 +271,16 @@ func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.logger = l }
 // WithSandbox makes the engine work the sandbox queue and jobs.
 func WithSandbox(on bool) Option { return func(e *Engine) { e.sandbox = on } }
 
+// WithLease sets how long a firing worker's claim on a job lives without
+// renewal (default DefaultLease); non-positive keeps the default.
+func WithLease(d time.Duration) Option {
+	return func(e *Engine) {
+		if d > 0 {
+			e.lease = d
+		}
+	}
+}
+
 // WithMaxWorkers sets how many jobs fire at once in this process
 // (default 100).
 func WithMaxWorkers(n int) Option {
@@ -304,6 +314,7 @@ type Engine struct {
 	logger     *slog.Logger
 	sandbox    bool
 	maxWorkers int
+	lease      time.Duration
 	periodic   []Periodic
 	qdb        *queueDB
 	workerID   string
@@ -319,7 +330,7 @@ type Engine struct {
 // returns an engine whose worker is not running (Start runs it). Jobs can
 // be created, listed and changed without a worker.
 func Open(ctx context.Context, st *state.Store, opts ...Option) (*Engine, error) {
-	e := &Engine{st: st, db: st.DB(), now: time.Now, maxWorkers: 100, workerID: rand.Text()}
+	e := &Engine{st: st, db: st.DB(), now: time.Now, maxWorkers: 100, lease: DefaultLease, workerID: rand.Text()}
 	for _, o := range opts {
 		o(e)
 	}
@@ -333,14 +344,8 @@ func Open(ctx context.Context, st *state.Store, opts ...Option) (*Engine, error)
 	if err := river.AddWorkerSafely(workers, &fireWorker{e: e}); err != nil {
 		return nil, fmt.Errorf("schedule: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &recoverWorker{e: e}); err != nil {
-		return nil, fmt.Errorf("schedule: %w", err)
-	}
 	q := Queue(e.sandbox)
-	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(recoverEvery),
-		func() (river.JobArgs, *river.InsertOpts) {
-			return recoverArgs{}, &river.InsertOpts{Queue: q, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: recoverEvery}}
-		}, &river.PeriodicJobOpts{ID: "threads_mcp_recover_" + q, RunOnStart: true})}
+	var periodic []*river.PeriodicJob
 	for _, p := range e.periodic {
 		periodic = append(periodic, p.Jobs...)
 		if p.AddWorkers != nil {
@@ -394,7 +399,9 @@ func (e *Engine) Start(ctx context.Context, f Firer) error {
 	}
 	e.running = true
 	e.done = make(chan struct{})
-	go e.heartbeat(ctx, e.done)
+	started := time.Now().UnixMilli()
+	e.beat(ctx, started)
+	go e.heartbeat(ctx, started, e.done)
 	e.stop = cancel
 	return nil
 }
@@ -419,16 +426,20 @@ func (e *Engine) Stop(ctx context.Context) {
 	_, _ = e.db.ExecContext(context.WithoutCancel(ctx), sqlWorkerGone, e.workerID, time.Now().Add(-time.Hour).UnixMilli())
 }
 
-// heartbeat records this worker as alive until ctx ends.
-func (e *Engine) heartbeat(ctx context.Context, done chan struct{}) {
-	defer close(done)
-	started := time.Now().UnixMilli()
-	beat := func() {
-		if _, err := e.db.ExecContext(ctx, sqlWorkerBeat, e.workerID, Queue(e.sandbox), os.Getpid(), started); err != nil && ctx.Err() == nil {
-			e.logger.Debug("schedule: heartbeat", "err", err)
-		}
+// beat records this worker as alive and recovers the jobs of stopped
+// workers.
+func (e *Engine) beat(ctx context.Context, started int64) {
+	if _, err := e.db.ExecContext(ctx, sqlWorkerBeat, e.workerID, Queue(e.sandbox), os.Getpid(), started); err != nil && ctx.Err() == nil {
+		e.logger.Debug("schedule: heartbeat", "err", err)
 	}
-	beat()
+	if err := e.Recover(ctx); err != nil && ctx.Err() == nil {
+		e.logger.Warn("schedule: recover jobs of stopped workers", "err", err)
+	}
+}
+
+// heartbeat beats every heartbeatEvery until ctx ends.
+func (e *Engine) heartbeat(ctx context.Context, started int64, done chan struct{}) {
+	defer close(done)
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
 	for {
@@ -436,7 +447,7 @@ func (e *Engine) heartbeat(ctx context.Context, done chan struct{}) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			beat()
+			e.beat(ctx, started)
 		}
 	}
 }
