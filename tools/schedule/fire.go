@@ -285,8 +285,14 @@ func (e *Engine) deferTo(ctx context.Context, j *Job, until time.Time, note stri
 
 // enqueueAt inserts the River job of j's current revision at at.
 func (e *Engine) enqueueAt(ctx context.Context, j *Job, at time.Time) (int64, error) {
-	res, err := e.qdb.q.Insert(ctx, fireArgs{ID: j.ID, Revision: j.Revision}, &river.InsertOpts{
-		Queue: Queue(e.sandbox), ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	opts := &river.InsertOpts{Queue: Queue(e.sandbox), UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	// A job given any ScheduledAt is inserted "scheduled" and waits for the
+	// leader's scheduler (every 5 s, and not at all while a killed leader's
+	// lease runs out); one due now is inserted available, for any worker.
+	if at.After(time.Now()) {
+		opts.ScheduledAt = at
+	}
+	res, err := e.qdb.q.Insert(ctx, fireArgs{ID: j.ID, Revision: j.Revision}, opts)
 	if err != nil {
 		return 0, fmt.Errorf("schedule: enqueue job: %w", err)
 	}

@@ -100,7 +100,7 @@ const (
 	DefaultLease = 30 * time.Second
 	// heartbeatEvery is how often a running worker says it is alive and
 	// looks for jobs of dead workers (Recover).
-	heartbeatEvery = 5 * time.Second
+	heartbeatEvery = 2 * time.Second
 	// maxFireAttempts bounds the retries of a publish whose outcome is
 	// unknown (each resumes through the ledger).
 	maxFireAttempts = 8
