@@ -63,7 +63,8 @@ var fastSandboxEnv = []string{"THREADS_MCP_SANDBOX_LATENCY=0s", "THREADS_MCP_SAN
 
 var toolNames = func() []string {
 	var names []string
-	for _, t := range tools.Tools() { // the registry: a new tool needs no edit here
+	sel, _ := tools.Select(nil, false) // the default toolsets: a new tool needs no edit here
+	for _, t := range sel {
 		names = append(names, t.Name())
 	}
 	return names
