@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -51,9 +53,65 @@ func (f *fakeFirer) count(id string) int {
 	return f.fires[id]
 }
 
+// template is a state directory migrated once (River's migrations are
+// many, and slow under -race); each test starts from a copy.
+var template struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// migratedDir returns a fresh state directory with every table migrated.
+func migratedDir(t *testing.T) string {
+	t.Helper()
+	template.once.Do(func() {
+		dir, err := os.MkdirTemp("", "schedule-template")
+		if err != nil {
+			template.err = err
+			return
+		}
+		template.dir = dir
+		st, err := state.Open(context.Background(), dir)
+		if err != nil {
+			template.err = err
+			return
+		}
+		e, err := Open(context.Background(), st)
+		if err == nil {
+			err = e.Close()
+		}
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		template.err = err
+	})
+	if template.err != nil {
+		t.Fatal(template.err)
+	}
+	dir := t.TempDir()
+	for _, f := range []string{state.FileName, state.FileName + state.MarkerSuffix} {
+		b, err := os.ReadFile(filepath.Join(template.dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if template.dir != "" {
+		_ = os.RemoveAll(template.dir)
+	}
+	os.Exit(code)
+}
+
 func openEngine(t *testing.T, opts ...Option) (*Engine, *state.Store) {
 	t.Helper()
-	st, err := state.Open(t.Context(), t.TempDir())
+	st, err := state.Open(t.Context(), migratedDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

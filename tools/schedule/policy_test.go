@@ -342,7 +342,7 @@ func TestTwoWorkersFireEachJobOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two River clients")
 	}
-	dir := t.TempDir()
+	dir := migratedDir(t)
 	f := newFakeFirer()
 	var engines []*Engine
 	for range 2 {
@@ -361,7 +361,7 @@ func TestTwoWorkersFireEachJobOnce(t *testing.T) {
 		}
 		engines = append(engines, e)
 	}
-	const n = 40
+	const n = 20
 	at := time.Now().Add(time.Second)
 	var ids []string
 	for i := range n {

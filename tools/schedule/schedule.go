@@ -98,6 +98,9 @@ const (
 	// without renewal: a worker killed while firing is taken over this
 	// long after its last renewal.
 	DefaultLease = 30 * time.Second
+	// DefaultMaxWorkers is how many jobs a process holds at once by
+	// default (most of them waiting for their instant).
+	DefaultMaxWorkers = 1000
 	// heartbeatEvery is how often a running worker says it is alive and
 	// looks for jobs of dead workers (Recover).
 	heartbeatEvery = 2 * time.Second
@@ -281,8 +284,10 @@ func WithLease(d time.Duration) Option {
 	}
 }
 
-// WithMaxWorkers sets how many jobs fire at once in this process
-// (default 100).
+// WithMaxWorkers sets how many jobs this process holds at once (default
+// DefaultMaxWorkers). A job is held from fireLead before its instant until
+// it is published, so at n jobs due per second about n × fireLead are held
+// at once: a busy queue needs more.
 func WithMaxWorkers(n int) Option {
 	return func(e *Engine) {
 		if n > 0 {
@@ -330,7 +335,7 @@ type Engine struct {
 // returns an engine whose worker is not running (Start runs it). Jobs can
 // be created, listed and changed without a worker.
 func Open(ctx context.Context, st *state.Store, opts ...Option) (*Engine, error) {
-	e := &Engine{st: st, db: st.DB(), now: time.Now, maxWorkers: 100, lease: DefaultLease, workerID: rand.Text()}
+	e := &Engine{st: st, db: st.DB(), now: time.Now, maxWorkers: DefaultMaxWorkers, lease: DefaultLease, workerID: rand.Text()}
 	for _, o := range opts {
 		o(e)
 	}
