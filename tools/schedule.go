@@ -15,10 +15,6 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/schedule"
 )
 
-// ToolsetSchedule is the schedule toolset: scheduled posts, drafts,
-// approval and posting schedules (package schedule is the engine).
-const ToolsetSchedule = "schedule"
-
 // This file holds the schedule toolset's tools. A scheduled post is a
 // publishing tool's call stored for later: schedule_post checks its
 // arguments with that tool's own checks (Tool.check, as validate_post

@@ -17,7 +17,9 @@
 // server middleware. Publishing goes through the ledger (publishOnce, and
 // actOnce for one-request actions such as a repost), which makes every
 // publish exactly-once; publish_thread makes each part its own entry, so a
-// chain resumes where it stopped. validate_post runs a publishing tool's
+// chain resumes where it stopped. The schedule toolset stores publishing
+// calls for later (package schedule); its worker runs them through the
+// same tools and the same ledger (NewScheduleFirer). validate_post runs a publishing tool's
 // own checks (Tool.check, the pipeline's checkArgs) without sending
 // anything, so its verdict is the real call's.
 //
@@ -292,6 +294,9 @@ const (
 	ToolsetRead     = "read"
 	ToolsetModerate = "moderate"
 	ToolsetAccounts = "accounts"
+	// ToolsetSchedule holds scheduled posts, drafts, approval and posting
+	// schedules (package schedule is the engine).
+	ToolsetSchedule = "schedule"
 )
 
 // toolsets are the toolsets in the order they are documented. A new
