@@ -21,7 +21,7 @@ import (
 // does), stores them normalized, and the worker (scheduleFirer) checks them
 // again and runs the tool's own code under the ledger key of the job.
 
-// scheduleFor returns the call's scope in the schedule.
+// scheduleScope returns the call's account's scope in the schedule.
 func (c *call) scheduleScope() schedule.Scope {
 	return schedule.Scope{Sandbox: c.Sandbox, Account: c.acct.Name}
 }

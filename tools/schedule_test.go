@@ -2,7 +2,6 @@ package tools_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -315,7 +314,6 @@ func TestSchedulePostRefuses(t *testing.T) {
 func TestScheduleLifecycle(t *testing.T) {
 	w := newSchedWorld(t)
 	sc := w.connect(t, nil)
-	ctx := t.Context()
 	sc.ok(t, "set_posting_schedule", map[string]any{"timezone": "America/New_York", "min_gap_minutes": 60,
 		"slots": []any{map[string]any{"days": []any{"mon", "tue", "wed", "thu", "fri"}, "times": []any{"09:00", "12:30", "18:00"}}}})
 	ps := sc.ok(t, "get_posting_schedule", map[string]any{})
@@ -366,7 +364,6 @@ func TestScheduleLifecycle(t *testing.T) {
 	if !res.IsError || !strings.Contains(text(res), "no scheduled post") {
 		t.Fatalf("unknown id: %s", text(res))
 	}
-	_ = ctx
 }
 
 func TestScheduleApproval(t *testing.T) {
@@ -471,8 +468,6 @@ func TestScheduledPostWaitsForSpentQuota(t *testing.T) {
 		t.Fatalf("posted over the quota")
 	}
 }
-
-var _ = json.Marshal
 
 func TestSuggestPostingTimes(t *testing.T) {
 	w := newSchedWorld(t)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -208,7 +207,6 @@ func TestStdioServerRestartStillFires(t *testing.T) {
 	if n := len(emu.Posts(uid)); n != 1 {
 		t.Fatalf("%d posts, want 1", n)
 	}
-	_ = context.Background
 }
 
 // startLiveEnv is startLive with a given environment.
@@ -242,4 +240,54 @@ func startLiveEnv(t *testing.T, env []string) *liveServer {
 	s.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
 	s.await(t, 1)
 	return s
+}
+
+// TestApproveFromTheCommandLine: with require_approval always, a post
+// scheduled by the agent waits; `threads-mcp drafts` lists it and
+// `threads-mcp approve` shows the payload and approves it, and it fires.
+func TestApproveFromTheCommandLine(t *testing.T) {
+	env := append(sandboxEnv(t), "THREADS_MCP_TOOLSETS=all")
+	run := func(stdin string, args ...string) (string, string, error) {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = env
+		cmd.Stdin = strings.NewReader(stdin)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.String(), errb.String(), err
+	}
+	if out, stderr, err := run("", "call", "set_posting_schedule", `{"require_approval":"always"}`); err != nil {
+		t.Fatalf("set_posting_schedule: %v %s %s", err, out, stderr)
+	}
+	at := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	out, stderr, err := run("", "call", "schedule_post", `{"tool":"publish_text","arguments":{"text":"a human says yes"},"publish_at":"`+at+`"}`)
+	if err != nil {
+		t.Fatalf("schedule_post: %v %s %s", err, out, stderr)
+	}
+	var res struct {
+		StructuredContent struct {
+			Job  struct{ ID, Status string } `json:"job"`
+			Note string                      `json:"note"`
+		} `json:"structuredContent"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	id := res.StructuredContent.Job.ID
+	if res.StructuredContent.Job.Status != "awaiting_approval" || !strings.Contains(res.StructuredContent.Note, "threads-mcp approve --sandbox "+id) {
+		t.Fatalf("schedule_post: %s", out)
+	}
+	if out, _, err := run("", "drafts", "--sandbox"); err != nil || !strings.Contains(out, id) || !strings.Contains(out, "a human says yes") {
+		t.Fatalf("drafts: %v\n%s", err, out)
+	}
+	if _, stderr, err := run("n\n", "approve", "--sandbox", id); err == nil || !strings.Contains(stderr, "not approved") {
+		t.Fatalf("approve answered no: %v %s", err, stderr)
+	}
+	out, stderr, err = run("y\n", "approve", "--sandbox", id)
+	if err != nil || !strings.Contains(out, "approved "+id+": scheduled") || !strings.Contains(stderr, `"text": "a human says yes"`) {
+		t.Fatalf("approve: %v\n%s\n%s", err, out, stderr)
+	}
+	if out, _, _ := run("", "drafts", "--sandbox"); strings.Contains(out, id) {
+		t.Fatalf("approved job still listed: %s", out)
+	}
 }

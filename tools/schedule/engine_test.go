@@ -3,7 +3,6 @@ package schedule
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -176,5 +175,4 @@ func TestEngineFiresAtItsInstant(t *testing.T) {
 	if !running || note == "" {
 		t.Fatalf("worker running %v %q", running, note)
 	}
-	_ = errors.New
 }

@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -379,5 +378,4 @@ func TestTwoWorkersFireEachJobOnce(t *testing.T) {
 			t.Errorf("job %s fired %d times", id, c)
 		}
 	}
-	_ = context.Background
 }

@@ -540,7 +540,8 @@ type Filter struct {
 	Status   string
 	From, To time.Time
 	Limit    int
-	// After is the cursor: the last job of the previous page.
+	// AfterFire and AfterID are the cursor: the instant and id of the
+	// last job of the previous page (AfterID "" for the first page).
 	AfterFire time.Time
 	AfterID   string
 }
