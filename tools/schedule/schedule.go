@@ -502,7 +502,7 @@ func (e *Engine) Create(ctx context.Context, n NewJob) (*Job, error) {
 	}
 	now := e.now()
 	j := &Job{ID: NewJobID(), Scope: n.Scope, Tool: n.Tool, Args: n.Args, Digest: Digest(n.Tool, n.Args), Media: n.Media,
-		FireAt: n.FireAt, Zone: n.Zone, ApprovalNeeded: ps.NeedsApproval(n.Media), CreatedAt: now, UpdatedAt: now}
+		FireAt: ceilMilli(n.FireAt), Zone: n.Zone, ApprovalNeeded: ps.NeedsApproval(n.Media), CreatedAt: now, UpdatedAt: now}
 	switch {
 	case n.Draft:
 		j.Status = schemas.ScheduleDraft
@@ -593,7 +593,7 @@ func changeable(j *Job, what string) error {
 // awaiting approval).
 func (e *Engine) Reschedule(ctx context.Context, id string, at time.Time, zone string) (*Job, error) {
 	return e.change(ctx, id, "rescheduling", func(j *Job) error {
-		j.FireAt, j.Zone, j.NotBefore = at, zone, time.Time{}
+		j.FireAt, j.Zone, j.NotBefore = ceilMilli(at), zone, time.Time{}
 		j.Note = ""
 		if j.Status == schemas.ScheduleDraft {
 			j.Status = schemas.ScheduleScheduled
@@ -751,6 +751,15 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// ceilMilli rounds t up to the millisecond, the precision instants are
+// stored in, so a stored instant is never before the one asked for.
+func ceilMilli(t time.Time) time.Time {
+	if r := t.Truncate(time.Millisecond); r.Before(t) {
+		return r.Add(time.Millisecond)
+	}
+	return t
 }
 
 func ms(t time.Time) int64 {

@@ -72,10 +72,13 @@ const (
 		$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`
 	sqlGetJob = `SELECT ` + jobColumns + ` FROM scheduled_posts WHERE id = $1`
 	// sqlListJobs pages by (fire_at, id) after the cursor; $2 = '' lists
-	// every status; $3/$4 bound fire_at (0 = open).
+	// every status; $3/$4 bound fire_at (0 = open). The casts give
+	// PostgreSQL the parameter types it cannot infer from a comparison
+	// with a literal.
 	sqlListJobs = `SELECT ` + jobColumns + ` FROM scheduled_posts
-		WHERE sandbox = $1 AND account = $8 AND ($2 = '' OR status = $2) AND ($3 = 0 OR fire_at >= $3) AND ($4 = 0 OR fire_at < $4)
-		AND (fire_at > $5 OR (fire_at = $5 AND id > $6))
+		WHERE sandbox = $1 AND account = $8 AND (CAST($2 AS TEXT) = '' OR status = $2)
+		AND (CAST($3 AS BIGINT) = 0 OR fire_at >= $3) AND (CAST($4 AS BIGINT) = 0 OR fire_at < $4)
+		AND (fire_at > CAST($5 AS BIGINT) OR (fire_at = $5 AND id > $6))
 		ORDER BY fire_at, id LIMIT $7`
 	// sqlSaveJob writes the mutable fields of a job whose revision is
 	// still $1 (optimistic concurrency: a concurrent change wins).
