@@ -238,6 +238,16 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 			return errorResult(name, err, c.acct), "error", err.Error()
 		}
 	}
+	if c.Scheduler != nil && c.acct != nil && slices.Contains(schemas.ValidatableTools(), name) {
+		// An account that requires approval holds immediate publishes too.
+		msg, err := c.holdForApproval(ctx, name, args)
+		if err != nil {
+			return errorResult(name, err, c.acct), "error", err.Error()
+		}
+		if msg != "" {
+			return errorResult(name, &userError{msg: msg}, c.acct), "held", msg
+		}
+	}
 	res, err := run(ctx, c, (*A)(args))
 	if err != nil {
 		return errorResult(name, err, c.acct), "error", err.Error()

@@ -2,8 +2,10 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -73,4 +75,46 @@ func (c *call) askApproval(ctx context.Context, eng *schedule.Engine, j *schedul
 		return approved, "The user approved this draft; give it a time with reschedule_post to schedule it."
 	}
 	return approved, "The user approved this post; it is scheduled."
+}
+
+// holdForApproval stops an immediate publish (publish_text and the other
+// publishing tools) of an account whose require_approval covers it: the
+// call is stored as a job awaiting approval that fires as soon as a person
+// approves it, and the person is asked at once when the client can. It
+// returns the message the call reports instead of a post ("" when the
+// publish needs no approval and goes ahead).
+func (c *call) holdForApproval(ctx context.Context, tool string, args any) (string, error) {
+	eng := c.Scheduler
+	ps, err := eng.Schedule(ctx, c.scheduleScope())
+	if err != nil || ps.RequireApproval == schemas.ApprovalNever {
+		return "", err
+	}
+	posts, _, _, err := c.plan(ctx, args)
+	if err != nil {
+		return "", err
+	}
+	media := hasMedia(posts)
+	if !ps.NeedsApproval(media) {
+		return "", nil
+	}
+	norm, err := json.Marshal(args)
+	if err != nil {
+		return "", fmt.Errorf("encode arguments: %w", err)
+	}
+	j, err := eng.Create(ctx, schedule.NewJob{Scope: c.scheduleScope(), Tool: tool, Args: norm, Media: media})
+	if err != nil {
+		return "", err
+	}
+	var texts []string
+	for _, p := range posts {
+		texts = append(texts, p.Text)
+	}
+	j, note := c.askApproval(ctx, eng, j, tool+": "+strings.Join(texts, " ⏎ "))
+	if j.Status == schemas.ScheduleScheduled {
+		return fmt.Sprintf("Nothing was published by this call: the account requires a human's approval (require_approval %s). "+
+			"The user approved it, and it publishes now as job %s: get_scheduled shows the post in a moment; do not call %s again.",
+			ps.RequireApproval, j.ID, tool), nil
+	}
+	return fmt.Sprintf("Nothing was published: the account requires a human's approval (require_approval %s), so the post was stored "+
+		"as job %s, awaiting approval; it publishes as soon as it is approved. %s Do not call %s again.", ps.RequireApproval, j.ID, note, tool), nil
 }

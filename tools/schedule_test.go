@@ -420,6 +420,44 @@ func TestScheduleApproval(t *testing.T) {
 	if jobOf(ed)["status"] != "awaiting_approval" || jobOf(ed)["approval"].(map[string]any)["approved"] != false {
 		t.Fatalf("edit after approval: %v", ed)
 	}
+	// Immediate publishes are held too: without elicitation the call posts
+	// nothing and says which job waits; with it the user approves and the
+	// job publishes at once.
+	res, _ := plain.call(t, "publish_text", map[string]any{"text": "held now"})
+	if !res.IsError || !strings.Contains(text(res), "Nothing was published") || !strings.Contains(text(res), "threads-mcp approve") {
+		t.Fatalf("held publish: %s", text(res))
+	}
+	if n := w.postsWithText("held now"); n != 0 {
+		t.Fatalf("held publish posted %d", n)
+	}
+	held := plain.ok(t, "list_scheduled", map[string]any{"status": "awaiting_approval"})
+	found := ""
+	for _, it := range held["items"].([]any) {
+		if m := it.(map[string]any); m["arguments"].(map[string]any)["text"] == "held now" {
+			found = m["id"].(string)
+		}
+	}
+	if found == "" {
+		t.Fatalf("held job not listed: %v", held)
+	}
+	yes.mu.Lock()
+	yes.approve = true
+	yes.mu.Unlock()
+	res, _ = approving.call(t, "publish_text", map[string]any{"text": "held and approved"})
+	if !res.IsError || !strings.Contains(text(res), "The user approved it") {
+		t.Fatalf("held and approved: %s", text(res))
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for w.postsWithText("held and approved") != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the approved held publish never posted")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	yes.mu.Lock()
+	yes.approve = false
+	yes.mu.Unlock()
+
 	// The person approves from the terminal (threads-mcp approve).
 	var sb strings.Builder
 	j, err := w.eng.ApproveByPerson(t.Context(), jobOf(ed)["id"].(string), strings.NewReader("y\n"), &sb, false)

@@ -639,6 +639,9 @@ func (e *Engine) Approve(ctx context.Context, id, digest, by string) (*Job, erro
 				", now " + short(j.Digest) + ")", Fix: "Review the current payload and approve again."}
 		}
 		j.ApprovedDigest, j.ApprovedBy, j.ApprovedAt = digest, by, e.now()
+		if j.FireAt.IsZero() && j.Status == schemas.ScheduleAwaitingApproval {
+			j.FireAt = ceilMilli(e.now()) // a held publish fires once approved
+		}
 		return nil
 	})
 }
