@@ -130,9 +130,15 @@ func explainAPI(ae *threads.APIError, acct *Account) string {
 }
 
 // userError is a failure with a message written for the model.
-type userError struct{ msg string }
+type userError struct {
+	msg string
+	// cause, when set, is the failure the message explains (a thread part's).
+	cause error
+}
 
 func (e *userError) Error() string { return e.msg }
+
+func (e *userError) Unwrap() error { return e.cause }
 
 func userErrorf(format string, args ...any) error {
 	return &userError{msg: fmt.Sprintf(format, args...)}

@@ -94,6 +94,9 @@ type Tool struct {
 	// check runs the pipeline's checks on raw arguments (checkArgs) and
 	// returns the normalized arguments (a pointer to the tool's Args type).
 	check func(raw json.RawMessage) (any, error)
+	// run runs the tool's work on arguments from check, for a call whose
+	// account and key are set (a scheduled post firing).
+	run func(ctx context.Context, c *call, args any) (any, error)
 }
 
 // Scopes returns the Threads permissions the tool needs.
@@ -225,7 +228,14 @@ func newTool[A any, PA argsPtr[A], R any](d def, run runFunc[A, R]) Tool {
 			panic(fmt.Sprintf("tools: %s: optional scope %q is not among its scopes", d.name, o))
 		}
 	}
-	return Tool{def: tool, toolset: d.toolset, scopes: scopes, optional: slices.Clone(d.optional), bind: bind, check: check}
+	runArgs := func(ctx context.Context, c *call, args any) (any, error) {
+		r, err := run(ctx, c, (*A)(args.(PA)))
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	return Tool{def: tool, toolset: d.toolset, scopes: scopes, optional: slices.Clone(d.optional), bind: bind, check: check, run: runArgs}
 }
 
 // handle runs the pipeline of one call; it never returns a Go error, so a
@@ -255,6 +265,16 @@ func handle[A any, PA argsPtr[A], R any](ctx context.Context, name string, v *sc
 		if scope := c.lacking(c.needs...); scope != "" {
 			err := userErrorf("nothing was sent to Threads. %s", missingScope(scope, "", c.acct))
 			return errorResult(name, err, c.acct), "error", err.Error()
+		}
+	}
+	if c.Scheduler != nil && c.acct != nil && slices.Contains(schemas.ValidatableTools(), name) {
+		// An account that requires approval holds immediate publishes too.
+		msg, err := c.holdForApproval(ctx, name, args)
+		if err != nil {
+			return errorResult(name, err, c.acct), "error", err.Error()
+		}
+		if msg != "" {
+			return errorResult(name, &userError{msg: msg}, c.acct), "held", msg
 		}
 	}
 	res, err := run(ctx, c, (*A)(args))

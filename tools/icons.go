@@ -54,6 +54,7 @@ var (
 		ToolsetEvents:      "Events",
 		ToolsetMedia:       "Media",
 		ToolsetDiagnostics: "Diagnostics",
+		ToolsetSchedule:    "Schedule",
 	}
 	toolsetDrawings = map[string]string{
 		// a pen
@@ -69,6 +70,8 @@ var (
 		ToolsetMedia: `<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="9" cy="9" r="2"/><path d="M21 15l-5-5L5 21"/>`,
 		// a pulse line
 		ToolsetDiagnostics: `<path d="M22 12h-4l-3 9L9 3l-3 9H2"/>`,
+		// a clock
+		ToolsetSchedule: `<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>`,
 	}
 )
 

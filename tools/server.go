@@ -17,7 +17,9 @@
 // server middleware. Publishing goes through the ledger (publishOnce, and
 // actOnce for one-request actions such as a repost), which makes every
 // publish exactly-once; publish_thread makes each part its own entry, so a
-// chain resumes where it stopped. validate_post runs a publishing tool's
+// chain resumes where it stopped. The schedule toolset stores publishing
+// calls for later (package schedule); its worker runs them through the
+// same tools and the same ledger (NewScheduleFirer). validate_post runs a publishing tool's
 // own checks (Tool.check, the pipeline's checkArgs) without sending
 // anything, so its verdict is the real call's.
 //
@@ -69,6 +71,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/events"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/media"
+	"github.com/threads-mcp/threads-mcp/tools/schedule"
 )
 
 // Publisher publishes posts and replies (create → wait → publish flows),
@@ -213,6 +216,9 @@ type Deps struct {
 	// Doctor runs the doctor's checks for the doctor tool; nil makes the
 	// tool say the doctor is not available.
 	Doctor Diagnose
+	// Scheduler is the schedule of scheduled posts (the schedule
+	// toolset); nil refuses those tools.
+	Scheduler *schedule.Engine
 
 	quotas        *quotaCache
 	replyDefaults *settingCache
@@ -255,6 +261,16 @@ func registry() []func() Tool {
 		markEventsSeen,
 		createMediaUpload,
 		doctorTool,
+		schedulePost,
+		listScheduled,
+		getScheduled,
+		reschedulePost,
+		updateScheduled,
+		cancelScheduled,
+		approveScheduled,
+		setPostingSchedule,
+		getPostingSchedule,
+		suggestPostingTimes,
 	}
 }
 
@@ -301,6 +317,9 @@ const (
 	// ToolsetDiagnostics holds the doctor tool; not default, to keep the
 	// default tools/list within its size goal.
 	ToolsetDiagnostics = "diagnostics"
+	// ToolsetSchedule holds scheduled posts, drafts, approval and posting
+	// schedules (package schedule is the engine).
+	ToolsetSchedule = "schedule"
 )
 
 // toolsets are the toolsets in the order they are documented. A new
@@ -314,6 +333,7 @@ var toolsets = []Toolset{
 	{ToolsetEvents, "Replies, mentions, publishes and deletes heard by webhook or polling, and marking them seen.", false},
 	{ToolsetMedia, "One-time upload URLs for images and videos from agents not on the server's machine.", false},
 	{ToolsetDiagnostics, "What is wrong with the setup (tokens, permissions, quotas, network, HTTP settings) and how to fix it.", false},
+	{ToolsetSchedule, "Schedule posts for later (an instant, a local time or the next slot), drafts, human approval, and posting schedules.", false},
 }
 
 // ToolsetAll selects every toolset; ToolsetDefault the default ones.

@@ -74,7 +74,7 @@ func publishThread() Tool {
 				return &schemas.ReplyResult{PostResult: postResult(res, p.Text, p.TopicTag, rc), ReplyToID: prev, ReplyNotLinked: res.ReplyNotLinked}
 			})
 			if err != nil {
-				return nil, &userError{msg: chainFailure(out.Parts, i, len(posts), err, c)}
+				return nil, &userError{msg: chainFailure(out.Parts, i, len(posts), err, c), cause: err}
 			}
 			out.Parts = append(out.Parts, schemas.ThreadPartResult{Index: i, ID: res.ID, Permalink: res.Permalink, Replayed: res.Replayed,
 				ReplyNotLinked: res.ReplyNotLinked})

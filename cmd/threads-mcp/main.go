@@ -83,6 +83,12 @@ func run(ctx context.Context, args []string, s stdio, getenv env) int {
 		return authCommand(ctx, rest, s, getenv)
 	case "webhooks":
 		return commands.Webhooks(ctx, rest, s.io(getenv))
+	case "worker":
+		return worker(ctx, rest, s, getenv)
+	case "approve":
+		return approve(ctx, rest, s, getenv)
+	case "drafts":
+		return drafts(ctx, rest, s, getenv)
 	case "install":
 		return commands.Install(rest, s.io(getenv), false)
 	case "uninstall":

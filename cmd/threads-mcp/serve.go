@@ -27,6 +27,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/media"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
+	"github.com/threads-mcp/threads-mcp/tools/schedule"
 	"github.com/threads-mcp/threads-mcp/tools/state"
 	"github.com/threads-mcp/threads-mcp/tools/transport"
 )
@@ -55,6 +56,8 @@ type app struct {
 	emulatorURL string
 	// sandboxURL and sandboxToken are the sandbox emulator's, for the doctor.
 	sandboxURL, sandboxToken string
+	// worker starts the scheduled-post worker (schedule.Engine.Start).
+	worker func(context.Context) error
 	// emu is the sandbox's emulator (nil outside sandbox mode).
 	emu *emulator.Server
 }
@@ -142,6 +145,11 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
+	eng, err := schedule.Open(ctx, st, schedule.WithSandbox(c.Sandbox), schedule.WithLogger(slogger), schedule.WithLease(c.LedgerLease))
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = eng.Close() })
 	evs, err := events.Open(ctx, st)
 	if err != nil {
 		return nil, err
@@ -177,10 +185,11 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	a.closers = append(a.closers, stopSweep)
 	go md.RunSweeper(sctx, time.Hour)
 	deps := tools.Deps{Accounts: accts, Settings: st, Sandbox: c.Sandbox, Logger: slogger, Ledger: led, Tools: c.Tools, Redact: c.Redact.Scrub,
-		Notifier: notifier, Events: evs, Media: md}
+		Notifier: notifier, Events: evs, Media: md, Scheduler: eng}
 	deps.Doctor = func(ctx context.Context) (*schemas.DoctorResult, error) {
 		return commands.DoctorResult(ctx, c, a.sandboxURL, a.sandboxToken), nil
 	}
+	a.worker = func(ctx context.Context) error { return eng.Start(ctx, tools.NewScheduleFirer(deps)) }
 	a.mcp = tools.NewServer(deps, version,
 		server.WithToolHandlerMiddleware(a.inflight.Middleware),
 		server.WithToolHandlerMiddleware(c.Redact.Middleware))
@@ -257,6 +266,10 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 	}
 	defer a.close()
 	a.startPoller(ctx)
+	// Every server fires scheduled posts while it is up.
+	if err := a.worker(ctx); err != nil {
+		a.logger.Warn("scheduled posts will not fire from this process", "err", err)
+	}
 	if c.Transport == "stdio" {
 		if cli.IsTerminal(s.in) {
 			fmt.Fprintln(s.err, "threads-mcp: waiting for an MCP client on stdin (JSON-RPC). "+

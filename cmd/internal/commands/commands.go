@@ -52,6 +52,9 @@ func (s IO) getenv() func(string) string {
 var commands = []struct{ name, args, summary string }{
 	{"serve", "[flags]", "run the MCP server (the default command)"},
 	{"call", "[flags] TOOL [JSON|-]", "one tool call; the result JSON on stdout; exit 1 on a tool error"},
+	{"worker", "[flags]", "only fire scheduled posts (a long-lived service)"},
+	{"drafts", "[flags]", "list drafts and scheduled posts awaiting approval"},
+	{"approve", "[flags] JOB", "show a scheduled post and approve it as a person"},
 	{"tools", "", "every tool with its schemas, as JSON"},
 	{"emulator", "[flags]", "the Threads API emulator over HTTP; prints its demo token"},
 	{"auth", "login|status|refresh|logout|default|rotate-key ...", "manage stored Threads accounts"},
