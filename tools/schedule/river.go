@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
@@ -18,8 +19,8 @@ import (
 // queue is the part of a River client the engine uses. None of its methods
 // carries the driver's transaction type, so *river.Client[*sql.Tx] (SQLite)
 // and *river.Client[pgx.Tx] (PostgreSQL, riverpgxv5) both satisfy it: the
-// driver is chosen in one place, [openSQLiteQueue], and a PostgreSQL
-// constructor beside it is all another database needs.
+// driver is chosen in one place, [openQueue]: [openSQLiteQueue] or
+// [openPgxQueue] by the store's database.
 type queue interface {
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 	JobCancel(ctx context.Context, jobID int64) (*rivertype.JobRow, error)
@@ -34,6 +35,36 @@ type queue interface {
 type queueDB struct {
 	q     queue
 	close func() error
+}
+
+// openQueue opens River on the store's own database: SQLite's file, or
+// the PostgreSQL pool every replica shares (River's leader election and
+// its row locks then make one replica fire each job).
+func openQueue(ctx context.Context, st *state.Store, cfg *river.Config) (*queueDB, error) {
+	if st.Dialect() == state.Postgres {
+		return openPgxQueue(ctx, st, cfg)
+	}
+	return openSQLiteQueue(ctx, st, cfg)
+}
+
+// openPgxQueue opens River with its pgx driver on the store's PostgreSQL
+// pool and migrates River's tables, under River's own migration lock so
+// replicas starting together migrate once. The pool is the store's: it is
+// closed with the store, not here.
+func openPgxQueue(ctx context.Context, st *state.Store, cfg *river.Config) (*queueDB, error) {
+	driver := riverpgxv5.New(st.Pool())
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("schedule: queue migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("schedule: migrate queue tables: %w", err)
+	}
+	c, err := river.NewClient(driver, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("schedule: queue client: %w", err)
+	}
+	return &queueDB{q: c, close: func() error { return nil }}, nil
 }
 
 // openSQLiteQueue opens River on the state database file of st with the

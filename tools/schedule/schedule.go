@@ -50,10 +50,9 @@
 // # Drivers
 //
 // The engine's River calls go through the queue interface, which carries
-// no driver transaction type; openSQLiteQueue is the one place the driver
-// is chosen (riversqlite on the state database file, on a pool of one
-// connection). A PostgreSQL engine adds a constructor beside it
-// (riverpgxv5) and nothing else.
+// no driver transaction type; openQueue is the one place the driver
+// is chosen: riversqlite on the state database file, on a pool of one
+// connection, or riverpgxv5 on the store's PostgreSQL pool.
 //
 // # Periodic jobs of other components
 //
@@ -367,7 +366,7 @@ func Open(ctx context.Context, st *state.Store, opts ...Option) (*Engine, error)
 		MaxAttempts:          maxFireAttempts,
 		FetchPollInterval:    500 * time.Millisecond,
 	}
-	qdb, err := openSQLiteQueue(ctx, st, cfg)
+	qdb, err := openQueue(ctx, st, cfg)
 	if err != nil {
 		return nil, err
 	}
