@@ -594,3 +594,38 @@ func suggestPostingTimes() Tool {
 		return out, nil
 	})
 }
+
+// scheduleLister lists an engine's waiting jobs for the
+// threads://{account}/scheduled resource.
+type scheduleLister struct{ eng *schedule.Engine }
+
+// waitingStatuses are the job statuses of posts still to be published.
+var waitingStatuses = []string{schemas.ScheduleDraft, schemas.ScheduleAwaitingApproval, schemas.ScheduleScheduled, schemas.SchedulePublishing}
+
+// Scheduled returns the account's posts waiting to be published, in due
+// order (at most 100), each with the text it will publish.
+func (l scheduleLister) Scheduled(ctx context.Context, account string) ([]ScheduledPost, error) {
+	jobs, err := l.eng.List(ctx, schedule.Filter{Account: account, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	var out []ScheduledPost
+	for _, j := range jobs {
+		if !slices.Contains(waitingStatuses, j.Status) {
+			continue
+		}
+		var payload struct {
+			Text  string `json:"text"`
+			Parts []struct {
+				Text string `json:"text"`
+			} `json:"parts"`
+		}
+		_ = json.Unmarshal(j.Args, &payload)
+		text := payload.Text
+		if text == "" && len(payload.Parts) > 0 {
+			text = payload.Parts[0].Text
+		}
+		out = append(out, ScheduledPost{ID: j.ID, Text: text, At: j.FireAt, Status: j.Status})
+	}
+	return out, nil
+}

@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -351,6 +352,26 @@ func TestScheduleLifecycle(t *testing.T) {
 	list2 := sc.ok(t, "list_scheduled", map[string]any{"status": "scheduled", "limit": 2, "cursor": list["next_cursor"]})
 	if items2 := list2["items"].([]any); len(items2) != 1 || items2[0].(map[string]any)["id"] != d["id"] || list2["next_cursor"] != nil {
 		t.Fatalf("page 2: %v", list2)
+	}
+	// The threads://{account}/scheduled resource lists the waiting posts.
+	req := mcp.ReadResourceRequest{}
+	req.Params.URI = "threads://sandbox/scheduled"
+	rr, err := sc.c.ReadResource(t.Context(), req)
+	if err != nil || len(rr.Contents) != 1 {
+		t.Fatalf("read %s: %v, %v", req.Params.URI, rr, err)
+	}
+	var waiting struct {
+		Scheduled []struct{ ID, Text, Status string } `json:"scheduled"`
+	}
+	if err := json.Unmarshal([]byte(rr.Contents[0].(mcp.TextResourceContents).Text), &waiting); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range waiting.Scheduled {
+		found = found || (p.ID == d["id"] && p.Text == "draft edited" && p.Status == "scheduled")
+	}
+	if len(waiting.Scheduled) != 3 || !found {
+		t.Fatalf("scheduled resource %+v, want the 3 waiting posts with the edited draft", waiting.Scheduled)
 	}
 	c := jobOf(sc.ok(t, "cancel_scheduled", map[string]any{"id": d["id"]}))
 	if c["status"] != "cancelled" {

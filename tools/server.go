@@ -432,6 +432,9 @@ func NewServer(d Deps, version string, opts ...server.ServerOption) *server.MCPS
 	if d.Notifier == nil {
 		d.Notifier = NewNotifier()
 	}
+	if d.Scheduled == nil && d.Scheduler != nil {
+		d.Scheduled = scheduleLister{d.Scheduler}
+	}
 	surf := newSurface(d)
 	base = append(base, surf.options()...)
 	s := server.NewMCPServer(ServerName, version, append(base, opts...)...)
