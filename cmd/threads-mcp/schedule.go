@@ -46,7 +46,7 @@ func openSchedule(ctx context.Context, c *config.Config) (*schedule.Engine, func
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := state.Open(ctx, dir)
+	st, err := state.Open(ctx, dir, c.StateOptions...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open state in %s: %w", dir, err)
 	}

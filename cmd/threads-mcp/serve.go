@@ -8,11 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/riverqueue/river"
 
 	"github.com/threads-mcp/threads-mcp/auth/accounts"
 	"github.com/threads-mcp/threads-mcp/auth/oauthserver"
@@ -47,7 +47,7 @@ type app struct {
 	store    *state.Store
 	closers  []func()
 	// receiver is the Threads webhook receiver (/webhooks/threads) and
-	// poller the polling fallback; serve starts them.
+	// poller the polling fallback, run as a periodic job of the worker.
 	receiver http.Handler
 	poller   *events.Poller
 	// public are routes served outside the MCP bearer (the self media store).
@@ -62,17 +62,6 @@ type app struct {
 	emu *emulator.Server
 }
 
-// startPoller runs the poller until the app closes (serve only: a one-shot
-// call does not poll).
-func (a *app) startPoller(ctx context.Context) {
-	if a.poller == nil {
-		return
-	}
-	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() { a.poller.Run(pctx) })
-	a.closers = append(a.closers, func() { cancel(); wg.Wait() })
-}
 
 func (a *app) close() {
 	for i := len(a.closers) - 1; i >= 0; i-- {
@@ -145,11 +134,6 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 	if err != nil {
 		return nil, err
 	}
-	eng, err := schedule.Open(ctx, st, schedule.WithSandbox(c.Sandbox), schedule.WithLogger(slogger), schedule.WithLease(c.LedgerLease))
-	if err != nil {
-		return nil, err
-	}
-	a.closers = append(a.closers, func() { _ = eng.Close() })
 	evs, err := events.Open(ctx, st)
 	if err != nil {
 		return nil, err
@@ -173,6 +157,19 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 		a.poller = events.NewPoller(evs, events.PollerOptions{Resolve: ea.Source, Accounts: ea.Names, Interval: c.PollInterval,
 			Leases: st, Owner: state.NewLeaseOwner(), Logger: slogger.With("component", "poller")})
 	}
+	schedOpts := []schedule.Option{schedule.WithSandbox(c.Sandbox), schedule.WithLogger(slogger), schedule.WithLease(c.LedgerLease)}
+	if a.poller != nil {
+		// The polling fallback is a River periodic job: of the processes
+		// sharing the state, the leader inserts each round and one worker
+		// runs it.
+		schedOpts = append(schedOpts, schedule.WithPeriodic(schedule.Periodic{
+			Jobs: []*river.PeriodicJob{a.poller.PeriodicJob(schedule.Queue(c.Sandbox))}, AddWorkers: a.poller.AddWorker}))
+	}
+	eng, err := schedule.Open(ctx, st, schedOpts...)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = eng.Close() })
 	md, mediaRoutes, err := media.Open(media.Setup{Store: c.MediaStore, Roots: c.MediaRoots, PublicURL: c.PublicURL, Preflight: c.MediaPreflight,
 		StateDir: dir, Sandbox: a.emulatorURL, Getenv: c.Getenv, Logger: slogger})
 	if err != nil {
@@ -265,7 +262,6 @@ func serve(ctx context.Context, args []string, s stdio, getenv env) int {
 		return code
 	}
 	defer a.close()
-	a.startPoller(ctx)
 	// Every server fires scheduled posts while it is up.
 	if err := a.worker(ctx); err != nil {
 		a.logger.Warn("scheduled posts will not fire from this process", "err", err)

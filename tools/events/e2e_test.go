@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"slices"
@@ -11,11 +12,13 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/riverqueue/river"
 
 	"github.com/threads-mcp/threads-mcp/threads"
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/events"
+	"github.com/threads-mcp/threads-mcp/tools/schedule"
 	"github.com/threads-mcp/threads-mcp/tools/state"
 	"github.com/threads-mcp/threads-mcp/tools/transport"
 )
@@ -29,6 +32,7 @@ type stack struct {
 	store    *events.Store
 	notifier *tools.Notifier
 	poller   *events.Poller
+	st       *state.Store
 }
 
 // account is the sandbox account's name in events and resource URIs.
@@ -77,7 +81,7 @@ func newStack(t *testing.T, webhooks bool) *stack {
 		_ = hs.Shutdown(ctx)
 	})
 	p := events.NewPoller(store, events.PollerOptions{Resolve: ea.Source, Accounts: ea.Names, Interval: 200 * time.Millisecond})
-	return &stack{emu: emu, url: base, store: store, notifier: n, poller: p}
+	return &stack{emu: emu, url: base, store: store, notifier: n, poller: p, st: st}
 }
 
 // listener is a 2026-07-28 client over Streamable HTTP holding a
@@ -225,34 +229,68 @@ func TestReplyReachesSubscriberByWebhook(t *testing.T) {
 	}
 }
 
-// TestReplyReachesSubscriberByPolling: without webhooks, the poller's loop
-// finds the reply within its interval and the subscriber hears of it; the
-// replies that were there before polling started are not events.
+// noFirer is a schedule.Firer for an engine that fires no posts.
+type noFirer struct{}
+
+func (noFirer) Fire(context.Context, schedule.FireRequest) (schedule.FireResult, error) {
+	return schedule.FireResult{}, errors.New("no posts here")
+}
+func (noFirer) Notify(context.Context, schedule.Outcome) {}
+
+// TestReplyReachesSubscriberByPolling: without webhooks, polling finds the
+// reply within its interval and the subscriber hears of it; the replies
+// that were there before polling started are not events. Polling runs as
+// the server runs it, a River periodic job on the schedule's worker, and
+// as the poller's own loop.
 func TestReplyReachesSubscriberByPolling(t *testing.T) {
-	s := newStack(t, false)
-	ctx, stop := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { defer close(done); s.poller.Run(ctx) }()
-	t.Cleanup(func() { stop(); <-done })
-	post := s.demoPost(t)
-	l := s.listen(t, tools.AccountResourceURI(account, "inbox"))
-	deadline := time.Now().Add(10 * time.Second)
-	for last, _ := s.store.LastPolled(t.Context(), account); last.IsZero(); last, _ = s.store.LastPolled(t.Context(), account) {
-		if time.Now().After(deadline) {
-			t.Fatal("the poller never polled")
-		}
-		time.Sleep(20 * time.Millisecond)
+	drivers := []struct {
+		name  string
+		start func(t *testing.T, ctx context.Context, s *stack) func()
+	}{
+		{"river periodic job", func(t *testing.T, ctx context.Context, s *stack) func() {
+			eng, err := schedule.Open(ctx, s.st, schedule.WithSandbox(true), schedule.WithPeriodic(schedule.Periodic{
+				Jobs: []*river.PeriodicJob{s.poller.PeriodicJob(schedule.Queue(true))}, AddWorkers: s.poller.AddWorker}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := eng.Start(ctx, noFirer{}); err != nil {
+				t.Fatal(err)
+			}
+			return func() { _ = eng.Close() }
+		}},
+		{"poller loop", func(t *testing.T, ctx context.Context, s *stack) func() {
+			done := make(chan struct{})
+			go func() { defer close(done); s.poller.Run(ctx) }()
+			return func() { <-done }
+		}},
 	}
-	if evs := s.readInbox(t); len(evs) != 0 {
-		t.Fatalf("the inbox holds %d replies from before polling started", len(evs))
-	}
-	id, err := s.emu.AddActivity(emulator.Activity{Kind: "reply", From: "lin_makes", ReplyTo: post, Text: "polled"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.await(t, tools.AccountResourceURI(account, "inbox"))
-	if evs := s.readInbox(t); len(evs) != 1 || evs[0].(map[string]any)["media_id"] != id || evs[0].(map[string]any)["source"] != "poll" {
-		t.Fatalf("inbox %v, want the polled reply", evs)
+	for _, d := range drivers {
+		t.Run(d.name, func(t *testing.T) {
+			s := newStack(t, false)
+			ctx, stop := context.WithCancel(t.Context())
+			wait := d.start(t, ctx, s)
+			t.Cleanup(func() { stop(); wait() })
+			post := s.demoPost(t)
+			l := s.listen(t, tools.AccountResourceURI(account, "inbox"))
+			deadline := time.Now().Add(20 * time.Second)
+			for last, _ := s.store.LastPolled(t.Context(), account); last.IsZero(); last, _ = s.store.LastPolled(t.Context(), account) {
+				if time.Now().After(deadline) {
+					t.Fatal("the poller never polled")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if evs := s.readInbox(t); len(evs) != 0 {
+				t.Fatalf("the inbox holds %d replies from before polling started", len(evs))
+			}
+			id, err := s.emu.AddActivity(emulator.Activity{Kind: "reply", From: "lin_makes", ReplyTo: post, Text: "polled"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.await(t, tools.AccountResourceURI(account, "inbox"))
+			if evs := s.readInbox(t); len(evs) != 1 || evs[0].(map[string]any)["media_id"] != id || evs[0].(map[string]any)["source"] != "poll" {
+				t.Fatalf("inbox %v, want the polled reply", evs)
+			}
+		})
 	}
 }
 

@@ -216,7 +216,7 @@ func (p *Poller) Run(ctx context.Context) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
-		p.round(ctx)
+		p.Round(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -225,8 +225,9 @@ func (p *Poller) Run(ctx context.Context) {
 	}
 }
 
-// round polls the accounts that are due.
-func (p *Poller) round(ctx context.Context) {
+// Round polls the accounts that are due, once (the unit a periodic job
+// runs; Run repeats it).
+func (p *Poller) Round(ctx context.Context) {
 	names, err := p.o.Accounts(ctx)
 	if err != nil {
 		p.log.Warn("poll: cannot list accounts", "err", err)
