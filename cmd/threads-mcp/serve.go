@@ -62,7 +62,6 @@ type app struct {
 	emu *emulator.Server
 }
 
-
 func (a *app) close() {
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()

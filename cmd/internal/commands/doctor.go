@@ -14,6 +14,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/tools/doctor"
 	"github.com/threads-mcp/threads-mcp/tools/httpmw"
 	"github.com/threads-mcp/threads-mcp/tools/media"
+	"github.com/threads-mcp/threads-mcp/tools/schedule"
 )
 
 // doctorUsage is the usage line of doctor.
@@ -25,7 +26,7 @@ const doctorUsage = "doctor [server flags] [--json]"
 // fixes things.
 func NewDoctor(c *config.Config) *doctor.Doctor {
 	d := doctor.New(doctor.Standard()...)
-	d.Register(httpCheck(c), mediaCheck(c), webhooksCheck(c))
+	d.Register(httpCheck(c), mediaCheck(c), workerCheck(c), webhooksCheck(c))
 	return d
 }
 
@@ -198,5 +199,32 @@ func webhooksCheck(c *config.Config) doctor.Check {
 				"set THREADS_MCP_POLL_INTERVAL=2m, or configure webhooks (THREADS_MCP_WEBHOOK_VERIFY_TOKEN, THREADS_MCP_WEBHOOK_SECRETS)")
 		}
 		return doctor.Skipped("no webhooks configured (they need an app that is Live); " + polling + " instead")
+	}}
+}
+
+// workerCheck says whether a worker fires scheduled posts (and runs the
+// polling fallback) on this state database: one was alive in its last
+// heartbeats, in this or any other process.
+func workerCheck(c *config.Config) doctor.Check {
+	return doctor.Check{Name: "worker", Run: func(ctx context.Context, env *doctor.Env) []doctor.Finding {
+		st := env.Store()
+		if st == nil {
+			return doctor.Skipped("the state database did not open (see above)")
+		}
+		eng, err := schedule.Open(ctx, st, schedule.WithSandbox(c.Sandbox))
+		if err != nil {
+			return doctor.Failed(env.ScrubText(err.Error()), "check the state database (above); scheduled posts cannot fire until it opens")
+		}
+		defer func() { _ = eng.Close() }()
+		running, note := eng.WorkerRunning(ctx)
+		if running {
+			return doctor.OK(note)
+		}
+		cmd := "threads-mcp worker"
+		if c.Sandbox {
+			cmd += " --sandbox"
+		}
+		return doctor.Warned("no worker is running: scheduled posts fire and replies are polled only while a threads-mcp serve or worker runs",
+			"run `"+cmd+"` as a service (the README has a systemd unit and a launchd plist)")
 	}}
 }

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/threads-mcp/threads-mcp/cmd/internal/config"
 	"github.com/threads-mcp/threads-mcp/tools/doctor"
+	"github.com/threads-mcp/threads-mcp/tools/schedule"
+	"github.com/threads-mcp/threads-mcp/tools/state"
 )
 
 // TestDoctorComponentChecks: the media store and webhooks checks against
@@ -67,3 +70,50 @@ func TestDoctorComponentChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestDoctorWorkerCheck: no worker is a warning with the service to run;
+// a running worker (its heartbeat in the state database) is fine.
+func TestDoctorWorkerCheck(t *testing.T) {
+	dir := t.TempDir()
+	c := &config.Config{Sandbox: true, StateDir: dir}
+	env := &doctor.Env{StateDir: dir}
+	d := doctor.New(doctor.Standard()...)
+	d.Register(workerCheck(c))
+	find := func(r *doctor.Report) doctor.Finding {
+		t.Helper()
+		for _, f := range r.Result().Checks {
+			if f.Check == "worker" {
+				return doctor.Finding{Status: f.Status, Detail: f.Detail, Fix: f.Fix}
+			}
+		}
+		t.Fatalf("no worker finding in %+v", r.Result())
+		return doctor.Finding{}
+	}
+	st, err := state.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if f := find(d.Run(t.Context(), env)); f.Status != doctor.StatusWarn || !strings.Contains(f.Fix, "threads-mcp worker --sandbox") {
+		t.Fatalf("without a worker: %+v", f)
+	}
+	eng, err := schedule.Open(t.Context(), st, schedule.WithSandbox(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	if err := eng.Start(t.Context(), idleFirer{}); err != nil {
+		t.Fatal(err)
+	}
+	if f := find(d.Run(t.Context(), &doctor.Env{StateDir: dir})); f.Status != doctor.StatusOK || !strings.Contains(f.Detail, "A worker is running") {
+		t.Fatalf("with a worker: %+v", f)
+	}
+}
+
+// idleFirer is a schedule.Firer with nothing to fire.
+type idleFirer struct{}
+
+func (idleFirer) Fire(context.Context, schedule.FireRequest) (schedule.FireResult, error) {
+	return schedule.FireResult{}, nil
+}
+func (idleFirer) Notify(context.Context, schedule.Outcome) {}
