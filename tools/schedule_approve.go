@@ -101,7 +101,15 @@ func (c *call) holdForApproval(ctx context.Context, tool string, args any) (stri
 	if err != nil {
 		return "", fmt.Errorf("encode arguments: %w", err)
 	}
-	j, err := eng.Create(ctx, schedule.NewJob{Scope: c.scheduleScope(), Tool: tool, Args: norm, Media: media})
+	j, err := c.heldBefore(ctx, eng, tool, norm)
+	if err != nil {
+		return "", err
+	}
+	if j != nil {
+		return fmt.Sprintf("Nothing was published by this call: the same %s was already held for approval as job %s (status %s); "+
+			"a retry does not make a second one. get_scheduled shows what became of it; do not call %s again.", tool, j.ID, j.Status, tool), nil
+	}
+	j, err = eng.Create(ctx, schedule.NewJob{Scope: c.scheduleScope(), Tool: tool, Args: norm, Media: media})
 	if err != nil {
 		return "", err
 	}
@@ -117,4 +125,29 @@ func (c *call) holdForApproval(ctx context.Context, tool string, args any) (stri
 	}
 	return fmt.Sprintf("Nothing was published: the account requires a human's approval (require_approval %s), so the post was stored "+
 		"as job %s, awaiting approval; it publishes as soon as it is approved. %s Do not call %s again.", ps.RequireApproval, j.ID, note, tool), nil
+}
+
+// heldWindow is how long a held publish answers a retry of the same call
+// (the same arguments, idempotency_key included): as long as a key
+// replays a publish.
+const heldWindow = 24 * time.Hour
+
+// heldBefore returns the job an identical call was held (or scheduled)
+// as within heldWindow and not cancelled, failed or skipped since, or nil: a retried publish
+// awaiting approval must not become a second job, and a second post once
+// both are approved.
+func (c *call) heldBefore(ctx context.Context, eng *schedule.Engine, tool string, args json.RawMessage) (*schedule.Job, error) {
+	digest := schedule.Digest(tool, args)
+	since := time.Now().Add(-heldWindow)
+	jobs, err := eng.List(ctx, schedule.Filter{Account: c.acct.Name, Limit: 500})
+	if err != nil {
+		return nil, fmt.Errorf("look for an earlier held %s: %w", tool, err)
+	}
+	for _, j := range jobs {
+		if j.Tool == tool && j.Digest == digest && j.CreatedAt.After(since) &&
+			j.Status != schemas.ScheduleCancelled && j.Status != schemas.ScheduleFailed && j.Status != schemas.ScheduleSkipped {
+			return j, nil
+		}
+	}
+	return nil, nil
 }

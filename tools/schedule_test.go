@@ -461,6 +461,22 @@ func TestScheduleApproval(t *testing.T) {
 	if found == "" {
 		t.Fatalf("held job not listed: %v", held)
 	}
+	// A retry of the held call is not a second job (two approvals would
+	// post it twice): it names the first.
+	res, _ = plain.call(t, "publish_text", map[string]any{"text": "held now"})
+	if !res.IsError || !strings.Contains(text(res), "already held for approval as job "+found) {
+		t.Fatalf("retried held publish: %s", text(res))
+	}
+	again := plain.ok(t, "list_scheduled", map[string]any{"status": "awaiting_approval"})
+	n := 0
+	for _, it := range again["items"].([]any) {
+		if it.(map[string]any)["arguments"].(map[string]any)["text"] == "held now" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d jobs hold the same publish after a retry, want 1", n)
+	}
 	yes.mu.Lock()
 	yes.approve = true
 	yes.mu.Unlock()
