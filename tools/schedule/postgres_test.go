@@ -66,3 +66,31 @@ func TestPostgresReplicasFireOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresConcurrentOpen: replicas starting together on an empty
+// PostgreSQL database migrate River's tables once, and every one opens.
+func TestPostgresConcurrentOpen(t *testing.T) {
+	db := statetest.PostgresURL(t)
+	const replicas = 4
+	errs := make(chan error, replicas)
+	for range replicas {
+		go func() {
+			st, err := state.Open(t.Context(), t.TempDir(), state.WithDatabase(db))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer st.Close()
+			e, err := Open(t.Context(), st)
+			if err == nil {
+				err = e.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range replicas {
+		if err := <-errs; err != nil {
+			t.Errorf("a replica failed to open: %v", err)
+		}
+	}
+}

@@ -48,16 +48,25 @@ func openQueue(ctx context.Context, st *state.Store, cfg *river.Config) (*queueD
 }
 
 // openPgxQueue opens River with its pgx driver on the store's PostgreSQL
-// pool and migrates River's tables, under River's own migration lock so
-// replicas starting together migrate once. The pool is the store's: it is
-// closed with the store, not here.
+// pool and migrates River's tables while holding an advisory lock: River's
+// migrator takes no lock of its own, and replicas starting together would
+// otherwise create the same types twice (seen: a unique violation on
+// pg_type). The migrations cannot share one transaction (one adds an enum
+// value that the next uses), hence a session lock. The pool is the
+// store's: it is closed with the store, not here.
 func openPgxQueue(ctx context.Context, st *state.Store, cfg *river.Config) (*queueDB, error) {
 	driver := riverpgxv5.New(st.Pool())
 	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("schedule: queue migrator: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	unlock, err := st.LockSession(ctx, "schedule.river-migrate")
+	if err != nil {
+		return nil, err
+	}
+	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	unlock()
+	if err != nil {
 		return nil, fmt.Errorf("schedule: migrate queue tables: %w", err)
 	}
 	c, err := river.NewClient(driver, cfg)

@@ -332,6 +332,32 @@ func (s *Store) LockTx(ctx context.Context, tx *sql.Tx, name string) error {
 	return nil
 }
 
+// LockSession takes the advisory lock name on a connection of its own,
+// for work that cannot run in one transaction (River's migrations add enum
+// values and use them, which PostgreSQL allows only across transactions),
+// and returns the function that releases it. On SQLite it does nothing.
+func (s *Store) LockSession(ctx context.Context, name string) (unlock func(), err error) {
+	if s.dialect != Postgres || s.pool == nil {
+		return func() {}, nil
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("state: lock %q: %w", name, err)
+	}
+	key := lockKey(name)
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("state: lock %q: %w", name, err)
+	}
+	return func() {
+		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
+			// A lock that could not be released ends with its connection.
+			_ = conn.Conn().Close(context.WithoutCancel(ctx))
+		}
+		conn.Release()
+	}, nil
+}
+
 // lockKey is the advisory lock key of name.
 func lockKey(name string) int64 {
 	h := fnv.New64a()
