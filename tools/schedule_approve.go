@@ -12,13 +12,18 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/threads-mcp/threads-mcp/schemas"
+	"github.com/threads-mcp/threads-mcp/tools/httpmw"
 	"github.com/threads-mcp/threads-mcp/tools/schedule"
 )
 
-// ApprovedByElicitation and ApprovedByCLI say how a job was approved.
+// ApprovedByElicitation, ApprovedByCLI and ApprovedByApproverToken say how
+// a job was approved.
 const (
 	ApprovedByElicitation = "elicitation"
 	ApprovedByCLI         = "cli"
+	// ApprovedByApproverToken is an approval over HTTP with the approver's
+	// bearer token (--approver-token), not the agent's.
+	ApprovedByApproverToken = "approver_token"
 )
 
 // askApproval asks the human at the client to approve j, showing preview,
@@ -29,6 +34,15 @@ const (
 // the job stays awaiting approval and the note says how a person approves
 // it from a terminal.
 func (c *call) askApproval(ctx context.Context, eng *schedule.Engine, j *schedule.Job, preview string) (*schedule.Job, string) {
+	if httpmw.IsApprover(ctx) {
+		// The call itself comes from the approver (their own bearer
+		// token, which the agent does not hold): that is the approval.
+		approved, err := eng.Approve(ctx, j.ID, j.Digest, ApprovedByApproverToken)
+		if err != nil {
+			return j, "The approval with the approver token failed: " + err.Error()
+		}
+		return approved, "Approved with the approver token; the post publishes at its time."
+	}
 	srv := server.ServerFromContext(ctx)
 	if srv == nil {
 		return j, approvalNote(j, c.Sandbox)
@@ -52,7 +66,12 @@ func (c *call) askApproval(ctx context.Context, eng *schedule.Engine, j *schedul
 		},
 		"required": []string{"approve"},
 	}}}
-	res, err := srv.RequestElicitation(ctx, req)
+	if !elicits(ctx) {
+		return j, approvalNote(j, c.Sandbox)
+	}
+	ectx, cancel := context.WithTimeout(ctx, approvalWait)
+	defer cancel()
+	res, err := srv.RequestElicitation(ectx, req)
 	if err != nil {
 		if !errors.Is(err, server.ErrElicitationNotSupported) && !errors.Is(err, server.ErrServerInitiatedRequestUnsupported) && c.Logger != nil {
 			c.Logger.Debug("approval elicitation failed", "job", j.ID, "err", err)
@@ -150,4 +169,19 @@ func (c *call) heldBefore(ctx context.Context, eng *schedule.Engine, tool string
 		}
 	}
 	return nil, nil
+}
+
+// approvalWait bounds how long a call waits for the person to answer an
+// elicitation: after it, the job keeps waiting and the note says how to
+// approve it later.
+const approvalWait = 5 * time.Minute
+
+// elicits reports whether the calling client declared the elicitation
+// capability. mcp-go sends an elicitation to any session that can carry
+// one without looking at what the client declared, and over stateless
+// Streamable HTTP (no session state) such a request waits forever for an
+// answer the client will never give.
+func elicits(ctx context.Context) bool {
+	cs, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo)
+	return ok && cs.GetClientCapabilities().Elicitation != nil
 }

@@ -125,3 +125,45 @@ func (s *staticBearer) Authenticate(r *http.Request) (context.Context, error) {
 	}
 	return r.Context(), nil
 }
+
+// approverKey marks a request context authenticated with the approver
+// token.
+type approverKey struct{}
+
+// IsApprover reports whether ctx belongs to a request that presented the
+// approver token (NewApproverBearerAuthenticator): a person's, distinct
+// from the agent's.
+func IsApprover(ctx context.Context) bool { v, _ := ctx.Value(approverKey{}).(bool); return v }
+
+// NewApproverBearerAuthenticator is the static bearer with a second token
+// for the person who approves posts: a request with agent proceeds as
+// with NewBearerAuthenticator, one with approver proceeds marked
+// (IsApprover). Both are compared in constant time.
+func NewApproverBearerAuthenticator(agent, approver, realm string) Authenticator {
+	if realm == "" {
+		realm = "threads-mcp"
+	}
+	return &approverBearer{agent: newTokenMatcher(agent), approver: newTokenMatcher(approver), realm: realm}
+}
+
+// approverBearer is the Authenticator of Options.ApproverToken.
+type approverBearer struct {
+	agent, approver *tokenMatcher
+	realm           string
+}
+
+func (s *approverBearer) Authenticate(r *http.Request) (context.Context, error) {
+	got, ok := bearer(r)
+	if !ok {
+		return nil, &Challenge{Realm: s.realm, Description: "bearer token required"}
+	}
+	// Both comparisons run, so timing does not tell which token was close.
+	agent, approver := s.agent.match(got), s.approver.match(got)
+	switch {
+	case approver:
+		return context.WithValue(r.Context(), approverKey{}, true), nil
+	case agent:
+		return r.Context(), nil
+	}
+	return nil, &Challenge{Realm: s.realm, Code: "invalid_token", Description: "the bearer token is not valid for this server"}
+}

@@ -47,6 +47,10 @@ type Options struct {
 	// AnyOrigin skips the Origin check, for routes that are not the MCP
 	// endpoint and whose callers are not browsers running a client.
 	AnyOrigin bool
+	// ApproverToken, with BearerToken, is a second bearer for the person
+	// who approves posts awaiting approval (IsApprover); the agent's
+	// token cannot approve.
+	ApproverToken string
 	// Authenticator, when set, authenticates every request instead of
 	// BearerToken (the OAuth resource server, for one).
 	Authenticator Authenticator
@@ -85,6 +89,8 @@ func newGuard(next http.Handler, o Options) *guard {
 	switch {
 	case o.Authenticator != nil:
 		g.authn = o.Authenticator
+	case o.BearerToken != "" && o.ApproverToken != "":
+		g.authn = NewApproverBearerAuthenticator(o.BearerToken, o.ApproverToken, g.realm)
 	case o.BearerToken != "":
 		g.authn = NewBearerAuthenticator(o.BearerToken, g.realm)
 	}

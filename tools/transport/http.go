@@ -42,6 +42,9 @@ type HTTPOptions struct {
 	Kind string
 	// BearerToken, when set, is required on every request (see httpmw).
 	BearerToken string
+	// ApproverToken, with BearerToken, is the approver's bearer
+	// (httpmw.Options.ApproverToken).
+	ApproverToken string
 	// AllowedOrigins are browser Origins accepted besides loopback ones.
 	AllowedOrigins []string
 	// AllowedHosts are Host header values accepted besides loopback ones,
@@ -124,6 +127,7 @@ func NewHandler(srv *server.MCPServer, o HTTPOptions) (h http.Handler, shutdown 
 	guarded := httpmw.Guard(bufferBody(inner), httpmw.Options{
 		Authenticator:  o.Authenticator,
 		BearerToken:    o.BearerToken,
+		ApproverToken:  o.ApproverToken,
 		AllowedOrigins: o.AllowedOrigins,
 		AllowedHosts:   o.AllowedHosts,
 		MaxBody:        o.MaxBody,

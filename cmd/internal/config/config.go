@@ -40,8 +40,12 @@ type Config struct {
 	StateDir  string // "" : the default (see Dir)
 	LogLevel  string
 	HTTPToken string // the bearer HTTP clients must send
-	Origins   string // comma-separated browser Origins allowed besides loopback
-	Hosts     string // comma-separated Host names allowed besides loopback
+	// ApproverToken is the bearer of the person who approves posts
+	// awaiting approval over HTTP (THREADS_MCP_APPROVER_TOKEN); the
+	// agent's HTTPToken cannot approve.
+	ApproverToken string
+	Origins       string // comma-separated browser Origins allowed besides loopback
+	Hosts         string // comma-separated Host names allowed besides loopback
 	// Account is the account of calls that name none ("" : the stored default).
 	Account string
 	// Toolsets and ReadOnly choose the tools served; Tools is the choice.
@@ -116,7 +120,8 @@ func register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 	fs.StringVar(&c.StateDir, "state-dir", getenv("THREADS_MCP_STATE_DIR"), "state directory")
 	fs.StringVar(&c.Database, "database", getenv(state.EnvDatabaseURL), "state database: a postgres:// URL shared by replicas (default: the SQLite file in the state directory)")
 	fs.StringVar(&c.LogLevel, "log-level", cli.Or(getenv("THREADS_MCP_LOG_LEVEL"), "info"), "debug, info, warn or error")
-	fs.StringVar(&c.HTTPToken, "http-token", getenv("THREADS_MCP_HTTP_TOKEN"), "bearer token HTTP clients must send (required off loopback)")
+	fs.StringVar(&c.HTTPToken, "http-token", "", "bearer token HTTP clients must send (required off loopback; or THREADS_MCP_HTTP_TOKEN)")
+	fs.StringVar(&c.ApproverToken, "approver-token", "", "a second bearer, for the person who approves posts awaiting approval over HTTP (or THREADS_MCP_APPROVER_TOKEN)")
 	fs.StringVar(&c.Origins, "allowed-origins", getenv("THREADS_MCP_ALLOWED_ORIGINS"), "comma-separated browser Origins allowed besides loopback")
 	fs.StringVar(&c.Hosts, "allowed-hosts", getenv("THREADS_MCP_ALLOWED_HOSTS"), "comma-separated Host names allowed besides loopback (the public name behind a reverse proxy)")
 	fs.StringVar(&c.Toolsets, "toolsets", getenv("THREADS_MCP_TOOLSETS"), "comma-separated toolsets to serve: "+ToolsetNames())
@@ -209,7 +214,7 @@ func ParseLenient(name string, args []string, stderr io.Writer, getenv func(stri
 		return nil, nil, fmt.Errorf("--toolsets / THREADS_MCP_TOOLSETS: %w", err)
 	}
 	c.Redact = &redact.Set{}
-	c.Redact.Add(c.Token, c.HTTPToken, c.AppSecret, c.WebhookVerifyToken)
+	c.Redact.Add(c.Token, c.HTTPToken, c.ApproverToken, c.AppSecret, c.WebhookVerifyToken)
 	c.Redact.Add(c.WebhookSecrets...)
 	if err := c.stateOptions(getenv); err != nil {
 		return nil, nil, err
@@ -251,6 +256,14 @@ const DefaultPollInterval = 2 * time.Minute
 func (c *Config) eventSettings(fs *flag.FlagSet, getenv func(string) string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// Secrets come from the environment here, not as flag defaults, so
+	// that --help never prints them.
+	if !set["http-token"] {
+		c.HTTPToken = getenv("THREADS_MCP_HTTP_TOKEN")
+	}
+	if !set["approver-token"] {
+		c.ApproverToken = getenv("THREADS_MCP_APPROVER_TOKEN")
+	}
 	if !set["webhook-verify-token"] {
 		c.WebhookVerifyToken = getenv("THREADS_MCP_WEBHOOK_VERIFY_TOKEN")
 	}
@@ -313,6 +326,18 @@ func (c *Config) HTTPProblems() []HTTPProblem {
 	if c.HTTPToken != "" {
 		if _, err := httpmw.CheckToken(c.HTTPToken); err != nil {
 			out = append(out, HTTPProblem{Problem: "--http-token / THREADS_MCP_HTTP_TOKEN: " + err.Error()})
+		}
+	}
+	if c.ApproverToken != "" {
+		switch _, err := httpmw.CheckToken(c.ApproverToken); {
+		case err != nil:
+			out = append(out, HTTPProblem{Problem: "--approver-token / THREADS_MCP_APPROVER_TOKEN: " + err.Error()})
+		case c.HTTPToken == "":
+			out = append(out, HTTPProblem{Problem: "--approver-token needs --http-token: the agent's token must be a different one",
+				Fix: "Set --http-token (or THREADS_MCP_HTTP_TOKEN) for the agent"})
+		case c.ApproverToken == c.HTTPToken:
+			out = append(out, HTTPProblem{Problem: "--approver-token is the agent's --http-token: the agent could approve its own posts",
+				Fix: "Give the approver a token of their own (" + httpmw.GenerateTokenHint + ")"})
 		}
 	}
 	if c.HTTPToken == "" && !httpmw.IsLoopbackAddr(c.Listen) {
@@ -410,6 +435,7 @@ func (c *Config) HTTPOptions(inflight *transport.Inflight, logger *slog.Logger) 
 	return transport.HTTPOptions{
 		Kind:              c.Transport,
 		BearerToken:       c.HTTPToken,
+		ApproverToken:     c.ApproverToken,
 		AllowedOrigins:    cli.List(c.Origins),
 		AllowedHosts:      c.allowedHosts(),
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
