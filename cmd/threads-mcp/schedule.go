@@ -17,7 +17,8 @@ import (
 func worker(ctx context.Context, args []string, s stdio, getenv env) int {
 	if cli.WantsHelp(args) {
 		cli.PrintHelp(s.out, config.FlagSet("worker", getenv), "worker [flags]",
-			"Fires scheduled posts until stopped (SIGINT/SIGTERM); run it as a service. --sandbox fires the sandbox's posts.")
+			"Fires scheduled posts and polls for replies until stopped (SIGINT/SIGTERM); run it as a service. --sandbox fires the sandbox's posts.\n"+
+				"With --transport http it also receives Threads webhooks at /webhooks/threads (and serves staged media) on --listen.")
 		return exitOK
 	}
 	c, rest, err := config.Parse("worker", args, s.err, getenv)
@@ -35,7 +36,16 @@ func worker(ctx context.Context, args []string, s stdio, getenv env) int {
 		return exitFail
 	}
 	a.logger.Info("worker running: firing scheduled posts", "sandbox", c.Sandbox)
-	<-ctx.Done()
+	if c.Transport != "stdio" {
+		// With --transport http the worker also receives Meta's webhooks
+		// (and serves staged media) on --listen; it serves no MCP endpoint.
+		if err := servePublic(ctx, a, c); err != nil {
+			a.logger.Error("worker", "err", err)
+			return exitFail
+		}
+	} else {
+		<-ctx.Done()
+	}
 	a.logger.Info("worker stopped")
 	return exitOK
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/threads-mcp/threads-mcp/threads/emulator"
 	"github.com/threads-mcp/threads-mcp/tools"
 	"github.com/threads-mcp/threads-mcp/tools/events"
+	"github.com/threads-mcp/threads-mcp/tools/httpmw"
 	"github.com/threads-mcp/threads-mcp/tools/ledger"
 	"github.com/threads-mcp/threads-mcp/tools/media"
 	"github.com/threads-mcp/threads-mcp/tools/redact"
@@ -308,4 +309,35 @@ func serveHTTP(ctx context.Context, a *app, c *config.Config) error {
 		o.AllowedHosts = append(o.AllowedHosts, u.Hostname())
 	}
 	return transport.ServeHTTP(ctx, a.mcp, ln, o)
+}
+
+// servePublic serves only the routes Meta calls (the webhook receiver, the
+// staged media of the self store) on c.Listen until ctx ends, behind the
+// Host check: the worker's listener, which has no MCP endpoint.
+func servePublic(ctx context.Context, a *app, c *config.Config) error {
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/webhooks/threads", a.receiver)
+	for _, r := range a.public {
+		mux.Handle(r.Pattern, r.Handler)
+	}
+	o := c.HTTPOptions(a.inflight, slog.New(a.logger).With("version", version))
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+		o.AllowedHosts = append(o.AllowedHosts, u.Hostname())
+	}
+	hs := transport.NewHTTPServer(httpmw.Guard(mux, httpmw.Options{AllowedHosts: o.AllowedHosts, AnyOrigin: true, MaxBody: 1 << 62}), o)
+	a.logger.Info("worker receiving webhooks", "url", "http://"+ln.Addr().String()+"/webhooks/threads")
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return hs.Shutdown(sctx)
 }
