@@ -26,6 +26,25 @@ func (c *call) scheduleScope() schedule.Scope {
 	return schedule.Scope{Sandbox: c.Sandbox, Account: c.acct.Name}
 }
 
+// scheduledJob returns the engine and the job id; with act, the call then
+// acts as the job's account.
+func (c *call) scheduledJob(ctx context.Context, id string, act bool) (*schedule.Engine, *schedule.Job, error) {
+	eng, err := c.engine()
+	if err != nil {
+		return nil, nil, err
+	}
+	j, err := eng.Get(ctx, id)
+	if err != nil {
+		return nil, nil, schedErr(err)
+	}
+	if act {
+		if c.acct, err = c.account(ctx, j.Scope.Account); err != nil {
+			return nil, nil, err
+		}
+	}
+	return eng, j, nil
+}
+
 // engine returns the schedule engine, or the error saying none is set up.
 func (c *call) engine() (*schedule.Engine, error) {
 	if c.Scheduler == nil {
@@ -281,13 +300,9 @@ func getScheduled() Tool {
 		toolset:     ToolsetSchedule,
 		hints:       localRead(),
 	}, func(ctx context.Context, c *call, a *schemas.GetScheduledArgs) (*schemas.ScheduledResult, error) {
-		eng, err := c.engine()
+		eng, j, err := c.scheduledJob(ctx, a.ID, false)
 		if err != nil {
 			return nil, err
-		}
-		j, err := eng.Get(ctx, a.ID)
-		if err != nil {
-			return nil, schedErr(err)
 		}
 		return c.scheduledResult(ctx, eng, j, ""), nil
 	})
@@ -301,15 +316,8 @@ func reschedulePost() Tool {
 		toolset:     ToolsetSchedule,
 		hints:       hints{idempotent: true},
 	}, func(ctx context.Context, c *call, a *schemas.RescheduleArgs) (*schemas.ScheduledResult, error) {
-		eng, err := c.engine()
+		eng, j, err := c.scheduledJob(ctx, a.ID, true)
 		if err != nil {
-			return nil, err
-		}
-		j, err := eng.Get(ctx, a.ID)
-		if err != nil {
-			return nil, schedErr(err)
-		}
-		if c.acct, err = c.account(ctx, j.Scope.Account); err != nil {
 			return nil, err
 		}
 		at, zone, err := c.resolveWhen(ctx, eng, &a.WhenArgs)
@@ -331,15 +339,8 @@ func updateScheduled() Tool {
 		toolset:     ToolsetSchedule,
 		hints:       hints{idempotent: true},
 	}, func(ctx context.Context, c *call, a *schemas.UpdateScheduledArgs) (*schemas.ScheduledResult, error) {
-		eng, err := c.engine()
+		eng, j, err := c.scheduledJob(ctx, a.ID, true)
 		if err != nil {
-			return nil, err
-		}
-		j, err := eng.Get(ctx, a.ID)
-		if err != nil {
-			return nil, schedErr(err)
-		}
-		if c.acct, err = c.account(ctx, j.Scope.Account); err != nil {
 			return nil, err
 		}
 		args, media, preview, err := c.checkTarget(ctx, j.Tool, a.Arguments)
@@ -386,13 +387,9 @@ func approveScheduled() Tool {
 		toolset: ToolsetSchedule,
 		hints:   hints{idempotent: true},
 	}, func(ctx context.Context, c *call, a *schemas.GetScheduledArgs) (*schemas.ScheduledResult, error) {
-		eng, err := c.engine()
+		eng, j, err := c.scheduledJob(ctx, a.ID, false)
 		if err != nil {
 			return nil, err
-		}
-		j, err := eng.Get(ctx, a.ID)
-		if err != nil {
-			return nil, schedErr(err)
 		}
 		if j.Status != schemas.ScheduleAwaitingApproval && j.Status != schemas.ScheduleDraft {
 			return c.scheduledResult(ctx, eng, j, "Nothing to approve: the job is "+j.Status+"."), nil
