@@ -145,7 +145,16 @@ func build(ctx context.Context, c *config.Config, logger *log.Logger) (_ *app, e
 		notifyOpts = append(notifyOpts, tools.NotifyRequestOnly())
 	}
 	notifier := tools.NewNotifier(notifyOpts...)
-	evs.SetFanout(tools.NewEventFanout(notifier))
+	fanout, listen := events.Broadcast(st, tools.NewEventFanout(notifier), state.NewLeaseOwner(), slogger.With("component", "events"))
+	evs.SetFanout(fanout)
+	if st.Dialect() == state.Postgres {
+		// Replicas tell each other of the events they store (LISTEN/NOTIFY),
+		// so a subscriber on any replica hears of each.
+		lctx, stopListen := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() { defer close(done); listen(lctx) }()
+		a.closers = append(a.closers, func() { stopListen(); <-done })
+	}
 	ea := tools.EventAccounts{Accounts: accts}
 	secrets := c.WebhookSecrets
 	if c.Sandbox {
