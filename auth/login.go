@@ -293,7 +293,9 @@ func (l *Login) Listen(ctx context.Context) (*Listener, error) {
 		select {
 		case <-x.decided:
 		case <-r.Context().Done():
-			return
+			// The tab gave up: abort the response rather than let net/http
+			// answer it with an empty 200 page.
+			panic(http.ErrAbortHandler)
 		}
 		if x.err != nil {
 			w.WriteHeader(http.StatusBadRequest)
