@@ -73,25 +73,39 @@ func (s *Server) authClient(r *http.Request) (*client, *tokenError) {
 	return c, nil
 }
 
-// token serves the token endpoint: authorization_code (PKCE verified)
-// and refresh_token (rotated).
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+// clientRequest reads a client's form POST to the token or revocation
+// endpoint (at most 16 KB) and authenticates the client; on failure it has
+// answered and ok is false.
+func (s *Server) clientRequest(w http.ResponseWriter, r *http.Request) (c *client, ok bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
+		return nil, false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		badRequest("invalid_request", "the body must be application/x-www-form-urlencoded").write(w)
-		return
+		return nil, false
 	}
 	c, terr := s.authClient(r)
 	if terr != nil {
 		terr.write(w)
+		return nil, false
+	}
+	return c, true
+}
+
+// token serves the token endpoint: authorization_code (PKCE verified)
+// and refresh_token (rotated).
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.clientRequest(w, r)
+	if !ok {
 		return
 	}
-	var resp map[string]any
+	var (
+		resp map[string]any
+		terr *tokenError
+	)
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		resp, terr = s.exchangeCode(r, c)
@@ -224,19 +238,8 @@ func (s *Server) tokenResponse(t *issued, now time.Time) map[string]any {
 // grant revokes the grant and every token issued under it. Unknown tokens
 // are answered 200 as well (section 2.2).
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		badRequest("invalid_request", "the body must be application/x-www-form-urlencoded").write(w)
-		return
-	}
-	c, terr := s.authClient(r)
-	if terr != nil {
-		terr.write(w)
+	c, ok := s.clientRequest(w, r)
+	if !ok {
 		return
 	}
 	tok := r.PostForm.Get("token")
