@@ -596,8 +596,14 @@ func suggestPostingTimes() Tool {
 // threads://{account}/scheduled resource.
 type scheduleLister struct{ eng *schedule.Engine }
 
-// waitingStatuses are the job statuses of posts still to be published.
-var waitingStatuses = []string{schemas.ScheduleDraft, schemas.ScheduleAwaitingApproval, schemas.ScheduleScheduled, schemas.SchedulePublishing}
+// waiting reports whether a job of status is still to be published.
+func waiting(status string) bool {
+	switch status {
+	case schemas.ScheduleDraft, schemas.ScheduleAwaitingApproval, schemas.ScheduleScheduled, schemas.SchedulePublishing:
+		return true
+	}
+	return false
+}
 
 // Scheduled returns the account's posts waiting to be published, in due
 // order (at most 100), each with the text it will publish.
@@ -608,7 +614,7 @@ func (l scheduleLister) Scheduled(ctx context.Context, account string) ([]Schedu
 	}
 	var out []ScheduledPost
 	for _, j := range jobs {
-		if !slices.Contains(waitingStatuses, j.Status) {
+		if !waiting(j.Status) {
 			continue
 		}
 		var payload struct {
